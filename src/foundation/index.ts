@@ -3,4 +3,4 @@
  * and resilience infrastructure. Usable on its own as `elixirscope/foundation`.
  * @packageDocumentation
  */
-export {};
+export * from "./infra/index.js";
