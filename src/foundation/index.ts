@@ -3,4 +3,9 @@
  * and resilience infrastructure. Usable on its own as `elixirscope/foundation`.
  * @packageDocumentation
  */
+export * from "./clock.js";
+export * from "./errors/index.js";
 export * from "./infra/index.js";
+export { parseOptions } from "./options.js";
+export * from "./registry/index.js";
+export * from "./telemetry/index.js";

@@ -1,0 +1,15 @@
+export type {
+  Counter,
+  Gauge,
+  Histogram,
+  HistogramOptions,
+  HistogramSnapshot,
+  Labels,
+  MetricOptions,
+  MetricSnapshotEntry,
+  TelemetryEmitter,
+  TelemetryHandler,
+  TelemetryMeasurements,
+  TelemetryMetadata,
+  TelemetryService,
+} from "./types.js";
