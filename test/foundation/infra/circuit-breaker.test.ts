@@ -14,7 +14,13 @@ const boom = () => Promise.reject(new Error("boom"));
 const ok = () => Promise.resolve("ok");
 
 function breaker(clock: ManualClock, extra: Record<string, unknown> = {}) {
-  return new CircuitBreaker({ name: "dep", clock, consecutiveFailures: 3, resetTimeoutMs: 1000, ...extra });
+  return new CircuitBreaker({
+    name: "dep",
+    clock,
+    consecutiveFailures: 3,
+    resetTimeoutMs: 1000,
+    ...extra,
+  });
 }
 
 describe("CircuitBreaker", () => {
@@ -35,7 +41,9 @@ describe("CircuitBreaker", () => {
     expect(err).toBeInstanceOf(CircuitOpenError);
     expect((err as CircuitOpenError).retryAfterMs).toBe(1000);
     expect((err as CircuitOpenError).retryAt).toBe(11_000);
-    expect(changes.map((c) => `${c.from}->${c.to}:${c.reason}`)).toEqual(["closed->open:consecutive-failures"]);
+    expect(changes.map((c) => `${c.from}->${c.to}:${c.reason}`)).toEqual([
+      "closed->open:consecutive-failures",
+    ]);
   });
 
   it("a success resets the consecutive count", async () => {
@@ -198,11 +206,34 @@ describe("CircuitBreaker", () => {
   });
 
   it("rejects unknown and invalid options naming them", () => {
-    expect(() => new CircuitBreaker({ name: "x", consecutiveFailure: 3 } as never)).toThrow(/consecutiveFailure/);
-    expect(() => new CircuitBreaker({ name: "x", failureRate: { threshold: 2, windowMs: 1, minimumCalls: 1 } })).toThrow(
-      InvalidOptionsError,
+    expect(() => new CircuitBreaker({ name: "x", consecutiveFailure: 3 } as never)).toThrow(
+      /consecutiveFailure/,
     );
+    expect(
+      () =>
+        new CircuitBreaker({
+          name: "x",
+          failureRate: { threshold: 2, windowMs: 1, minimumCalls: 1 },
+        }),
+    ).toThrow(InvalidOptionsError);
     expect(() => new CircuitBreaker({ name: "" })).toThrow(/name/);
+  });
+
+  it("admits exactly the probe limit while probes are in flight", async () => {
+    const clock = new ManualClock();
+    const b = breaker(clock, { halfOpenMaxProbes: 2 });
+    for (let i = 0; i < 3; i++) await b.execute(boom).catch(() => {});
+    clock.advance(1000);
+    let started = 0;
+    const hang = () => {
+      started++;
+      return new Promise<void>(() => {});
+    };
+    const results = await Promise.allSettled(
+      [0, 1, 2, 3].map(() => Promise.race([b.execute(hang), Promise.resolve("admitted")])),
+    );
+    expect(started).toBe(2);
+    expect(results.filter((r) => r.status === "rejected")).toHaveLength(2);
   });
 
   it("property: a half-open breaker never admits more than its probe limit", async () => {
@@ -236,6 +267,11 @@ describe("CircuitBreaker", () => {
               admittedInEpisode = 0;
             }
           });
+          // Start from a tripped breaker that is due to probe, so every run exercises half-open.
+          for (let i = 0; i < 2; i++)
+            await b.execute(() => Promise.reject(new Error("trip"))).catch(() => {});
+          clock.advance(500);
+          expect(b.state.kind).toBe("half-open");
           for (const op of ops) {
             if (op.t === "tick") clock.advance(op.ms);
             else if (op.t === "settle") {
@@ -253,14 +289,17 @@ describe("CircuitBreaker", () => {
                 () =>
                   new Promise<void>((resolve, reject) => {
                     admitted = true;
-                    pending.push({ fail: op.fail, done: (f) => (f ? reject(new Error("x")) : resolve()) });
+                    pending.push({
+                      fail: op.fail,
+                      done: (f) => (f ? reject(new Error("x")) : resolve()),
+                    });
                   }),
               ).catch(() => {});
               if (halfOpen && admitted) admittedInEpisode++;
               if (admittedInEpisode > probes) return false;
             }
           }
-          return true;
+          return episodes > 0;
         },
       ),
       { numRuns: 200 },
