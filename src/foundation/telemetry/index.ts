@@ -8,6 +8,7 @@ export type {
   MetricOptions,
   MetricSnapshotEntry,
   TelemetryEmitter,
+  TelemetryEventName,
   TelemetryHandler,
   TelemetryMeasurements,
   TelemetryMetadata,

@@ -80,9 +80,19 @@ export interface MetricSnapshotEntry {
   series: { labels: Labels; value?: number; histogram?: HistogramSnapshot }[];
 }
 
+/**
+ * An event name: a dotted string ("foundation.registry.lookup"), or its segments
+ * (["foundation", "registry", "lookup"]), which are joined with "." before dispatch.
+ */
+export type TelemetryEventName = string | readonly string[];
+
 /** Emitting only: what a component needs to report what it did. */
 export interface TelemetryEmitter {
-  execute(event: string, measurements: TelemetryMeasurements, metadata?: TelemetryMetadata): void;
+  execute(
+    event: TelemetryEventName,
+    measurements: TelemetryMeasurements,
+    metadata?: TelemetryMetadata,
+  ): void;
 }
 
 export interface TelemetryService extends TelemetryEmitter {
@@ -91,7 +101,11 @@ export interface TelemetryService extends TelemetryEmitter {
    * detached (its failure reported as `foundation.telemetry.handler_failed`) and never stops the
    * others or the emitter.
    */
-  attach(handlerId: string, events: string | readonly string[], handler: TelemetryHandler): void;
+  attach(
+    handlerId: string,
+    events: TelemetryEventName | readonly TelemetryEventName[],
+    handler: TelemetryHandler,
+  ): void;
   /** Detaches a handler; false when no handler had that id. */
   detach(handlerId: string): boolean;
   /**
@@ -99,7 +113,7 @@ export interface TelemetryService extends TelemetryEmitter {
    * `<event>.exception` with `{durationMs}` and `{error}` metadata (and rethrows). Works for sync
    * and async functions.
    */
-  measure<T>(event: string, fn: () => T, metadata?: TelemetryMetadata): T;
+  measure<T>(event: TelemetryEventName, fn: () => T, metadata?: TelemetryMetadata): T;
   counter(name: string, options: MetricOptions): Counter;
   gauge(name: string, options: MetricOptions): Gauge;
   histogram(name: string, options: HistogramOptions): Histogram;
