@@ -10,17 +10,21 @@
  * @packageDocumentation
  */
 import { z } from "zod";
-import { type InfraClock, systemClock } from "./clock.js";
-import { AbortedError, CircuitOpenError, InfraError, type InfraErrorCode } from "./errors.js";
+import { systemClock, type TimerClock } from "../clock.js";
+import type { ErrorCode } from "../errors/codes.js";
+import { isElixirScopeError } from "../errors/error.js";
+import { parseOptions } from "../options.js";
+import type { TelemetryEmitter } from "../telemetry/types.js";
+import { AbortedError, CircuitOpenError } from "./errors.js";
 import { type Event, EventEmitter } from "./events.js";
-import { clockSchema, countSchema, fnSchema, parseOptions, positiveMsSchema } from "./options.js";
 import {
-  emitTelemetry,
-  type HealthReport,
-  type InfraComponent,
-  type TelemetrySink,
+  clockSchema,
+  countSchema,
+  fnSchema,
+  positiveMsSchema,
   telemetrySchema,
-} from "./telemetry.js";
+} from "./options.js";
+import { type ComponentHealth, emitTelemetry, type InfraComponent } from "./telemetry.js";
 import { NEVER_ABORTED, runWithTimeout, type Work } from "./timeout.js";
 
 /** Why the breaker opened. */
@@ -84,8 +88,8 @@ export interface CircuitBreakerOptions<R = unknown> {
   readonly isFailure?: (error: unknown) => boolean;
   /** Which successful results count as failures (default: none), e.g. an HTTP 503 response. */
   readonly isResultFailure?: (result: R) => boolean;
-  readonly clock?: InfraClock;
-  readonly telemetry?: TelemetrySink;
+  readonly clock?: TimerClock;
+  readonly telemetry?: TelemetryEmitter;
 }
 
 /** A snapshot of the breaker for dashboards and health. */
@@ -106,12 +110,12 @@ export interface CircuitBreakerStatus {
   };
 }
 
-const NEUTRAL_CODES: ReadonlySet<InfraErrorCode> = new Set([
-  "INFRA_ABORTED",
-  "INFRA_RATE_LIMITED",
-  "INFRA_POOL_TIMEOUT",
-  "INFRA_POOL_CLOSED",
-  "INFRA_CIRCUIT_OPEN",
+const NEUTRAL_CODES: ReadonlySet<ErrorCode> = new Set([
+  "ABORTED",
+  "RATE_LIMITED",
+  "POOL_TIMEOUT",
+  "POOL_DRAINING",
+  "CIRCUIT_OPEN",
 ]);
 
 /**
@@ -119,7 +123,7 @@ const NEUTRAL_CODES: ReadonlySet<InfraErrorCode> = new Set([
  * say nothing about the dependency (the caller aborted, or local admission control refused).
  */
 export function defaultIsFailure(error: unknown): boolean {
-  return !(error instanceof InfraError && NEUTRAL_CODES.has(error.code));
+  return !(isElixirScopeError(error) && NEUTRAL_CODES.has(error.code));
 }
 
 const optionsSchema = z.strictObject({
@@ -148,14 +152,16 @@ const CLOSED: CircuitState = { kind: "closed" };
 export class CircuitBreaker<R = unknown> implements InfraComponent {
   readonly kind = "circuit_breaker";
   readonly name: string;
+  /** A breaker has no lifecycle: it stays usable while registered. */
+  readonly alive = true;
   readonly #threshold: number;
   readonly #resetTimeoutMs: number;
   readonly #maxProbes: number;
   readonly #timeoutMs: number | undefined;
   readonly #isFailure: (error: unknown) => boolean;
   readonly #isResultFailure: ((result: R) => boolean) | undefined;
-  readonly #clock: InfraClock;
-  readonly #telemetry: TelemetrySink | undefined;
+  readonly #clock: TimerClock;
+  readonly #telemetry: TelemetryEmitter | undefined;
   readonly #rate: FailureRateOptions | undefined;
   // Sliding window as a ring of buckets: epochs say which slice of time each bucket holds.
   readonly #bucketMs: number;
@@ -181,7 +187,7 @@ export class CircuitBreaker<R = unknown> implements InfraComponent {
 
   /** @throws InvalidOptionsError on unknown or invalid options. */
   constructor(options: CircuitBreakerOptions<R>) {
-    const o = parseOptions(`CircuitBreaker options`, optionsSchema, options);
+    const o = parseOptions(optionsSchema, options, "CircuitBreaker");
     this.name = o.name;
     this.#threshold = o.consecutiveFailures ?? 5;
     this.#resetTimeoutMs = o.resetTimeoutMs ?? 30_000;
@@ -277,7 +283,7 @@ export class CircuitBreaker<R = unknown> implements InfraComponent {
   #refuse(state: "open" | "half-open", retryAt: number, now: number): CircuitOpenError {
     this.#rejections++;
     if (this.#rejected.hasListeners) this.#rejected.emit({ breaker: this.name, state, retryAt });
-    return new CircuitOpenError(this.name, retryAt, now);
+    return new CircuitOpenError(this.name, state, retryAt, now);
   }
 
   #maybeHalfOpen(now: number): void {
@@ -432,20 +438,20 @@ export class CircuitBreaker<R = unknown> implements InfraComponent {
   }
 
   /** Closed is healthy, half-open degraded, open unhealthy. */
-  health(): HealthReport {
+  health(): ComponentHealth {
     const s = this.status();
     const state = s.state;
-    if (state.kind === "closed") return { status: "healthy", reasons: [], details: { ...s } };
+    if (state.kind === "closed") return { status: "healthy", details: { ...s } };
     if (state.kind === "half-open") {
       return {
         status: "degraded",
-        reasons: [`breaker "${this.name}" is probing (half-open)`],
+        reason: `breaker "${this.name}" is probing (half-open)`,
         details: { ...s },
       };
     }
     return {
       status: "unhealthy",
-      reasons: [`breaker "${this.name}" is open (${state.reason})`],
+      reason: `breaker "${this.name}" is open (${state.reason})`,
       details: { ...s },
     };
   }

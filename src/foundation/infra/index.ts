@@ -1,11 +1,13 @@
 /**
  * Resilience infrastructure: circuit breaker, rate limiter, connection pool, health checks,
- * memory manager, performance monitor, protected calls.
+ * memory manager, performance monitor, protected calls. Built on the Foundation core's clock,
+ * error catalogue, telemetry contract and registry.
  * @packageDocumentation
  */
 export * from "./circuit-breaker.js";
-export * from "./clock.js";
 export * from "./errors.js";
 export * from "./events.js";
+export * from "./rate-limit-policy.js";
+export * from "./rate-limiter.js";
 export * from "./telemetry.js";
 export { NEVER_ABORTED, runWithTimeout, type Work } from "./timeout.js";

@@ -1,29 +1,11 @@
 /**
- * Option validation shared by every component: unknown keys and wrong types are errors that
- * name the component and the offending path, never silently defaulted.
+ * Zod schemas shared by the components' option validation. Validation itself goes through the
+ * Foundation's `parseOptions`, so unknown keys raise UNKNOWN_OPTION naming them.
  * @packageDocumentation
  */
 import { z } from "zod";
-import { InvalidOptionsError } from "./errors.js";
-
-/**
- * Validates `input` against a strict zod schema and returns the parsed value.
- * @param where - what is being configured, e.g. `CircuitBreaker "db" options`.
- * @throws InvalidOptionsError listing every problem with its path.
- */
-export function parseOptions<S extends z.ZodType>(
-  where: string,
-  schema: S,
-  input: unknown,
-): z.output<S> {
-  const result = schema.safeParse(input ?? {});
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
-    const path = issue.path.length ? issue.path.join(".") : "(root)";
-    return `${path}: ${issue.message}`;
-  });
-  throw new InvalidOptionsError(where, problems);
-}
+import type { TimerClock } from "../clock.js";
+import type { TelemetryEmitter } from "../telemetry/types.js";
 
 /** A non-negative, finite number of milliseconds. */
 export const msSchema = z.number().finite().nonnegative();
@@ -32,23 +14,24 @@ export const positiveMsSchema = z.number().finite().positive();
 /** A positive integer count. */
 export const countSchema = z.number().int().positive();
 
-/** Something that exposes a `now()` in ms and one-shot timers (see InfraClock). */
-export const clockSchema = z.custom<import("./clock.js").InfraClock>(
+/** A clock with `now()` and `setTimeout()` (the Foundation's TimerClock). */
+export const clockSchema = z.custom<TimerClock>(
   (v) =>
     typeof v === "object" &&
     v !== null &&
-    typeof (v as { now?: unknown }).now === "function" &&
-    typeof (v as { setTimeout?: unknown }).setTimeout === "function" &&
-    typeof (v as { clearTimeout?: unknown }).clearTimeout === "function",
-  { message: "expected a clock with now(), setTimeout() and clearTimeout()" },
+    typeof (v as TimerClock).now === "function" &&
+    typeof (v as TimerClock).setTimeout === "function",
+  { message: "expected a clock with now() and setTimeout()" },
 );
 
-/** Any function (zod's function schemas wrap the value; this keeps the caller's function). */
-export function fnSchema<F extends (...args: never[]) => unknown>(what: string) {
+/** Where telemetry goes: anything with the TelemetryService's `execute`. */
+export const telemetrySchema = z.custom<TelemetryEmitter>(
+  (v) =>
+    typeof v === "object" && v !== null && typeof (v as TelemetryEmitter).execute === "function",
+  { message: "expected a telemetry emitter with execute(event, measurements, metadata)" },
+);
+
+/** Any function; zod's own function schema would wrap the value, this keeps the caller's. */
+export function fnSchema<F>(what: string) {
   return z.custom<F>((v) => typeof v === "function", { message: `expected ${what} (a function)` });
 }
-
-/** An AbortSignal. */
-export const signalSchema = z.custom<AbortSignal>((v) => v instanceof AbortSignal, {
-  message: "expected an AbortSignal",
-});

@@ -3,7 +3,7 @@
  * signal that aborts when either runs out, so well-behaved work stops instead of leaking.
  * @packageDocumentation
  */
-import type { InfraClock } from "./clock.js";
+import type { TimerClock } from "../clock.js";
 import { AbortedError, TimeoutError } from "./errors.js";
 
 /** A signal that never aborts, shared so that the no-signal path allocates nothing. */
@@ -20,7 +20,7 @@ export type Work<T> = (signal: AbortSignal) => T | PromiseLike<T>;
 export function runWithTimeout<T>(
   fn: Work<T>,
   timeoutMs: number,
-  clock: InfraClock,
+  clock: TimerClock,
   what: string,
   outer?: AbortSignal,
 ): Promise<T> {
@@ -30,7 +30,7 @@ export function runWithTimeout<T>(
     let settled = false;
     const cleanup = (): void => {
       settled = true;
-      clock.clearTimeout(timer);
+      timer.cancel();
       outer?.removeEventListener("abort", onOuterAbort);
     };
     const onOuterAbort = (): void => {

@@ -4,11 +4,12 @@ import {
   AbortedError,
   CircuitBreaker,
   CircuitOpenError,
-  InvalidOptionsError,
+  isElixirScopeError,
   ManualClock,
   type StateChangeEvent,
   TimeoutError,
-} from "../../../src/foundation/infra/index.js";
+} from "../../../src/foundation/index.js";
+import { advance } from "./helpers.js";
 
 const boom = () => Promise.reject(new Error("boom"));
 const ok = () => Promise.resolve("ok");
@@ -40,6 +41,7 @@ describe("CircuitBreaker", () => {
     expect(ran).toBe(false);
     expect(err).toBeInstanceOf(CircuitOpenError);
     expect((err as CircuitOpenError).retryAfterMs).toBe(1000);
+    expect(isElixirScopeError(err, "CIRCUIT_OPEN")).toBe(true);
     expect((err as CircuitOpenError).retryAt).toBe(11_000);
     expect(changes.map((c) => `${c.from}->${c.to}:${c.reason}`)).toEqual([
       "closed->open:consecutive-failures",
@@ -47,7 +49,7 @@ describe("CircuitBreaker", () => {
   });
 
   it("a success resets the consecutive count", async () => {
-    const b = breaker(new ManualClock());
+    const b = breaker(new ManualClock(0));
     await b.execute(boom).catch(() => {});
     await b.execute(boom).catch(() => {});
     await b.execute(ok);
@@ -57,7 +59,7 @@ describe("CircuitBreaker", () => {
   });
 
   it("goes half-open after the reset timeout; a probe success closes it", async () => {
-    const clock = new ManualClock();
+    const clock = new ManualClock(0);
     const b = breaker(clock);
     for (let i = 0; i < 3; i++) await b.execute(boom).catch(() => {});
     clock.advance(999);
@@ -69,7 +71,7 @@ describe("CircuitBreaker", () => {
   });
 
   it("a probe failure reopens it for another reset timeout", async () => {
-    const clock = new ManualClock();
+    const clock = new ManualClock(0);
     const b = breaker(clock);
     for (let i = 0; i < 3; i++) await b.execute(boom).catch(() => {});
     clock.advance(1000);
@@ -81,7 +83,7 @@ describe("CircuitBreaker", () => {
   });
 
   it("trips on failure rate over the window once the minimum volume is reached", async () => {
-    const clock = new ManualClock();
+    const clock = new ManualClock(0);
     const b = breaker(clock, {
       consecutiveFailures: 100,
       failureRate: { threshold: 0.5, windowMs: 1000, minimumCalls: 6 },
@@ -99,7 +101,7 @@ describe("CircuitBreaker", () => {
   });
 
   it("forgets failures that slid out of the window", async () => {
-    const clock = new ManualClock();
+    const clock = new ManualClock(0);
     const b = breaker(clock, {
       consecutiveFailures: 100,
       failureRate: { threshold: 0.5, windowMs: 1000, minimumCalls: 4 },
@@ -116,7 +118,7 @@ describe("CircuitBreaker", () => {
   });
 
   it("per-call timeout fails the call, aborts its signal and counts as a failure", async () => {
-    const clock = new ManualClock();
+    const clock = new ManualClock(0);
     const b = breaker(clock, { timeoutMs: 50, consecutiveFailures: 1 });
     let aborted = false;
     const p = b.execute(
@@ -129,7 +131,7 @@ describe("CircuitBreaker", () => {
         }),
     );
     const caught = p.catch((e: unknown) => e);
-    await clock.advanceAsync(50);
+    await advance(clock, 50);
     expect(await caught).toBeInstanceOf(TimeoutError);
     expect(aborted).toBe(true);
     expect(b.state.kind).toBe("open");
@@ -139,7 +141,7 @@ describe("CircuitBreaker", () => {
   it("error results count as failures when configured, and are still returned", async () => {
     const b = new CircuitBreaker<{ status: number }>({
       name: "http",
-      clock: new ManualClock(),
+      clock: new ManualClock(0),
       consecutiveFailures: 2,
       isResultFailure: (r) => r.status >= 500,
     });
@@ -151,7 +153,7 @@ describe("CircuitBreaker", () => {
   it("caller aborts and custom-excluded errors do not count", async () => {
     const b = new CircuitBreaker({
       name: "x",
-      clock: new ManualClock(),
+      clock: new ManualClock(0),
       consecutiveFailures: 1,
       isFailure: (e) => !(e instanceof TypeError),
     });
@@ -163,7 +165,7 @@ describe("CircuitBreaker", () => {
   });
 
   it("manual open holds until close; reset clears totals", async () => {
-    const clock = new ManualClock();
+    const clock = new ManualClock(0);
     const b = breaker(clock);
     b.open();
     clock.advance(1e9);
@@ -181,7 +183,7 @@ describe("CircuitBreaker", () => {
   });
 
   it("ignores late outcomes of calls admitted before a transition", async () => {
-    const clock = new ManualClock();
+    const clock = new ManualClock(0);
     const b = breaker(clock, { consecutiveFailures: 1 });
     let release!: () => void;
     const slow = b.execute(() => new Promise<void>((r) => (release = r)));
@@ -193,7 +195,7 @@ describe("CircuitBreaker", () => {
   });
 
   it("a throwing listener does not stop the others", async () => {
-    const b = breaker(new ManualClock(), { consecutiveFailures: 1 });
+    const b = breaker(new ManualClock(0), { consecutiveFailures: 1 });
     const seen: string[] = [];
     b.onStateChange(() => {
       throw new Error("listener bug");
@@ -209,18 +211,22 @@ describe("CircuitBreaker", () => {
     expect(() => new CircuitBreaker({ name: "x", consecutiveFailure: 3 } as never)).toThrow(
       /consecutiveFailure/,
     );
-    expect(
-      () =>
-        new CircuitBreaker({
-          name: "x",
-          failureRate: { threshold: 2, windowMs: 1, minimumCalls: 1 },
-        }),
-    ).toThrow(InvalidOptionsError);
+    let err: unknown;
+    try {
+      new CircuitBreaker({
+        name: "x",
+        failureRate: { threshold: 2, windowMs: 1, minimumCalls: 1 },
+      });
+    } catch (e) {
+      err = e;
+    }
+    expect(isElixirScopeError(err, "INVALID_ARGUMENT")).toBe(true);
+    expect(String((err as Error).message)).toMatch(/failureRate\.threshold/);
     expect(() => new CircuitBreaker({ name: "" })).toThrow(/name/);
   });
 
   it("admits exactly the probe limit while probes are in flight", async () => {
-    const clock = new ManualClock();
+    const clock = new ManualClock(0);
     const b = breaker(clock, { halfOpenMaxProbes: 2 });
     for (let i = 0; i < 3; i++) await b.execute(boom).catch(() => {});
     clock.advance(1000);
@@ -249,7 +255,7 @@ describe("CircuitBreaker", () => {
           { maxLength: 120 },
         ),
         async (probes, ops) => {
-          const clock = new ManualClock();
+          const clock = new ManualClock(0);
           const b = new CircuitBreaker({
             name: "p",
             clock,
