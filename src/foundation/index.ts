@@ -35,4 +35,5 @@ export {
   type RegistryStats,
   type WaitForOptions,
 } from "./registry/index.js";
+export * from "./service/index.js";
 export * from "./telemetry/index.js";

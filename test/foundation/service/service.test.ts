@@ -1,0 +1,182 @@
+import { describe, expect, it } from "vitest";
+import {
+  createTestNamespace,
+  type ExitReason,
+  isElixirScopeError,
+  Registry,
+  Service,
+  type ServiceOptions,
+} from "../../../src/foundation/index.js";
+
+type Call =
+  | { op: "get" }
+  | { op: "inc"; by: number }
+  | { op: "boom" }
+  | { op: "slow"; ms: number }
+  | { op: "asyncBoom" };
+type Cast = { op: "add"; by: number } | { op: "boom" };
+type Info = { op: "tick" };
+
+class Counter extends Service<Call, number, Cast, Info> {
+  #count = 0;
+  terminated: ExitReason[] = [];
+  ticks = 0;
+  constructor(
+    private readonly start0 = 0,
+    options: ServiceOptions = {},
+  ) {
+    super(options);
+  }
+  protected override init(): void {
+    this.#count = this.start0;
+  }
+  protected override handleCall(msg: Call): number | Promise<number> {
+    switch (msg.op) {
+      case "get":
+        return this.#count;
+      case "inc":
+        this.#count += msg.by;
+        return this.#count;
+      case "boom":
+        throw new Error("boom in call");
+      case "slow":
+        return new Promise((r) => setTimeout(() => r(this.#count), msg.ms));
+      case "asyncBoom":
+        return Promise.reject(new Error("async boom"));
+    }
+  }
+  protected override handleCast(msg: Cast): void {
+    if (msg.op === "boom") throw new Error("boom in cast");
+    this.#count += msg.by;
+  }
+  protected override handleInfo(msg: Info): void {
+    if (msg.op === "tick") this.ticks++;
+  }
+  protected override terminate(reason: ExitReason): void {
+    this.terminated.push(reason);
+  }
+  tickLater(ms: number) {
+    return this.sendAfter({ op: "tick" }, ms);
+  }
+}
+
+describe("Service", () => {
+  it("handles calls, casts and info messages in order, with private state", async () => {
+    const c = await new Counter(10).start();
+    expect(await c.call({ op: "get" })).toBe(10);
+    c.cast({ op: "add", by: 5 });
+    expect(await c.call({ op: "inc", by: 1 })).toBe(16);
+    c.send({ op: "tick" });
+    expect(c.ticks).toBe(1);
+    await c.stop();
+    expect(c.status).toBe("stopped");
+    expect(c.terminated).toEqual([{ kind: "normal" }]);
+  });
+
+  it("serializes: messages sent while an async handler runs wait their turn", async () => {
+    const c = await new Counter().start();
+    const slow = c.call({ op: "slow", ms: 20 });
+    const inc = c.call({ op: "inc", by: 1 });
+    expect(c.queueLength).toBe(1);
+    expect(await slow).toBe(0);
+    expect(await inc).toBe(1);
+    await c.stop();
+  });
+
+  it("a throwing handler crashes only that service: the caller gets SERVICE_CRASHED, terminate runs", async () => {
+    const a = await new Counter().start();
+    const b = await new Counter().start();
+    const queuedBehind = a.call({ op: "slow", ms: 5 });
+    const crashing = a.call({ op: "asyncBoom" });
+    const afterCrash = a.call({ op: "get" });
+    await queuedBehind;
+    await expect(crashing).rejects.toMatchObject({ code: "SERVICE_CRASHED" });
+    await expect(afterCrash).rejects.toMatchObject({ code: "SERVICE_CRASHED" });
+    const reason = await a.whenExited();
+    expect(reason.kind).toBe("crash");
+    expect(a.terminated[0]!.kind).toBe("crash");
+    await expect(a.call({ op: "get" })).rejects.toMatchObject({ code: "SERVICE_NOT_RUNNING" });
+    expect(await b.call({ op: "inc", by: 2 })).toBe(2);
+    await b.stop();
+  });
+
+  it("a sync throw crashes too, and so does a throwing cast", async () => {
+    const a = await new Counter().start();
+    const err = await a.call({ op: "boom" }).catch((e) => e);
+    expect(isElixirScopeError(err, "SERVICE_CRASHED")).toBe(true);
+    expect((err as Error).cause).toBeInstanceOf(Error);
+    const b = await new Counter().start();
+    b.cast({ op: "boom" });
+    expect((await b.whenExited()).kind).toBe("crash");
+  });
+
+  it("times out a call that waits too long, and the service keeps going", async () => {
+    const c = await new Counter().start();
+    void c.call({ op: "slow", ms: 50 });
+    const err = await c.call({ op: "get" }, 5).catch((e) => e);
+    expect(isElixirScopeError(err, "CALL_TIMEOUT")).toBe(true);
+    expect(await c.call({ op: "inc", by: 1 })).toBe(1);
+    await c.stop();
+  });
+
+  it("kill ends it at once and rejects pending calls; stop is idempotent", async () => {
+    const c = await new Counter().start();
+    const pending = c.call({ op: "slow", ms: 1_000 });
+    c.kill("test");
+    await expect(pending).rejects.toMatchObject({ code: "SERVICE_CRASHED" });
+    expect(await c.whenExited()).toEqual({ kind: "killed", why: "test" });
+    await c.stop();
+    expect(c.status).toBe("crashed");
+  });
+
+  it("stop handles what is queued, refuses later messages, and kills on timeout", async () => {
+    const c = await new Counter().start();
+    const slow = c.call({ op: "slow", ms: 10 });
+    const queued = c.call({ op: "inc", by: 1 });
+    const stopping = c.stop();
+    await expect(c.call({ op: "get" })).rejects.toMatchObject({ code: "SERVICE_NOT_RUNNING" });
+    expect(await slow).toBe(0);
+    expect(await queued).toBe(1);
+    await stopping;
+    const stuck = await new Counter().start();
+    void stuck.call({ op: "slow", ms: 200 }).catch(() => {});
+    await stuck.stop("normal", 10);
+    expect((await stuck.whenExited()).kind).toBe("killed");
+  });
+
+  it("registers under its name while alive and unregisters on exit", async () => {
+    const registry = new Registry();
+    const ns = createTestNamespace();
+    const c = await new Counter(0, { name: "counter", namespace: ns, registry }).start();
+    expect(registry.get(ns, "counter")).toBe(c);
+    await expect(
+      new Counter(0, { name: "counter", namespace: ns, registry }).start(),
+    ).rejects.toMatchObject({
+      code: "REGISTRY_NAME_TAKEN",
+    });
+    c.kill();
+    expect(registry.lookup(ns, "counter")).toBeUndefined();
+    await new Counter(0, { name: "counter", namespace: ns, registry }).start();
+    await registry.stopNamespace(ns);
+  });
+
+  it("a failing init fails start with SERVICE_START_FAILED", async () => {
+    class Bad extends Service {
+      protected override init() {
+        throw new Error("no db");
+      }
+    }
+    await expect(new Bad().start()).rejects.toMatchObject({ code: "SERVICE_START_FAILED" });
+  });
+
+  it("info timers are cancelled on exit and rejects unknown options", async () => {
+    const c = await new Counter().start();
+    c.tickLater(5);
+    await c.stop();
+    await new Promise((r) => setTimeout(r, 15));
+    expect(c.ticks).toBe(0);
+    expect(() => new Counter(0, { callTimeout: 5 } as never)).toThrow(
+      /unknown option "callTimeout"/,
+    );
+  });
+});
