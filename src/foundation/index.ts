@@ -36,4 +36,5 @@ export {
   type WaitForOptions,
 } from "./registry/index.js";
 export * from "./service/index.js";
+export * from "./supervisor/index.js";
 export * from "./telemetry/index.js";

@@ -535,12 +535,15 @@ export abstract class Service<TCall = never, TReply = unknown, TCast = never, TI
     try {
       const r = this.terminate(reason);
       if (isThenable(r)) {
-        await Promise.race([
-          r,
-          new Promise<void>((resolve) => {
-            timer = setTimeout(resolve, timeoutMs);
+        const timedOut = await Promise.race([
+          Promise.resolve(r).then(() => false),
+          new Promise<boolean>((resolve) => {
+            timer = setTimeout(() => resolve(true), timeoutMs);
           }),
         ]);
+        if (timedOut && reason.kind !== "crash" && reason.kind !== "killed") {
+          return { kind: "killed", why: `terminate did not finish within ${Math.round(timeoutMs)} ms` };
+        }
       }
       return undefined;
     } catch (err) {
