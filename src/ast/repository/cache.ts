@@ -1,0 +1,231 @@
+/**
+ * The persistent analysis cache: one SQLite database (better-sqlite3, WAL mode) holding, per
+ * source file, the per-file extraction (or the parse error) keyed by the file's path, the SHA-256
+ * of its bytes and the extractor version. A row is used only when all three match, so an
+ * unchanged file is never parsed again and a new extractor invalidates every row.
+ *
+ * Writes happen in transactions: a crash leaves either the old row or the new one, never half of
+ * a batch. The cache holds derived data only; deleting the file is always safe.
+ * @packageDocumentation
+ */
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import type { FileError } from "../model.js";
+
+/** Bumped when the table layout changes; an older layout is dropped and rebuilt. */
+const SCHEMA_VERSION = 1;
+const APP_ID = "elixirscope-analysis-cache";
+
+/** A cached per-file outcome as stored. */
+export interface CacheEntry {
+  /** Path relative to the project root. */
+  path: string;
+  /** SHA-256 of the file's bytes, hex. */
+  hash: string;
+  /** Size of the file in bytes. */
+  size: number;
+  /** The {@link FileExtraction} as JSON text, or null when the file failed to parse. */
+  extractionJson: string | null;
+  /** The parse error, or null. */
+  error: FileError | null;
+}
+
+/** Raised when the cache file cannot be opened or is not an ElixirScope cache. */
+export class CacheError extends Error {
+  override name = "CacheError";
+  constructor(
+    message: string,
+    /** The database file. */
+    readonly path: string,
+  ) {
+    super(message);
+  }
+}
+
+interface Row {
+  hash: string;
+  extractor: string;
+  size: number;
+  extraction: string | null;
+  error: string | null;
+}
+
+/** Counters of one cache's use since it was opened. */
+export interface CacheStats {
+  hits: number;
+  misses: number;
+  writes: number;
+  deletes: number;
+}
+
+/**
+ * The cache of per-file results. Open with {@link AnalysisCache.open}; close when done.
+ */
+export class AnalysisCache {
+  readonly #db: Database.Database;
+  readonly #extractor: string;
+  readonly #get: Database.Statement<[string], Row>;
+  readonly #put: Database.Statement<
+    [string, string, string, number, string | null, string | null, number]
+  >;
+  readonly #delete: Database.Statement<[string]>;
+  readonly #paths: Database.Statement<[], { path: string }>;
+  readonly #stats: CacheStats = { hits: 0, misses: 0, writes: 0, deletes: 0 };
+
+  private constructor(
+    db: Database.Database,
+    extractor: string,
+    /** The database file. */
+    readonly file: string,
+  ) {
+    this.#db = db;
+    this.#extractor = extractor;
+    this.#get = db.prepare(
+      "SELECT hash, extractor, size, extraction, error FROM files WHERE path = ?",
+    );
+    this.#put = db.prepare(
+      `INSERT INTO files (path, hash, extractor, size, extraction, error, analyzed_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(path) DO UPDATE SET hash = excluded.hash, extractor = excluded.extractor,
+         size = excluded.size, extraction = excluded.extraction, error = excluded.error,
+         analyzed_at = excluded.analyzed_at`,
+    );
+    this.#delete = db.prepare("DELETE FROM files WHERE path = ?");
+    this.#paths = db.prepare("SELECT path FROM files");
+  }
+
+  /**
+   * Opens (creating the file and its directory when missing) the cache at `file`.
+   * @param extractorVersion  identifies the code that produced the rows; rows of another version
+   *   are treated as misses and replaced.
+   * @throws CacheError when the file is not a SQLite database or belongs to something else.
+   */
+  static open(file: string, extractorVersion: string): AnalysisCache {
+    let db: Database.Database;
+    try {
+      mkdirSync(dirname(file), { recursive: true });
+      db = new Database(file);
+    } catch (error) {
+      throw new CacheError(`cannot open cache ${file}: ${(error as Error).message}`, file);
+    }
+    try {
+      db.pragma("journal_mode = WAL");
+      // WAL + NORMAL never corrupts on a crash; a power cut can lose the last commit of a cache.
+      db.pragma("synchronous = NORMAL");
+      AnalysisCache.#migrate(db, file);
+    } catch (error) {
+      db.close();
+      if (error instanceof CacheError) throw error;
+      throw new CacheError(`cannot use cache ${file}: ${(error as Error).message}`, file);
+    }
+    return new AnalysisCache(db, extractorVersion, file);
+  }
+
+  static #migrate(db: Database.Database, file: string): void {
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as {
+      name: string;
+    }[];
+    const names = new Set(tables.map((t) => t.name));
+    if (names.size > 0) {
+      // Never touch a database that is not ours: --cache may point at the wrong file.
+      const app = names.has("meta")
+        ? (db.prepare("SELECT value FROM meta WHERE key = 'app'").get() as
+            | { value: string }
+            | undefined)
+        : undefined;
+      if (app?.value !== APP_ID) {
+        throw new CacheError(
+          `${file} is a SQLite database but not an ElixirScope cache; refusing to change it`,
+          file,
+        );
+      }
+    }
+    const version = db.pragma("user_version", { simple: true }) as number;
+    if (names.size > 0 && version === SCHEMA_VERSION) return;
+    db.transaction(() => {
+      db.exec("DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS meta;");
+      db.exec(`CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE files (
+          path TEXT PRIMARY KEY,
+          hash TEXT NOT NULL,
+          extractor TEXT NOT NULL,
+          size INTEGER NOT NULL,
+          extraction TEXT,
+          error TEXT,
+          analyzed_at INTEGER NOT NULL
+        );`);
+      db.prepare("INSERT INTO meta (key, value) VALUES ('app', ?)").run(APP_ID);
+      db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    })();
+  }
+
+  /**
+   * The cached outcome for `path` when its hash and the extractor version match, else undefined
+   * (a miss).
+   */
+  get(path: string, hash: string): CacheEntry | undefined {
+    const row = this.#get.get(path);
+    if (row === undefined || row.hash !== hash || row.extractor !== this.#extractor) {
+      this.#stats.misses++;
+      return undefined;
+    }
+    this.#stats.hits++;
+    return {
+      path,
+      hash,
+      size: row.size,
+      extractionJson: row.extraction,
+      error: row.error === null ? null : (JSON.parse(row.error) as FileError),
+    };
+  }
+
+  /** Stores entries in one transaction (all or none). */
+  putMany(entries: readonly CacheEntry[]): void {
+    if (entries.length === 0) return;
+    const now = Date.now();
+    this.#db.transaction(() => {
+      for (const e of entries) {
+        this.#put.run(
+          e.path,
+          e.hash,
+          this.#extractor,
+          e.size,
+          e.extractionJson,
+          e.error === null ? null : JSON.stringify(e.error),
+          now,
+        );
+      }
+    })();
+    this.#stats.writes += entries.length;
+  }
+
+  /** Deletes the rows of every path not in `keep` (files gone from the project); returns how many. */
+  retainOnly(keep: ReadonlySet<string>): number {
+    const gone = this.#paths
+      .all()
+      .map((r) => r.path)
+      .filter((p) => !keep.has(p));
+    if (gone.length === 0) return 0;
+    this.#db.transaction(() => {
+      for (const p of gone) this.#delete.run(p);
+    })();
+    this.#stats.deletes += gone.length;
+    return gone.length;
+  }
+
+  /** Number of rows stored. */
+  size(): number {
+    return (this.#db.prepare("SELECT count(*) AS n FROM files").get() as { n: number }).n;
+  }
+
+  /** Hits, misses, writes and deletes since opening. */
+  stats(): CacheStats {
+    return { ...this.#stats };
+  }
+
+  /** Closes the database (checkpointing the WAL). */
+  close(): void {
+    if (this.#db.open) this.#db.close();
+  }
+}

@@ -1,0 +1,14 @@
+/**
+ * The L2 repository: in-memory indexes over per-file extractions, and the persistent cache.
+ * @packageDocumentation
+ */
+export { AnalysisCache, type CacheEntry, CacheError, type CacheStats } from "./cache.js";
+export {
+  AstRepository,
+  type CallRef,
+  callKey,
+  type FileEntry,
+  type FunctionRef,
+  functionKey,
+  type RepositoryStats,
+} from "./repository.js";
