@@ -14,7 +14,15 @@ export {
   type TimerClock,
   type TimerHandle,
 } from "./clock.js";
+export * from "./config/index.js";
 export * from "./errors/index.js";
+export * from "./events/index.js";
+export {
+  CORE_SERVICES,
+  Foundation,
+  type FoundationOptions,
+  startFoundation,
+} from "./foundation.js";
 export * from "./infra/index.js";
 export { parseOptions } from "./options.js";
 export {
@@ -38,3 +46,4 @@ export {
 export * from "./service/index.js";
 export * from "./supervisor/index.js";
 export * from "./telemetry/index.js";
+export * from "./testing/index.js";

@@ -149,6 +149,11 @@ export abstract class Service<TCall = never, TReply = unknown, TCast = never, TI
 
   // ---- state -------------------------------------------------------------------------------
 
+  /** The registry this service was given (to find its peers in its namespace). */
+  protected get registry(): RegistryApi | undefined {
+    return this.#registry;
+  }
+
   get status(): ServiceStatus {
     return this.#status;
   }
@@ -542,7 +547,10 @@ export abstract class Service<TCall = never, TReply = unknown, TCast = never, TI
           }),
         ]);
         if (timedOut && reason.kind !== "crash" && reason.kind !== "killed") {
-          return { kind: "killed", why: `terminate did not finish within ${Math.round(timeoutMs)} ms` };
+          return {
+            kind: "killed",
+            why: `terminate did not finish within ${Math.round(timeoutMs)} ms`,
+          };
         }
       }
       return undefined;

@@ -1,3 +1,5 @@
+export { formatValue } from "./metrics.js";
+export { HANDLER_FAILED_EVENT, noopTelemetry, TelemetryServer } from "./server.js";
 export type {
   Counter,
   Gauge,

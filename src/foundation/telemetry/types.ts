@@ -99,11 +99,12 @@ export interface TelemetryService extends TelemetryEmitter {
   /**
    * Attaches `handler` to one or more event names under a unique id. A handler that throws is
    * detached (its failure reported as `foundation.telemetry.handler_failed`) and never stops the
-   * others or the emitter.
+   * others or the emitter. `events` is one dotted name or a list of names (each dotted or as
+   * segments).
    */
   attach(
     handlerId: string,
-    events: TelemetryEventName | readonly TelemetryEventName[],
+    events: string | readonly TelemetryEventName[],
     handler: TelemetryHandler,
   ): void;
   /** Detaches a handler; false when no handler had that id. */

@@ -1,0 +1,120 @@
+import { z } from "zod";
+import type { TimerClock } from "./clock.js";
+import { ConfigServer, type ConfigServerOptions } from "./config/config-server.js";
+import { EventStore } from "./events/event-store.js";
+import { parseOptions } from "./options.js";
+import { Registry } from "./registry/registry.js";
+import type { Namespace } from "./registry/types.js";
+import { Supervisor } from "./supervisor/supervisor.js";
+import { TelemetryServer } from "./telemetry/server.js";
+import type { TelemetryEmitter } from "./telemetry/types.js";
+
+/** Registry names of the core services in every Foundation namespace. */
+export const CORE_SERVICES = {
+  supervisor: "foundation",
+  config: "config",
+  telemetry: "telemetry",
+  events: "event_store",
+} as const;
+
+const FoundationOptions = z.strictObject({
+  namespace: z.custom<Namespace>((v) => typeof v === "string"),
+  registry: z.custom<Registry>((v) => v instanceof Registry).optional(),
+  /** ConfigServer options (layers, schema...). Its `eventStore` section configures the EventStore. */
+  config: z.record(z.string(), z.unknown()).optional(),
+  clock: z
+    .custom<TimerClock>((v) => typeof (v as TimerClock)?.setTimeout === "function")
+    .optional(),
+  /** Restart intensity of the Foundation's supervisor (default 3 restarts in 5000 ms). */
+  maxRestarts: z.number().int().min(0).optional(),
+  withinMs: z.number().positive().optional(),
+});
+export type FoundationOptions = z.input<typeof FoundationOptions>;
+
+/**
+ * A running Foundation: the core services under one supervisor in one namespace. The service
+ * getters look the current instance up in the registry, so they stay right across restarts.
+ */
+export class Foundation {
+  constructor(
+    readonly namespace: Namespace,
+    readonly registry: Registry,
+    readonly supervisor: Supervisor,
+  ) {}
+
+  get config(): ConfigServer {
+    return this.registry.get<ConfigServer>(this.namespace, CORE_SERVICES.config);
+  }
+  get events(): EventStore {
+    return this.registry.get<EventStore>(this.namespace, CORE_SERVICES.events);
+  }
+  get telemetry(): TelemetryServer {
+    return this.registry.get<TelemetryServer>(this.namespace, CORE_SERVICES.telemetry);
+  }
+
+  /** Stops the supervisor (services in reverse start order), then anything else in the namespace. */
+  async stop(): Promise<void> {
+    await this.supervisor.stop("shutdown");
+    await this.registry.stopNamespace(this.namespace);
+  }
+}
+
+/**
+ * Starts the core services (config, telemetry, event store, in that order) under a supervisor
+ * registered as "foundation" in `namespace`. The EventStore takes its settings from the config's
+ * `eventStore` section.
+ */
+export async function startFoundation(options: FoundationOptions): Promise<Foundation> {
+  const o = parseOptions(FoundationOptions, options, "startFoundation");
+  const ns = o.namespace;
+  const registry = o.registry ?? new Registry();
+  const clock = o.clock;
+  const common = { namespace: ns, registry, ...(clock ? { clock } : {}) };
+  // Services report through whichever telemetry instance is current.
+  const telemetry: TelemetryEmitter = {
+    execute: (e, m, md) =>
+      registry.lookup<TelemetryServer>(ns, CORE_SERVICES.telemetry)?.execute(e, m, md),
+  };
+  const configOptions = (o.config ?? {}) as ConfigServerOptions;
+  const supervisor = new Supervisor({
+    name: CORE_SERVICES.supervisor,
+    ...common,
+    maxRestarts: o.maxRestarts ?? 3,
+    withinMs: o.withinMs ?? 5_000,
+    telemetry,
+    children: [
+      {
+        id: CORE_SERVICES.config,
+        start: () =>
+          new ConfigServer({
+            ...configOptions,
+            ...common,
+            name: CORE_SERVICES.config,
+            telemetry,
+          }).start(),
+      },
+      {
+        id: CORE_SERVICES.telemetry,
+        start: () => new TelemetryServer({ ...common, name: CORE_SERVICES.telemetry }).start(),
+      },
+      {
+        id: CORE_SERVICES.events,
+        start: () => {
+          const cfg = registry.get<ConfigServer>(ns, CORE_SERVICES.config).get();
+          const es = cfg.eventStore;
+          return new EventStore({
+            ...common,
+            name: CORE_SERVICES.events,
+            telemetry,
+            storage: es.storage,
+            ...(es.storage === "sqlite" ? { path: es.path, synchronous: es.synchronous } : {}),
+            maxDataBytes: es.maxDataBytes,
+            retention: es.retention,
+          }).start();
+        },
+      },
+    ],
+  });
+  await supervisor.start();
+  return new Foundation(ns, registry, supervisor);
+}

@@ -1,0 +1,6 @@
+export {
+  type IsolatedFoundation,
+  type IsolatedFoundationOptions,
+  startIsolatedFoundation,
+  stopIsolatedFoundation,
+} from "./isolation.js";
