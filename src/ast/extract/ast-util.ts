@@ -1,0 +1,117 @@
+/**
+ * Small, allocation-free readers over the quoted AST shared by extraction and metrics.
+ * @packageDocumentation
+ */
+import { Atom, type Meta, metaGet, metaInt, Node, type Term, Tuple } from "../term.js";
+
+/** The atom name of a node's form when it is an atom (`:def`, `:if`...), else undefined. */
+export function formName(n: Node): string | undefined {
+  return n.form instanceof Atom ? n.form.name : undefined;
+}
+
+/** True for `{name, meta, args}` where `name` is `form` and `args` is a list. */
+export function isCall(t: Term, form: string): t is Node & { args: Term[] } {
+  return (
+    t instanceof Node && Array.isArray(t.args) && t.form instanceof Atom && t.form.name === form
+  );
+}
+
+/** True for a variable node `{name, meta, context}` (context nil or an atom). */
+export function isVar(t: Term): t is Node {
+  return t instanceof Node && t.form instanceof Atom && !Array.isArray(t.args);
+}
+
+/** The key of a keyword pair `{key, value}` when it is an atom other than true/false/nil. */
+export function pairKey(t: Term): string | undefined {
+  if (t instanceof Tuple && t.items.length === 2) {
+    const k = t.items[0];
+    if (k instanceof Atom) return k.name;
+  }
+  return undefined;
+}
+
+/**
+ * `Keyword.get(list, key)` for a list of `{atom, value}` pairs (the `do`/`else` blocks of a
+ * call); undefined when `t` is not a list or has no such key.
+ */
+export function kwGet(t: Term, key: string): Term | undefined {
+  if (!Array.isArray(t)) return undefined;
+  for (const item of t) {
+    if (item instanceof Tuple && item.items.length === 2) {
+      const k = item.items[0];
+      if (k instanceof Atom && k.name === key) return item.items[1];
+    }
+  }
+  return undefined;
+}
+
+/** True when `t` is a non-empty list of `{atom, value}` pairs. */
+export function isKeywordList(t: Term): t is Tuple[] {
+  if (!Array.isArray(t) || t.length === 0) return false;
+  for (const item of t) if (pairKey(item) === undefined) return false;
+  return true;
+}
+
+/** Line of a node (0 when it has none, e.g. in macro-generated code). */
+export function lineOf(t: Term): number {
+  return t instanceof Node ? (metaInt(t.meta, "line") ?? 0) : 0;
+}
+
+/** Column of a node (0 when unknown). */
+export function columnOf(t: Term): number {
+  return t instanceof Node ? (metaInt(t.meta, "column") ?? 0) : 0;
+}
+
+/** The line under a nested meta key such as `end: [line: 9, column: 3]`. */
+export function nestedLine(meta: Meta, key: string): number | undefined {
+  const v = metaGet(meta, key);
+  return Array.isArray(v) ? metaInt(v, "line") : undefined;
+}
+
+/**
+ * The last line a term reaches, from the `end`, `closing` and `end_of_expression` metadata
+ * and the lines of every node inside. Used for one-line definitions (`def f, do: x`), which
+ * carry no `end` metadata.
+ */
+export function lastLine(t: Term): number {
+  let max = 0;
+  const stack: Term[] = [t];
+  while (stack.length > 0) {
+    const x = stack.pop() as Term;
+    if (x instanceof Node) {
+      const m = x.meta;
+      for (let i = 0; i < m.length; i++) {
+        const [k, v] = m[i];
+        if (k === "line") {
+          if (typeof v === "number" && v > max) max = v;
+        } else if (
+          (k === "end" || k === "closing" || k === "end_of_expression") &&
+          Array.isArray(v)
+        ) {
+          // end_of_expression points past the expression (at its newline), still on its last line.
+          const l = metaInt(v, "line");
+          if (l !== undefined && l > max) max = l;
+        }
+      }
+      if (x.form instanceof Node) stack.push(x.form);
+      if (Array.isArray(x.args)) for (const a of x.args) stack.push(a);
+    } else if (Array.isArray(x)) {
+      for (const a of x) stack.push(a);
+    } else if (x instanceof Tuple) {
+      for (const a of x.items) stack.push(a);
+    }
+  }
+  return max;
+}
+
+/** The statements of a body: the items of a `__block__`, else the expression itself. */
+export function statements(body: Term | undefined): Term[] {
+  if (body === undefined) return [];
+  if (isCall(body, "__block__")) return body.args;
+  return [body];
+}
+
+/** The text of an atom as Elixir writes it in a module name (`Elixir.Foo` gives `Foo`). */
+export function atomModuleName(a: Atom): string {
+  return a.name.startsWith("Elixir.") ? a.name.slice(7) : `:${a.name}`;
+}

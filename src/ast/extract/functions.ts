@@ -1,0 +1,231 @@
+/**
+ * The second extraction phase: groups a module's clauses into functions by name and arity,
+ * expands default arguments, adds generated functions, and walks every clause once for its
+ * metrics and calls.
+ * @packageDocumentation
+ */
+import { walkClause } from "../analysis/clause-walk.js";
+import { emptyMetrics, functionMetrics, moduleMetrics } from "../analysis/metrics.js";
+import { credoNesting } from "../analysis/nesting.js";
+import type {
+  ClauseInfo,
+  ClauseMetrics,
+  DocState,
+  FunctionInfo,
+  ModuleDependency,
+  ModuleInfo,
+} from "../model.js";
+import { Atom, Node, type Term } from "../term.js";
+import type { ClauseDraft, ModuleDraft } from "./module.js";
+import { print } from "./print.js";
+
+const PRIVATE_KINDS = new Set(["defp", "defmacrop", "defguardp"]);
+
+/** Credo's `get_parameters/1`: variable names among the head's direct arguments. */
+function abcParameters(head: Term): string[] {
+  if (!(head instanceof Node) || !Array.isArray(head.args)) return [];
+  const out: string[] = [];
+  for (const p of head.args) {
+    if (p instanceof Node && p.form instanceof Atom && p.args === null) out.push(p.form.name);
+  }
+  return out;
+}
+
+function round2(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
+/** Turns a module draft into its final form; `id` is the module's ID. */
+export function finishModule(
+  draft: ModuleDraft,
+  file: string,
+  id: string,
+  ectoQuery: boolean,
+): ModuleInfo {
+  // Group clauses by name/arity in order of first appearance.
+  const groups = new Map<string, ClauseDraft[]>();
+  for (const c of draft.clauses) {
+    const key = `${c.name}/${c.arity}`;
+    const g = groups.get(key);
+    if (g === undefined) groups.set(key, [c]);
+    else g.push(c);
+  }
+  const locals = new Set<string>(groups.keys());
+  const defaultArities = new Map<string, { base: ClauseDraft; arity: number }>();
+  for (const [, g] of groups) {
+    const first = g[0];
+    const defaults = Math.max(...g.map((c) => c.defaults));
+    for (let ar = first.arity - defaults; ar < first.arity; ar++) {
+      const key = `${first.name}/${ar}`;
+      if (!groups.has(key) && !defaultArities.has(key))
+        defaultArities.set(key, { base: first, arity: ar });
+      locals.add(key);
+    }
+  }
+  for (const gf of draft.generated) locals.add(`${gf.name}/${gf.arity}`);
+
+  const specs = new Set(draft.specs.map((s) => `${s.name}/${s.arity}`));
+  const deps: ModuleDependency[] = [...draft.dependencies];
+  const depKeys = new Set(deps.map((d) => `${d.kind} ${d.target}`));
+  const functions: FunctionInfo[] = [];
+
+  for (const [key, g] of groups) {
+    const first = g[0];
+    const fid = `${id}.${key}`;
+    const bodied = g.filter((c) => c.blocks.length > 0);
+    const written = bodied.length > 0 ? bodied : g;
+    const clauses: ClauseInfo[] = written.map((c, i) => {
+      const cid = `${fid}:${i}`;
+      const r = walkClause(
+        {
+          module: draft.name,
+          aliases: c.aliases,
+          locals,
+          importedOnly: c.importedOnly,
+          name: c.name,
+          arity: c.arity,
+          ectoQuery,
+          idPrefix: cid,
+        },
+        c.headArgs,
+        c.guards,
+        c.blocks,
+        abcParameters(c.defArgs[0]),
+      );
+      for (const dep of r.dependencies) {
+        const k = `${dep.kind} ${dep.target}`;
+        if (dep.target !== draft.name && !depKeys.has(k)) {
+          depKeys.add(k);
+          deps.push({ target: dep.target, kind: dep.kind, line: dep.line });
+        }
+      }
+      const metrics: ClauseMetrics = {
+        cyclomatic: r.cyclomatic,
+        perceived: r.perceived,
+        abc: round2(Math.sqrt(r.abcA * r.abcA + r.abcB * r.abcB + r.abcC * r.abcC)),
+        abcA: r.abcA,
+        abcB: r.abcB,
+        abcC: r.abcC,
+        nesting: c.blocks.length > 0 ? credoNesting(c.defArgs) : 0,
+        arity: c.arity,
+        cognitive: r.cognitive,
+        loc: c.endLine - c.line + 1,
+      };
+      return {
+        id: cid,
+        file,
+        line: c.line,
+        endLine: c.endLine,
+        column: c.column,
+        arity: c.arity,
+        guards: c.guards.map((t) => print(t)),
+        bodiless: c.blocks.length === 0,
+        metrics,
+        calls: r.calls,
+      };
+    });
+    const doc: DocState =
+      g.find((c) => c.doc !== null)?.doc ?? (g.some((c) => c.impl !== null) ? "false" : "none");
+    const delegate = g.find((c) => c.delegateTo !== null)?.delegateTo ?? null;
+    functions.push({
+      id: fid,
+      name: first.name,
+      arity: first.arity,
+      kind: first.kind,
+      visibility: PRIVATE_KINDS.has(first.kind) ? "private" : "public",
+      line: first.line,
+      endLine: Math.max(...g.map((c) => c.endLine)),
+      generated: false,
+      generatedBy: null,
+      defaultOf: null,
+      doc,
+      hasSpec: specs.has(key),
+      impl: g.find((c) => c.impl !== null)?.impl ?? null,
+      delegateTo: delegate,
+      clauses,
+      metrics: functionMetrics(clauses, first.arity),
+    });
+    if (delegate !== null) {
+      const k = `call ${delegate.module}`;
+      if (delegate.module !== draft.name && !depKeys.has(k)) {
+        depKeys.add(k);
+        deps.push({ target: delegate.module, kind: "call", line: first.line });
+      }
+    }
+  }
+
+  for (const [key, { base, arity }] of defaultArities) {
+    const baseFn = functions.find((f) => f.name === base.name && f.arity === base.arity);
+    functions.push({
+      id: `${id}.${key}`,
+      name: base.name,
+      arity,
+      kind: base.kind,
+      visibility: PRIVATE_KINDS.has(base.kind) ? "private" : "public",
+      line: base.line,
+      endLine: baseFn?.endLine ?? base.endLine,
+      generated: false,
+      generatedBy: null,
+      defaultOf: base.arity,
+      doc: baseFn?.doc ?? "none",
+      hasSpec: specs.has(key),
+      impl: baseFn?.impl ?? null,
+      delegateTo: base.delegateTo,
+      clauses: [],
+      metrics: emptyMetrics(arity),
+    });
+  }
+
+  const seen = new Set(functions.map((f) => `${f.name}/${f.arity}`));
+  for (const gf of draft.generated) {
+    const key = `${gf.name}/${gf.arity}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const line = draft.generatedLines[gf.by] ?? draft.line;
+    functions.push({
+      id: `${id}.${key}`,
+      name: gf.name,
+      arity: gf.arity,
+      kind: "def",
+      visibility: "public",
+      line,
+      endLine: line,
+      generated: true,
+      generatedBy: gf.by,
+      defaultOf: null,
+      doc: "none",
+      hasSpec: specs.has(key),
+      impl: null,
+      delegateTo: null,
+      clauses: [],
+      metrics: emptyMetrics(gf.arity),
+    });
+  }
+
+  functions.sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : x.arity - y.arity));
+  return {
+    id,
+    name: draft.name,
+    kind: draft.kind,
+    file,
+    line: draft.line,
+    endLine: draft.endLine,
+    parent: draft.parent,
+    moduledoc: draft.moduledoc,
+    behaviours: draft.behaviours,
+    uses: draft.uses,
+    imports: draft.imports,
+    aliases: draft.aliases,
+    requires: draft.requires,
+    attributes: draft.attributes,
+    types: draft.types,
+    specs: draft.specs,
+    callbacks: draft.callbacks,
+    impl: draft.impl,
+    structFields: draft.structFields,
+    exception: draft.exception,
+    functions,
+    dependencies: deps,
+    metrics: moduleMetrics(functions, draft.line, draft.endLine),
+  };
+}

@@ -1,0 +1,58 @@
+/**
+ * Per-file extraction: from one file's quoted AST to its modules, functions, clauses, calls
+ * and metrics, as plain data ({@link FileExtraction}).
+ *
+ * Entry point: {@link extractFile}. It is a pure function of its arguments: the same AST and
+ * path give the same result, IDs included. Cost: one pass over module bodies, then one
+ * combined walk per clause (plus Credo's nesting descent), so it is linear in the AST size.
+ * @packageDocumentation
+ */
+import type { FileExtraction, ModuleInfo } from "../model.js";
+import type { Comment, Term } from "../term.js";
+import { lastLine } from "./ast-util.js";
+import { finishModule } from "./functions.js";
+import { collectModules, importsEctoQuery } from "./module.js";
+
+/** Extra details about a file that are not part of the serialized extraction. */
+export interface ExtractionDiagnostics {
+  /** Lines of module definitions whose name is not literal and so cannot be seen statically. */
+  dynamicModules: number[];
+}
+
+/**
+ * Extracts everything from one parsed file.
+ * @param ast the file's quoted AST, as `Code.string_to_quoted_with_comments/2` (or our parser) gives it
+ * @param comments the file's comments
+ * @param relPath the file's path relative to the project root, with `/` separators
+ */
+export function extractFile(
+  ast: Term,
+  comments: readonly Comment[],
+  relPath: string,
+): FileExtraction {
+  return extractFileWithDiagnostics(ast, comments, relPath).extraction;
+}
+
+/** {@link extractFile}, also reporting what could not be extracted statically. */
+export function extractFileWithDiagnostics(
+  ast: Term,
+  comments: readonly Comment[],
+  relPath: string,
+): { extraction: FileExtraction; diagnostics: ExtractionDiagnostics } {
+  const collection = collectModules(ast);
+  const ecto = importsEctoQuery(collection.modules);
+  const counts = new Map<string, number>();
+  const modules: ModuleInfo[] = [];
+  for (const draft of collection.modules) {
+    const n = (counts.get(draft.name) ?? 0) + 1;
+    counts.set(draft.name, n);
+    const id = `${relPath}#${draft.name}${n > 1 ? `~${n}` : ""}`;
+    modules.push(finishModule(draft, relPath, id, ecto));
+  }
+  let last = lastLine(ast);
+  for (const c of comments) if (c.line > last) last = c.line;
+  return {
+    extraction: { path: relPath, modules, commentCount: comments.length, lastLine: last },
+    diagnostics: { dynamicModules: collection.dynamicModules },
+  };
+}
