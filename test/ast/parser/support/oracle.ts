@@ -1,0 +1,128 @@
+/**
+ * The Elixir side of the differential tests: finding `elixir` and the corpus, and running
+ * `tools/oracle/quoted.exs` either over files (one process) or as a long-lived stream of framed
+ * sources (one process for thousands of mutants).
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import type { FileResultJson } from "../../../../src/ast/term-json.js";
+
+/** The repository root (this file is test/ast/parser/support/oracle.ts). */
+export const ROOT = resolve(fileURLToPath(new URL("../../../../", import.meta.url)));
+/** The oracle script, as an absolute path. */
+export const ORACLE = join(ROOT, "tools/oracle/quoted.exs");
+/** Where scripts/fetch-corpus.sh unpacks the Elixir source tree. */
+export const CORPUS_DIR = join(ROOT, "corpus/elixir");
+
+/** True when an `elixir` executable runs. */
+export const hasElixir: boolean = (() => {
+  const r = spawnSync("elixir", ["--version"], { encoding: "utf8", timeout: 60_000 });
+  return r.status === 0;
+})();
+
+/** Every `.ex`/`.exs` file of the corpus, relative to the repository root, sorted. */
+export function corpusFiles(): string[] {
+  if (!existsSync(CORPUS_DIR)) return [];
+  const out: string[] = [];
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir)) {
+      const p = join(dir, name);
+      const st = statSync(p);
+      if (st.isDirectory()) walk(p);
+      else if (name.endsWith(".ex") || name.endsWith(".exs")) out.push(relative(ROOT, p));
+    }
+  };
+  walk(CORPUS_DIR);
+  return out.sort();
+}
+
+/** True when the corpus has been fetched (CI always fetches it). */
+export const hasCorpus: boolean = corpusFiles().length > 0;
+
+/** Why differential tests skip locally, or `null` when they can run. */
+export const skipReason: string | null = !hasElixir
+  ? "`elixir` is not installed (CI installs it)"
+  : !hasCorpus
+    ? "corpus/elixir is missing (run scripts/fetch-corpus.sh; CI does)"
+    : null;
+
+/**
+ * Runs the oracle over `files` (paths relative to the repository root) in one Elixir process and
+ * returns its output lines, raw, in order (one per file, labelled with the path as given).
+ *
+ * The sources go through `--stdin` framing rather than as file arguments: in Elixir 1.14 the
+ * file-argument mode writes to a stdout left in unicode mode, so every non-ASCII byte of the
+ * output comes out encoded twice (`•` as `â¢`); `--stdin` switches stdout to raw bytes.
+ */
+export async function oracleLinesForFiles(files: readonly string[]): Promise<string[]> {
+  const oracle = new OracleStream();
+  try {
+    return await Promise.all(
+      files.map((file) => oracle.send(file, readFileSync(join(ROOT, file)))),
+    );
+  } finally {
+    await oracle.close();
+  }
+}
+
+/**
+ * One long-lived `quoted.exs --stdin` process. {@link OracleStream.send} frames a source and
+ * resolves to its raw output line; results come back in order, so requests are pipelined while
+ * the caller does other work (our parser on the other core).
+ */
+export class OracleStream {
+  readonly #child;
+  readonly #waiting: { resolve: (line: string) => void; reject: (e: Error) => void }[] = [];
+  #stderr = "";
+  #closed: Error | null = null;
+
+  constructor() {
+    this.#child = spawn("elixir", [ORACLE, "--stdin"], {
+      cwd: ROOT,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    this.#child.stderr.setEncoding("utf8").on("data", (s: string) => {
+      this.#stderr += s;
+    });
+    // A mutant can be a megabyte-long AST line; readline handles any length.
+    const rl = createInterface({ input: this.#child.stdout, crlfDelay: Number.POSITIVE_INFINITY });
+    rl.on("line", (line) => {
+      const w = this.#waiting.shift();
+      if (w) w.resolve(line);
+    });
+    this.#child.on("close", (code) => {
+      this.#closed = new Error(`oracle stream exited ${code}: ${this.#stderr.slice(0, 2000)}`);
+      for (const w of this.#waiting.splice(0)) w.reject(this.#closed);
+    });
+    this.#child.stdin.on("error", () => {
+      // EPIPE after the process died; the close handler reports it.
+    });
+  }
+
+  /** Sends one source (its exact bytes) under `label`; resolves to the oracle's JSON line. */
+  send(label: string, source: Uint8Array): Promise<string> {
+    if (this.#closed) return Promise.reject(this.#closed);
+    if (label.includes("\n")) throw new Error("oracle labels cannot contain newlines");
+    const p = new Promise<string>((resolve, reject) => this.#waiting.push({ resolve, reject }));
+    this.#child.stdin.write(`${label}\n${source.byteLength}\n`);
+    this.#child.stdin.write(source);
+    this.#child.stdin.write("\n");
+    return p;
+  }
+
+  /** Closes stdin and waits for the process to exit. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    const done = new Promise<void>((res) => this.#child.once("close", () => res()));
+    this.#child.stdin.end();
+    await done;
+  }
+}
+
+/** Parses one oracle output line. */
+export function parseOracleLine(line: string): FileResultJson {
+  return JSON.parse(line) as FileResultJson;
+}
