@@ -109,7 +109,11 @@ export interface CallInfo {
   /** `<clauseId>@<index>`. */
   id: string;
   kind: CallKind;
-  /** Target module for `imported` and `remote` calls, the caller's module for `local`, null for `dynamic`. */
+  /**
+   * Target module: the caller's module for `local`, the module for `remote`; for `imported`, the
+   * module named by an `import ..., only:` list, else null until project analysis resolves it
+   * against the imported project modules; null for `dynamic`.
+   */
   module: string | null;
   name: string;
   /** Arity as called; a piped call counts the piped argument (`x |> f(1)` is `f/2`). */
@@ -120,6 +124,11 @@ export interface CallInfo {
   piped: boolean;
   /** True for a capture `&Mod.f/2`, `&f/1` or `&Mod.f(&1, x)` (the latter's arity is the call's). */
   capture: boolean;
+  /**
+   * True when every argument is a literal (number, string without interpolation, atom, boolean,
+   * nil) and none is piped or captured: the call's input is known at compile time.
+   */
+  literalArgs: boolean;
 }
 
 /** One clause of a function or macro. */
@@ -207,6 +216,8 @@ export interface DirectiveInfo {
   /** For `import ..., only:/except:`: the listed `name/arity` pairs, else null. */
   only: string[] | null;
   except: string[] | null;
+  /** For `use Mod, :atom` (Phoenix's `use MyAppWeb, :controller`): the atom's name, else null. */
+  arg: string | null;
 }
 
 /** A module attribute set in the module body (`@moduledoc`, `@doc`, `@spec`... excluded). */
@@ -273,6 +284,11 @@ export interface ModuleInfo {
   exception: boolean;
   /** Every function and macro, sorted by name then arity. */
   functions: FunctionInfo[];
+  /**
+   * Calls made by the module body outside any function: attribute values, `use` options, and
+   * macro blocks such as ExUnit's `test "..." do ... end`. They count as uses of their targets.
+   */
+  bodyCalls: CallInfo[];
   /** Modules this one refers to, one entry per (target, kind), in order of first occurrence. */
   dependencies: ModuleDependency[];
   metrics: ModuleMetrics;

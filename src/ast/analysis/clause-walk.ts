@@ -8,7 +8,7 @@
  */
 import { type AliasTable, aliasBindings, moduleNameOf, withAlias } from "../extract/scope.js";
 import type { CallInfo, CallKind, DependencyKind } from "../model.js";
-import { Atom, metaGet, Node, type Term, Tuple } from "../term.js";
+import { Atom, Float, metaGet, Node, type Term, Tuple } from "../term.js";
 
 /** What a clause walk needs to know about its surroundings. */
 export interface ClauseContext {
@@ -27,6 +27,8 @@ export interface ClauseContext {
   ectoQuery: boolean;
   /** Prefix for call IDs (the clause ID). */
   idPrefix: string;
+  /** True for module-body code: nested definitions are not entered (they are walked on their own). */
+  skipDefinitions?: boolean;
 }
 
 /** A reference to another module found in a clause. */
@@ -99,6 +101,19 @@ const NOT_CALLS = new Set([
   "defoverridable",
   "var!",
   "binding",
+]);
+const SKIPPED_AT_MODULE_LEVEL = new Set([
+  "def",
+  "defp",
+  "defmacro",
+  "defmacrop",
+  "defguard",
+  "defguardp",
+  "defdelegate",
+  "defmodule",
+  "defprotocol",
+  "defimpl",
+  "quote",
 ]);
 const IDENT = /^[a-z_][a-zA-Z0-9_]*[?!]?$/;
 
@@ -230,6 +245,7 @@ export function walkClause(
       column,
       piped: isPiped,
       capture: isCapture,
+      literalArgs: !isPiped && !isCapture && allLiteral(n.args),
     });
     if (kind === "remote" && module !== null && module !== ctx.module)
       deps.push({ target: module, kind: "call", line });
@@ -282,6 +298,7 @@ export function walkClause(
         if (mode & ABC && !varNames.has(name)) b++;
         return;
       }
+      if (ctx.skipDefinitions === true && SKIPPED_AT_MODULE_LEVEL.has(name)) return;
       // Cyclomatic and perceived complexity (Credo counts in the whole definition).
       if (DEF_OPS.has(name)) {
         cc++;
@@ -465,6 +482,19 @@ export function walkClause(
     calls,
     dependencies: deps,
   };
+}
+
+/** True when every argument is a literal scalar (a string with interpolation is not). */
+function allLiteral(args: Term[] | Atom | null): boolean {
+  if (!Array.isArray(args)) return true;
+  for (const a of args) {
+    const t = typeof a;
+    if (a === null || t === "number" || t === "bigint" || t === "string" || t === "boolean")
+      continue;
+    if (a instanceof Atom || a instanceof Float) continue;
+    return false;
+  }
+  return true;
 }
 
 function isDot(n: Node): boolean {

@@ -8,6 +8,7 @@ import { walkClause } from "../analysis/clause-walk.js";
 import { emptyMetrics, functionMetrics, moduleMetrics } from "../analysis/metrics.js";
 import { credoNesting } from "../analysis/nesting.js";
 import type {
+  CallInfo,
   ClauseInfo,
   ClauseMetrics,
   DocState,
@@ -15,7 +16,7 @@ import type {
   ModuleDependency,
   ModuleInfo,
 } from "../model.js";
-import { Atom, Node, type Term } from "../term.js";
+import { Atom, Node, type Term, Tuple } from "../term.js";
 import type { ClauseDraft, ModuleDraft } from "./module.js";
 import { print } from "./print.js";
 
@@ -68,6 +69,15 @@ export function finishModule(
   const deps: ModuleDependency[] = [...draft.dependencies];
   const depKeys = new Set(deps.map((d) => `${d.kind} ${d.target}`));
   const functions: FunctionInfo[] = [];
+  const addDeps = (found: readonly ModuleDependency[]) => {
+    for (const dep of found) {
+      const k = `${dep.kind} ${dep.target}`;
+      if (dep.target !== draft.name && !depKeys.has(k)) {
+        depKeys.add(k);
+        deps.push({ target: dep.target, kind: dep.kind, line: dep.line });
+      }
+    }
+  };
 
   for (const [key, g] of groups) {
     const first = g[0];
@@ -92,13 +102,7 @@ export function finishModule(
         c.blocks,
         abcParameters(c.defArgs[0]),
       );
-      for (const dep of r.dependencies) {
-        const k = `${dep.kind} ${dep.target}`;
-        if (dep.target !== draft.name && !depKeys.has(k)) {
-          depKeys.add(k);
-          deps.push({ target: dep.target, kind: dep.kind, line: dep.line });
-        }
-      }
+      addDeps(r.dependencies);
       const metrics: ClauseMetrics = {
         cyclomatic: r.cyclomatic,
         perceived: r.perceived,
@@ -202,6 +206,29 @@ export function finishModule(
     });
   }
 
+  const bodyCalls: CallInfo[] = [];
+  draft.bodyExprs.forEach((b, i) => {
+    const r = walkClause(
+      {
+        module: draft.name,
+        aliases: b.aliases,
+        locals,
+        importedOnly: b.importedOnly,
+        name: "",
+        arity: -1,
+        ectoQuery,
+        idPrefix: `${id}#body${i}`,
+        skipDefinitions: true,
+      },
+      [],
+      [],
+      [new Tuple([Atom.of("do"), b.expr])],
+      [],
+    );
+    bodyCalls.push(...r.calls);
+    addDeps(r.dependencies);
+  });
+
   functions.sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : x.arity - y.arity));
   return {
     id,
@@ -225,6 +252,7 @@ export function finishModule(
     structFields: draft.structFields,
     exception: draft.exception,
     functions,
+    bodyCalls,
     dependencies: deps,
     metrics: moduleMetrics(functions, draft.line, draft.endLine),
   };

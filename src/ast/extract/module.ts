@@ -82,6 +82,8 @@ export interface ModuleDraft {
   dependencies: ModuleDependency[];
   /** Protocols named in `@derive` (resolved), for the implementations they generate. */
   derives: string[];
+  /** Module-body expressions outside definitions, with the scope they are in, for their calls. */
+  bodyExprs: { expr: Term; aliases: AliasTable; importedOnly: Record<string, string> }[];
 }
 
 /** Where a module body is read: its aliases and what the enclosing module is. */
@@ -203,6 +205,7 @@ function newDraft(name: string, kind: ModuleKind, node: Node, parent: string | n
     generatedLines: {},
     dependencies: [],
     derives: [],
+    bodyExprs: [],
   };
 }
 
@@ -413,7 +416,9 @@ function readStatement(n: Node & { args: Term[] }, st: BodyState, out: FileColle
     else readDef(kernelDef as FunctionKind, n, st);
     return;
   }
-  // Definitions inside `if`, `unless`, `for`, `case`... at module level are still definitions.
+  // Definitions inside `if`, `unless`, `for`, `case`... at module level are still definitions;
+  // the rest of such code (ExUnit's `test` blocks...) is walked later for its calls.
+  d.bodyExprs.push({ expr: n, aliases: st.aliases, importedOnly: st.importedOnly });
   for (const block of doBlocks(n.args)) readStatements(block, st, out);
 }
 
@@ -458,7 +463,13 @@ function readDirective(
   const target = moduleNameOf(n.args[0], st.aliases, d.name);
   if (target === null) return;
   const opts = n.args[1];
-  const info: DirectiveInfo = { module: target, line, only: null, except: null };
+  const info: DirectiveInfo = {
+    module: target,
+    line,
+    only: null,
+    except: null,
+    arg: opts instanceof Atom ? opts.name : null,
+  };
   if (kind === "import") {
     info.only = nameArityList(kwGet(opts ?? [], "only"));
     info.except = nameArityList(kwGet(opts ?? [], "except"));
@@ -563,7 +574,10 @@ function readAttribute(n: Node & { args: Term[] }, st: BodyState, line: number):
       for (const key of nameArityList(value) ?? []) st.optional.add(key);
       return;
   }
-  if (!SKIP_ATTRIBUTES.has(attr)) d.attributes.push({ name: attr, line });
+  if (!SKIP_ATTRIBUTES.has(attr)) {
+    d.attributes.push({ name: attr, line });
+    d.bodyExprs.push({ expr: value, aliases: st.aliases, importedOnly: st.importedOnly });
+  }
 }
 
 /** Splits `head when g1 when g2` into the call and its guards. */
