@@ -1,0 +1,167 @@
+/**
+ * AST and metadata builders: the shapes Elixir's parser gives to literals, operators, calls,
+ * strings and blocks, with metadata in Elixir's exact key order.
+ * @packageDocumentation
+ */
+import { Atom, atom, Bin, type Meta, type MetaValue, Node, type Term, Tuple } from "../term.js";
+import { fail } from "./errors.js";
+import { Interpolation, type Part, type Token } from "./tokens.js";
+
+export const A_BLOCK = Atom.of("__block__");
+export const A_ALIASES = Atom.of("__aliases__");
+export const A_DOT = Atom.of(".");
+export const A_ACCESS = Atom.of("Elixir.Access");
+export const A_GET = Atom.of("get");
+export const A_KERNEL = Atom.of("Elixir.Kernel");
+export const A_LIST = Atom.of("Elixir.List");
+export const A_TO_STRING = Atom.of("to_string");
+export const A_TO_CHARLIST = Atom.of("to_charlist");
+export const A_TYPE = Atom.of("::");
+export const A_BINARY = Atom.of("binary");
+export const A_BITSTRING = Atom.of("<<>>");
+export const A_ERLANG = Atom.of("erlang");
+export const A_BINARY_TO_ATOM = Atom.of("binary_to_atom");
+export const A_UTF8 = Atom.of("utf8");
+export const A_STAB = Atom.of("->");
+export const A_WHEN = Atom.of("when");
+export const A_NOT = Atom.of("not");
+export const A_BANG = Atom.of("!");
+export const A_IN = Atom.of("in");
+export const A_UNQUOTE_SPLICING = Atom.of("unquote_splicing");
+export const A_TUPLE = Atom.of("{}");
+export const A_MAP = Atom.of("%{}");
+export const A_STRUCT = Atom.of("%");
+export const A_FN = Atom.of("fn");
+export const A_DO = Atom.of("do");
+export const A_RANGE = Atom.of("..");
+export const A_STEP_RANGE = Atom.of("..//");
+export const A_SLASH = Atom.of("/");
+export const A_PIPE = Atom.of("|");
+
+/** `[line: l, column: c]`. */
+export function lc(line: number, col: number): Meta {
+  return [
+    ["line", line],
+    ["column", col],
+  ];
+}
+
+/** Location metadata of a token. */
+export function tokMeta(t: Token): Meta {
+  return [
+    ["line", t.line],
+    ["column", t.col],
+  ];
+}
+
+/** `[newlines: n]` when `n` is a positive count, else `[]`, followed by `rest`. */
+export function withNewlines(count: number | null, rest: Meta): Meta {
+  if (count !== null && count > 0) return [["newlines", count], ...rest];
+  return rest;
+}
+
+/** Elixir's `newlines_pair`: newlines after the opener and the closer's location. */
+export function newlinesPair(open: Token, close: Token): Meta {
+  return withNewlines(open.eol, [["closing", tokMeta(close)]]);
+}
+
+/** A block of expressions as Elixir's `build_block` makes it. */
+export function buildBlock(exprs: Term[]): Term {
+  if (exprs.length === 1) {
+    const e = exprs[0];
+    if (
+      e instanceof Node &&
+      Array.isArray(e.args) &&
+      e.args.length === 1 &&
+      (e.form === A_NOT || e.form === A_BANG || e.form === A_UNQUOTE_SPLICING)
+    ) {
+      return new Node(A_BLOCK, [], exprs);
+    }
+    return e;
+  }
+  return new Node(A_BLOCK, [], exprs);
+}
+
+/** Adds `end_of_expression` metadata to the last expression of a list (Elixir's `annotate_eoe`). */
+export function annotateEoe(eoe: Token, exprs: Term[]): void {
+  const k = exprs.length - 1;
+  const last = exprs[k];
+  if (!(last instanceof Node)) return;
+  const value: Meta = eoe.eol !== null ? [["newlines", eoe.eol], ...tokMeta(eoe)] : tokMeta(eoe);
+  if (last.form === A_STAB && Array.isArray(last.args) && last.args.length === 2) {
+    const right = last.args[1];
+    if (right instanceof Node) {
+      const r2 = new Node(right.form, [["end_of_expression", value], ...right.meta], right.args);
+      exprs[k] = new Node(last.form, last.meta, [last.args[0], r2]);
+    }
+    return;
+  }
+  exprs[k] = new Node(last.form, [["end_of_expression", value], ...last.meta], last.args);
+}
+
+/** Interpolations and text of a binary-like string. */
+export function stringParts(parts: Part[], parse: (toks: Token[]) => Term): Term[] {
+  const out: Term[] = [];
+  for (const p of parts) {
+    if (!(p instanceof Interpolation)) {
+      out.push(p);
+      continue;
+    }
+    const form = parse(p.tokens);
+    const meta = lc(p.line, p.col);
+    const callMeta: Meta = [["closing", lc(p.endLine, p.endCol)], ...meta];
+    out.push(
+      new Node(A_TYPE, meta, [
+        new Node(new Node(A_DOT, meta, [A_KERNEL, A_TO_STRING]), callMeta, [form]),
+        new Node(A_BINARY, meta, null),
+      ]),
+    );
+  }
+  return out;
+}
+
+/** Interpolations and text of a charlist (no `::binary` wrapper). */
+export function charlistParts(parts: Part[], parse: (toks: Token[]) => Term): Term[] {
+  const out: Term[] = [];
+  for (const p of parts) {
+    if (!(p instanceof Interpolation)) {
+      out.push(p);
+      continue;
+    }
+    const form = parse(p.tokens);
+    const meta = lc(p.line, p.col);
+    const callMeta: Meta = [["closing", lc(p.endLine, p.endCol)], ...meta];
+    out.push(new Node(new Node(A_DOT, meta, [A_KERNEL, A_TO_STRING]), callMeta, [form]));
+  }
+  return out;
+}
+
+/** The code points of a string, as a charlist. */
+export function toCharlist(s: string | Bin, line: number, col: number): Term {
+  if (s instanceof Bin) fail("invalid UTF-8 in charlist", line, col);
+  const out: number[] = [];
+  for (const ch of s) out.push(ch.codePointAt(0)!);
+  return out;
+}
+
+/** A quoted atom token with interpolation: `:erlang.binary_to_atom(<<...>>, :utf8)`. */
+export function quotedAtom(t: Token, extra: Meta, parse: (toks: Token[]) => Term): Term {
+  const meta = tokMeta(t);
+  return new Node(
+    new Node(A_DOT, meta, [A_ERLANG, A_BINARY_TO_ATOM]),
+    [...extra, ...meta],
+    [new Node(A_BITSTRING, meta, stringParts(t.parts!, parse)), A_UTF8],
+  );
+}
+
+/** A keyword-list pair. */
+export function pair(k: Term, v: Term): Tuple {
+  return new Tuple([k, v]);
+}
+
+/** `atom(name)` for names from tokens. */
+export function nameAtom(name: string): Term {
+  return atom(name);
+}
+
+export type { Meta, MetaValue };
