@@ -238,7 +238,8 @@ end
  */
 export function generateProject(root: string, options: GenerateOptions): GeneratedProject {
   const n = options.modules;
-  if (!Number.isInteger(n) || n < 4) throw new RangeError(`modules must be an integer >= 4, got ${n}`);
+  if (!Number.isInteger(n) || n < 4)
+    throw new RangeError(`modules must be an integer >= 4, got ${n}`);
   const perDir = options.perDir ?? 100;
   const r = prng(options.seed ?? 1);
   rmSync(root, { recursive: true, force: true });

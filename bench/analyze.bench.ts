@@ -1,0 +1,455 @@
+/**
+ * `npm run bench:analyze`: end-to-end analysis speed and memory, and repository lookups.
+ *
+ * 1. Elixir 1.14's `lib/` tree (corpus/elixir/lib), cold (no cache), next to Elixir's own parse
+ *    of the same files in the same run (Code.string_to_quoted_with_comments with columns and
+ *    token metadata, the AST we produce), sequential and on every scheduler.
+ * 2. A synthetic 10,000-module project (bench/gen-project.ts): a first run writing a fresh cache,
+ *    then a second run on the unchanged project; time, peak RSS per 1,000 modules, warm/cold ratio.
+ * 3. Lookups in a repository holding 100,000 functions: p50/p99/max per lookup kind.
+ *
+ * Each analysis runs in a child process so that its peak memory is its own. Options:
+ * `--json` (one JSON object per line), `--modules N` (default 10000), `--skip-corpus`.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { FileExtraction, FunctionInfo, ModuleInfo } from "../src/ast/model.js";
+import { discoverFiles } from "../src/ast/population/discover.js";
+import { defaultWorkerCount } from "../src/ast/population/pool.js";
+import { analyzeRoot } from "../src/ast/population/run.js";
+import { AstRepository } from "../src/ast/repository/repository.js";
+import { generateProject } from "./gen-project.js";
+import { jsonOutput } from "./lib/report.js";
+
+const here = fileURLToPath(new URL(".", import.meta.url));
+const CORPUS_LIB = join(here, "..", "corpus", "elixir", "lib");
+
+/** One measured figure. */
+interface Row {
+  group: string;
+  name: string;
+  /** Wall time, ms (or the lookup latency for lookup rows). */
+  ms: number;
+  files?: number;
+  modules?: number;
+  functions?: number;
+  peakRssMb?: number;
+  mbPer1000Modules?: number;
+  p50Us?: number;
+  p99Us?: number;
+  maxUs?: number;
+  note?: string;
+}
+
+interface ChildResult {
+  ms: number;
+  files: number;
+  modules: number;
+  functions: number;
+  parsed: number;
+  cached: number;
+  failed: number;
+  workers: number;
+  peakRssMb: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Child mode: one analysis, printed as one JSON line.
+
+async function child(root: string, cache: string | false): Promise<void> {
+  const t0 = performance.now();
+  const run = await analyzeRoot(root, { cache, gitignore: true });
+  const ms = performance.now() - t0;
+  const result: ChildResult = {
+    ms,
+    files: run.summary.files,
+    modules: run.summary.modules,
+    functions: run.summary.functions,
+    parsed: run.summary.parsed,
+    cached: run.summary.cached,
+    failed: run.summary.failed,
+    workers: run.summary.workers,
+    // maxRSS is in KiB and covers the whole process (main thread and workers) since it started.
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+function runChild(root: string, cache: string | false): ChildResult {
+  const args = [
+    ...process.execArgv,
+    fileURLToPath(import.meta.url),
+    "--child",
+    root,
+    "--cache",
+    cache === false ? "off" : cache,
+  ];
+  const r = spawnSync(process.execPath, args, { encoding: "utf8", maxBuffer: 1 << 26 });
+  if (r.status !== 0) throw new Error(`analysis child failed (${r.status}): ${r.stderr}`);
+  const line = r.stdout.trim().split("\n").pop()!;
+  return JSON.parse(line) as ChildResult;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Elixir's own parse of the same files.
+
+const ELIXIR_PARSE = `
+[list] = System.argv()
+files = list |> File.read!() |> String.split("\\n", trim: true)
+opts = [columns: true, token_metadata: true, emit_warnings: false]
+parse = fn f -> Code.string_to_quoted_with_comments(File.read!(f), opts) end
+{seq, _} = :timer.tc(fn -> Enum.each(files, parse) end)
+{par, _} = :timer.tc(fn ->
+  files |> Task.async_stream(parse, ordered: false, timeout: :infinity) |> Stream.run()
+end)
+IO.puts("#{seq / 1000} #{par / 1000} #{System.schedulers_online()}")
+`;
+
+function elixirParse(
+  root: string,
+  files: readonly string[],
+): { seqMs: number; parMs: number; wallMs: number; schedulers: number } {
+  const dir = mkdtempSync(join(tmpdir(), "es-bench-"));
+  try {
+    const list = join(dir, "files.txt");
+    writeFileSync(list, files.map((f) => join(root, f)).join("\n"));
+    const t0 = performance.now();
+    const out = execFileSync("elixir", ["-e", ELIXIR_PARSE, list], { encoding: "utf8" });
+    const wallMs = performance.now() - t0;
+    const [seq, par, sched] = out.trim().split(/\s+/).map(Number);
+    return { seqMs: seq!, parMs: par!, wallMs, schedulers: sched! };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lookups with 100,000 functions.
+
+const METRICS = {
+  cyclomatic: 1,
+  perceived: 1,
+  abc: 1,
+  abcA: 0,
+  abcB: 1,
+  abcC: 0,
+  nesting: 0,
+  arity: 1,
+  cognitive: 0,
+  loc: 3,
+};
+
+function syntheticRepository(functionCount: number): {
+  repo: AstRepository;
+  modules: string[];
+  names: string[];
+} {
+  const repo = new AstRepository();
+  const perModule = 10;
+  const perFile = 5;
+  const moduleCount = functionCount / perModule;
+  const modules: string[] = [];
+  const names: string[] = [];
+  for (let n = 0; n < 200; n++) names.push(`fun_${n}`);
+  const behaviours = ["GenServer", "Supervisor", "Plug", "Ecto.Schema", "My.Behaviour"];
+  for (let f = 0; f < moduleCount / perFile; f++) {
+    const path = `lib/gen/f${f}.ex`;
+    const mods: ModuleInfo[] = [];
+    for (let m = 0; m < perFile; m++) {
+      const mi = f * perFile + m;
+      const name = `Gen.M${mi}`;
+      modules.push(name);
+      const id = `${path}#${name}`;
+      const functions: FunctionInfo[] = [];
+      for (let k = 0; k < perModule; k++) {
+        const fname = names[(mi * 7 + k * 13) % names.length]!;
+        const arity = k % 4;
+        const target = `Gen.M${(mi * 31 + k) % moduleCount}`;
+        functions.push({
+          id: `${id}.${fname}/${arity}`,
+          name: fname,
+          arity,
+          kind: k % 3 === 0 ? "defp" : "def",
+          visibility: k % 3 === 0 ? "private" : "public",
+          line: 2 + k * 4,
+          endLine: 4 + k * 4,
+          generated: false,
+          generatedBy: null,
+          defaultOf: null,
+          doc: "none",
+          hasSpec: false,
+          impl: null,
+          delegateTo: null,
+          clauses: [
+            {
+              id: `${id}.${fname}/${arity}:0`,
+              file: path,
+              line: 2 + k * 4,
+              endLine: 4 + k * 4,
+              column: 3,
+              arity,
+              guards: [],
+              bodiless: false,
+              metrics: { ...METRICS, arity },
+              calls: [0, 1, 2].map((c) => ({
+                id: `${id}.${fname}/${arity}:0@${c}`,
+                kind: "remote" as const,
+                module: c === 2 ? "Enum" : target,
+                name: c === 2 ? "map" : names[(mi + c * 17) % names.length]!,
+                arity: c === 2 ? 2 : c % 4,
+                line: 3 + k * 4,
+                column: 5,
+                piped: false,
+                capture: false,
+              })),
+            },
+          ],
+          metrics: { ...METRICS, arity },
+        });
+      }
+      mods.push({
+        id,
+        name,
+        kind: "module",
+        file: path,
+        line: 1,
+        endLine: 60,
+        parent: null,
+        moduledoc: "none",
+        behaviours: [behaviours[mi % behaviours.length]!],
+        uses: [],
+        imports: [],
+        aliases: [],
+        requires: [],
+        attributes: [],
+        types: [],
+        specs: [],
+        callbacks: [],
+        impl: null,
+        structFields: null,
+        exception: false,
+        functions,
+        dependencies: [],
+        metrics: {
+          functionCount: perModule,
+          clauseCount: perModule,
+          cyclomaticSum: perModule,
+          cyclomaticMax: 1,
+          cyclomaticMean: 1,
+          perceivedMax: 1,
+          abcMax: 1,
+          nestingMax: 0,
+          cognitiveMax: 0,
+          cognitiveSum: 0,
+          loc: 60,
+        },
+      });
+    }
+    const extraction: FileExtraction = { path, modules: mods, commentCount: 0, lastLine: 60 };
+    repo.setFile({ path, hash: String(f), extraction, error: null });
+  }
+  return { repo, modules, names };
+}
+
+function lookupRows(): Row[] {
+  const FUNCTIONS = 100_000;
+  const t0 = performance.now();
+  const { repo, modules, names } = syntheticRepository(FUNCTIONS);
+  const buildMs = performance.now() - t0;
+  const stats = repo.stats();
+  const N = 20_000;
+  let seed = 7;
+  const rnd = (n: number) => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  const kinds: [string, (i: number) => unknown][] = [
+    ["module(name)", () => repo.module(modules[rnd(modules.length)]!)],
+    [
+      "functions(mod, name, arity)",
+      () => repo.functions(modules[rnd(modules.length)]!, names[rnd(names.length)]!, rnd(4)),
+    ],
+    ["functionsNamed(name)", () => repo.functionsNamed(names[rnd(names.length)]!)],
+    ["functionsNamed(name, arity)", () => repo.functionsNamed(names[rnd(names.length)]!, rnd(4))],
+    ["modulesInFile(path)", () => repo.modulesInFile(`lib/gen/f${rnd(modules.length / 5)}.ex`)],
+    ["modulesWithBehaviour(b)", () => repo.modulesWithBehaviour("GenServer")],
+    [
+      "callers(key)",
+      () => repo.callers(`Gen.M${rnd(modules.length)}.${names[rnd(names.length)]}/${rnd(4)}`),
+    ],
+    [
+      "callees(key)",
+      () => {
+        const fns = repo.functionsNamed(names[rnd(names.length)]!);
+        return repo.callees(fns[rnd(fns.length)]!.key);
+      },
+    ],
+    ["callers(Enum.map/2) [20k callers]", () => repo.callers("Enum.map/2")],
+  ];
+  const rows: Row[] = [
+    {
+      group: "repository",
+      name: `build ${stats.functions} functions`,
+      ms: buildMs,
+      functions: stats.functions,
+      modules: stats.modules,
+      note: `${stats.callEdges} call edges`,
+    },
+  ];
+  const samples = new Float64Array(N);
+  for (const [name, fn] of kinds) {
+    for (let i = 0; i < 2_000; i++) fn(i); // warm-up
+    for (let i = 0; i < N; i++) {
+      const s = performance.now();
+      fn(i);
+      samples[i] = performance.now() - s;
+    }
+    samples.sort();
+    const p99 = samples[Math.floor(N * 0.99)]! * 1000;
+    rows.push({
+      group: "lookup (100k functions)",
+      name,
+      ms: samples[Math.floor(N * 0.99)]!,
+      functions: stats.functions,
+      p50Us: samples[Math.floor(N * 0.5)]! * 1000,
+      p99Us: p99,
+      maxUs: samples[N - 1]! * 1000,
+      note: p99 < 1000 ? "p99 < 1 ms: ok" : "p99 >= 1 ms: MISSED",
+    });
+  }
+  return rows;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function fmt(n: number | undefined, digits = 0): string {
+  return n === undefined ? "" : n.toFixed(digits);
+}
+
+function print(rows: readonly Row[], title: string): void {
+  if (jsonOutput) {
+    for (const r of rows) process.stdout.write(`${JSON.stringify(r)}\n`);
+    return;
+  }
+  const head = [
+    "group",
+    "name",
+    "time ms",
+    "files",
+    "modules",
+    "peak RSS MB",
+    "MB/1k mod",
+    "p50 µs",
+    "p99 µs",
+    "max µs",
+    "note",
+  ];
+  const body = rows.map((r) => [
+    r.group,
+    r.name,
+    r.p99Us === undefined ? fmt(r.ms, 0) : "",
+    fmt(r.files),
+    fmt(r.modules),
+    fmt(r.peakRssMb),
+    fmt(r.mbPer1000Modules, 1),
+    fmt(r.p50Us, 2),
+    fmt(r.p99Us, 2),
+    fmt(r.maxUs, 1),
+    r.note ?? "",
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i >= 2 && i <= 9 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join("  ")
+      .trimEnd();
+  process.stdout.write(
+    `\n${title}\n${line(head)}\n${widths.map((w) => "-".repeat(w)).join("  ")}\n`,
+  );
+  for (const b of body) process.stdout.write(`${line(b)}\n`);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const childAt = argv.indexOf("--child");
+  if (childAt !== -1) {
+    const cacheArg = argv[argv.indexOf("--cache") + 1]!;
+    await child(argv[childAt + 1]!, cacheArg === "off" ? false : cacheArg);
+    return;
+  }
+  const modulesAt = argv.indexOf("--modules");
+  const moduleCount = modulesAt === -1 ? 10_000 : Number(argv[modulesAt + 1]);
+  const cores = defaultWorkerCount();
+
+  if (!argv.includes("--skip-corpus")) {
+    const files = discoverFiles(CORPUS_LIB).files;
+    const ours = runChild(CORPUS_LIB, false);
+    const ex = elixirParse(CORPUS_LIB, files);
+    print(
+      [
+        {
+          group: "elixir lib/ (cold)",
+          name: "elixirscope analyze",
+          ms: ours.ms,
+          files: ours.files,
+          modules: ours.modules,
+          peakRssMb: ours.peakRssMb,
+          note: `${ours.workers} workers, ${ours.failed} parse errors; ${(ours.ms / ex.parMs).toFixed(2)}x Elixir's parallel parse`,
+        },
+        {
+          group: "elixir lib/ (cold)",
+          name: "Elixir parse, 1 scheduler",
+          ms: ex.seqMs,
+          files: files.length,
+        },
+        {
+          group: "elixir lib/ (cold)",
+          name: `Elixir parse, ${ex.schedulers} schedulers`,
+          ms: ex.parMs,
+          files: files.length,
+          note: `elixir process wall ${ex.wallMs.toFixed(0)} ms incl. VM boot and both runs`,
+        },
+      ],
+      `Elixir 1.14 lib/ tree, ${cores} cores`,
+    );
+  }
+
+  const root = join(tmpdir(), `elixirscope-bench-synth-${moduleCount}`);
+  const gen = generateProject(root, { modules: moduleCount });
+  const cacheFile = join(root, ".elixirscope", "cache.sqlite");
+  const cold = runChild(root, cacheFile);
+  const warm = runChild(root, cacheFile);
+  const per1k = (mb: number) => mb / (cold.modules / 1000);
+  print(
+    [
+      {
+        group: `synthetic ${moduleCount} modules`,
+        name: "first run (writes cache)",
+        ms: cold.ms,
+        files: cold.files,
+        modules: cold.modules,
+        peakRssMb: cold.peakRssMb,
+        mbPer1000Modules: per1k(cold.peakRssMb),
+        note: `${(gen.bytes / 1e6).toFixed(1)} MB source, parsed ${cold.parsed}, ${cold.workers} workers; target < 20000 ms, < 100 MB/1k`,
+      },
+      {
+        group: `synthetic ${moduleCount} modules`,
+        name: "second run (unchanged)",
+        ms: warm.ms,
+        files: warm.files,
+        modules: warm.modules,
+        peakRssMb: warm.peakRssMb,
+        mbPer1000Modules: per1k(warm.peakRssMb),
+        note: `parsed ${warm.parsed}, cached ${warm.cached}; ${((warm.ms / cold.ms) * 100).toFixed(1)}% of first (target < 10%)`,
+      },
+    ],
+    "Synthetic project (bench/gen-project.ts)",
+  );
+  rmSync(root, { recursive: true, force: true });
+
+  print(lookupRows(), "Repository lookups, 100,000 functions (target p99 < 1 ms)");
+}
+
+await main(process.argv.slice(2));

@@ -1,0 +1,194 @@
+/**
+ * A pool of worker threads that parse and extract files. Each worker keeps a small number of jobs
+ * in flight, so it never waits for the main thread between files, and the next job goes to whichever
+ * worker answers first, so one large file does not hold up the rest.
+ *
+ * Workers need JavaScript: from `dist/` the compiled `worker.js` beside this file is used; when
+ * running from the TypeScript sources (tsx, vitest) a small bootstrap registers tsx inside the
+ * worker and then imports `worker.ts`.
+ * @packageDocumentation
+ */
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { availableParallelism } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
+import type { FileOutcome, JobResult, ParseJob } from "./protocol.js";
+
+/** Jobs posted to one worker before it answers; two keeps it busy while the main thread catches up. */
+const IN_FLIGHT_PER_WORKER = 2;
+
+/** The default number of workers: one per core (at least one). */
+export function defaultWorkerCount(): number {
+  return Math.max(1, availableParallelism());
+}
+
+interface WorkerSpec {
+  filename: string | URL;
+  eval: boolean;
+  execArgv: string[] | undefined;
+}
+
+let cachedSpec: WorkerSpec | undefined;
+
+function tsxApiUrl(): string {
+  // `import.meta.resolve` honours the package's "import" condition (the ESM API of tsx).
+  try {
+    return import.meta.resolve("tsx/esm/api");
+  } catch {
+    const req = createRequire(import.meta.url);
+    const pkg = req.resolve("tsx/package.json");
+    return pathToFileURL(join(dirname(pkg), "dist/esm/api/index.mjs")).href;
+  }
+}
+
+/** How to start a worker from here: the compiled entry when there is one, else tsx. */
+export function workerSpec(): WorkerSpec {
+  if (cachedSpec) return cachedSpec;
+  const js = new URL("./worker.js", import.meta.url);
+  if (existsSync(fileURLToPath(js))) {
+    cachedSpec = { filename: js, eval: false, execArgv: undefined };
+    return cachedSpec;
+  }
+  const ts = new URL("./worker.ts", import.meta.url);
+  if (!existsSync(fileURLToPath(ts))) {
+    throw new Error(`parse worker entry not found next to ${fileURLToPath(import.meta.url)}`);
+  }
+  const code =
+    `import(${JSON.stringify(tsxApiUrl())})` +
+    `.then((m) => { m.register(); return import(${JSON.stringify(ts.href)}); })`;
+  // The parent's execArgv may hold loaders (vitest, tsx preflight) that workers cannot take.
+  cachedSpec = { filename: code, eval: true, execArgv: [] };
+  return cachedSpec;
+}
+
+interface Slot {
+  worker: Worker;
+  inFlight: Map<number, ParseJob>;
+  ready: boolean;
+}
+
+/**
+ * Runs parse jobs on worker threads. Create, {@link ParsePool.run} any number of batches, then
+ * {@link ParsePool.close}. A worker that dies fails its in-flight jobs (reported as file errors)
+ * and is replaced.
+ */
+export class ParsePool {
+  readonly size: number;
+  readonly #slots: Slot[] = [];
+  #queue: ParseJob[] = [];
+  #nextId = 1;
+  #onOutcome: ((o: FileOutcome) => void) | null = null;
+  #pending = 0;
+  #drained: (() => void) | null = null;
+  #closed = false;
+  /** Workers that died and were replaced. */
+  restarts = 0;
+
+  constructor(size: number = defaultWorkerCount()) {
+    if (!Number.isInteger(size) || size < 1) {
+      throw new RangeError(`ParsePool: size must be a positive integer, got ${size}`);
+    }
+    this.size = size;
+    // Start every worker now: their start-up overlaps whatever the caller does next.
+    for (let i = 0; i < size; i++) this.#slots.push(this.#spawn());
+  }
+
+  #spawn(): Slot {
+    const spec = workerSpec();
+    const worker = new Worker(spec.filename, { eval: spec.eval, execArgv: spec.execArgv });
+    const slot: Slot = { worker, inFlight: new Map(), ready: true };
+    worker.on("message", (msg: JobResult) => {
+      const job = slot.inFlight.get(msg.id);
+      if (job === undefined) return;
+      slot.inFlight.delete(msg.id);
+      this.#deliver(msg.outcome);
+      this.#feed(slot);
+    });
+    worker.on("error", (error) => this.#crashed(slot, error));
+    worker.on("exit", (code) => {
+      if (!this.#closed) this.#crashed(slot, new Error(`parse worker exited with code ${code}`));
+    });
+    // An idle pool must not keep the process alive.
+    worker.unref();
+    return slot;
+  }
+
+  #crashed(slot: Slot, error: Error): void {
+    const index = this.#slots.indexOf(slot);
+    if (index === -1) return;
+    slot.ready = false;
+    void slot.worker.terminate();
+    const lost = [...slot.inFlight.values()];
+    slot.inFlight.clear();
+    const replacement = this.#spawn();
+    this.#slots[index] = replacement;
+    this.restarts++;
+    for (const job of lost) {
+      this.#deliver({
+        path: job.path,
+        ok: false,
+        error: { line: null, column: null, message: `parse worker failed: ${error.message}` },
+        parseMs: 0,
+        extractMs: 0,
+      });
+    }
+    this.#feed(replacement);
+  }
+
+  #deliver(outcome: FileOutcome): void {
+    this.#pending--;
+    this.#onOutcome?.(outcome);
+    if (this.#pending === 0 && this.#drained) {
+      const done = this.#drained;
+      this.#drained = null;
+      done();
+    }
+  }
+
+  #feed(slot: Slot): void {
+    if (!slot.ready) return;
+    while (slot.inFlight.size < IN_FLIGHT_PER_WORKER && this.#queue.length > 0) {
+      const job = this.#queue.pop()!;
+      slot.inFlight.set(job.id, job);
+      slot.worker.postMessage(job);
+    }
+    if (slot.inFlight.size > 0) slot.worker.ref();
+    else slot.worker.unref();
+  }
+
+  /**
+   * Parses and extracts every file, calling `onOutcome` for each as it completes (in completion
+   * order), and resolves when all are done. One run at a time.
+   */
+  run(
+    files: readonly { path: string; source: Uint8Array }[],
+    onOutcome: (outcome: FileOutcome) => void,
+  ): Promise<void> {
+    if (this.#closed) return Promise.reject(new Error("ParsePool: closed"));
+    if (this.#pending > 0) return Promise.reject(new Error("ParsePool: a run is in progress"));
+    if (files.length === 0) return Promise.resolve();
+    // Largest first: the longest files start early and do not end the run on one busy worker.
+    const jobs = files
+      .map((f) => ({ id: this.#nextId++, path: f.path, source: f.source }))
+      .sort((a, b) => a.source.length - b.source.length);
+    this.#queue = jobs;
+    this.#pending = jobs.length;
+    this.#onOutcome = onOutcome;
+    return new Promise<void>((resolve) => {
+      this.#drained = () => {
+        this.#onOutcome = null;
+        resolve();
+      };
+      for (const slot of this.#slots) this.#feed(slot);
+    });
+  }
+
+  /** Stops every worker. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await Promise.all(this.#slots.map((s) => s.worker.terminate()));
+  }
+}
