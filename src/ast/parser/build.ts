@@ -93,8 +93,8 @@ export function annotateEoe(eoe: Token, exprs: Term[]): void {
     if (right instanceof Node) {
       const r2 = new Node(right.form, [["end_of_expression", value], ...right.meta], right.args);
       exprs[k] = new Node(last.form, last.meta, [last.args[0], r2]);
+      return;
     }
-    return;
   }
   exprs[k] = new Node(last.form, [["end_of_expression", value], ...last.meta], last.args);
 }

@@ -48,7 +48,7 @@ export function extract(
   const s = lx.src;
   const n = s.length;
   const parts: Part[] = [];
-  let buf = "";
+  let buf = heredoc ? "\n" : "";
   let runStart = lx.i;
   let i = lx.i;
   let line = lx.line;
