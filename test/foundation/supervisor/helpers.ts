@@ -1,7 +1,7 @@
 import { type ExitReason, Service } from "../../../src/foundation/index.js";
 
 /** A worker that logs its lifecycle and can be told to crash, exit normally or hang on stop. */
-export class Worker extends Service<"ping" | "crash", string> {
+export class Worker extends Service<"ping" | "slowPing" | "crash", string> {
   constructor(
     readonly label: string,
     private readonly log: string[],
@@ -12,8 +12,9 @@ export class Worker extends Service<"ping" | "crash", string> {
   protected override init(): void {
     this.log.push(`start ${this.label}`);
   }
-  protected override handleCall(msg: "ping" | "crash"): string {
+  protected override handleCall(msg: "ping" | "slowPing" | "crash"): string | Promise<string> {
     if (msg === "crash") throw new Error(`${this.label} crashed`);
+    if (msg === "slowPing") return new Promise((r) => setTimeout(() => r(`pong ${this.label}`), 2));
     return `pong ${this.label}`;
   }
   protected override async terminate(reason: ExitReason): Promise<void> {
