@@ -89,6 +89,15 @@ const PICTO_RE = /^\p{Extended_Pictographic}$/u;
  */
 export function continuesCluster(prev: number, cp: number, riCount: number): boolean {
   if (cp < 0x300) return false;
+  if (cp >= 0x1100 && cp <= 0xd7fb) {
+    const h = hangul(cp);
+    if (h !== H_NONE) {
+      const p = hangul(prev);
+      if (p === H_L) return h === H_L || h === H_V || h === H_LV || h === H_LVT;
+      if (p === H_LV || p === H_V) return h === H_V || h === H_T;
+      if (p === H_LVT || p === H_T) return h === H_T;
+    }
+  }
   const s = String.fromCodePoint(cp);
   if (EXTEND_RE.test(s)) return true;
   if (prev === 0x200d && PICTO_RE.test(s)) return true;
@@ -96,4 +105,20 @@ export function continuesCluster(prev: number, cp: number, riCount: number): boo
     return true;
   }
   return false;
+}
+
+const H_NONE = 0;
+const H_L = 1;
+const H_V = 2;
+const H_T = 3;
+const H_LV = 4;
+const H_LVT = 5;
+
+/** Hangul syllable type of a code point (for grapheme clustering of jamo sequences). */
+function hangul(cp: number): number {
+  if ((cp >= 0x1100 && cp <= 0x115f) || (cp >= 0xa960 && cp <= 0xa97c)) return H_L;
+  if ((cp >= 0x1160 && cp <= 0x11a7) || (cp >= 0xd7b0 && cp <= 0xd7c6)) return H_V;
+  if ((cp >= 0x11a8 && cp <= 0x11ff) || (cp >= 0xd7cb && cp <= 0xd7fb)) return H_T;
+  if (cp >= 0xac00 && cp <= 0xd7a3) return (cp - 0xac00) % 28 === 0 ? H_LV : H_LVT;
+  return H_NONE;
 }

@@ -200,7 +200,13 @@ export class Lexer {
   /** Tokenizes the whole source. */
   tokenize(): Token[] {
     this.run(false);
-    this.toks.push(new Token(T_EOF, this.line, this.col, null, ""));
+    // Elixir's parser reports errors at end of input at the last token.
+    const last = this.toks[this.toks.length - 1];
+    this.toks.push(
+      last === undefined
+        ? new Token(T_EOF, this.line, this.col, null, "")
+        : new Token(T_EOF, last.line, last.col, null, ""),
+    );
     return this.toks;
   }
 

@@ -189,9 +189,6 @@ export class Parser {
   }
 
   private syntaxError(t: Token): never {
-    if (t.kind === K.T_EOF) {
-      fail("syntax error: expression is incomplete", t.line, t.col);
-    }
     fail(`syntax error before: ${describeToken(t)}`, t.line, t.col);
   }
 
@@ -1163,7 +1160,7 @@ export class Parser {
       if (arrow.kind === K.T_ASSOC_OP) {
         this.p++;
         this.skipEol();
-        const v = this.parseExpr(ASSOC_PREC + 1);
+        const v = this.parseExpr(0);
         if (this.cat === NO_PARENS) this.containerError(v);
         items.push(new Tuple([key, v]));
       } else {

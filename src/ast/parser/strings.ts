@@ -156,6 +156,13 @@ export function extract(
       col++;
       prevCp = cp;
       riCount = cp >= 0x1f1e6 && cp <= 0x1f1ff ? 1 : 0;
+      // Elixir takes a whole grapheme cluster after a backslash.
+      while (i < n) {
+        const nx = s.codePointAt(i)!;
+        if (!continuesCluster(prevCp, nx, riCount)) break;
+        i += nx > 0xffff ? 2 : 1;
+        prevCp = nx;
+      }
       continue;
     }
     if (interpol && c === C_HASH && i + 1 < n && s.charCodeAt(i + 1) === C_LCURLY) {
@@ -180,7 +187,7 @@ export function extract(
       col = lx.col + 1;
       i = lx.i + 1;
       runStart = i;
-      prevCp = C_RCURLY;
+      prevCp = 0;
       continue;
     }
     if (c < 0x80) {
@@ -192,7 +199,7 @@ export function extract(
     const cp = s.codePointAt(i)!;
     if (isBidi(cp)) bidiError(line, col, cp);
     i += cp > 0xffff ? 2 : 1;
-    if (!continuesCluster(prevCp, cp, riCount)) col++;
+    if (prevCp === 0 || !continuesCluster(prevCp, cp, riCount)) col++;
     riCount = cp >= 0x1f1e6 && cp <= 0x1f1ff ? riCount + 1 : 0;
     prevCp = cp;
   }
