@@ -9,5 +9,6 @@ export * from "./errors.js";
 export * from "./events.js";
 export * from "./rate-limit-policy.js";
 export * from "./rate-limiter.js";
+export * from "./redis-rate-limiter.js";
 export * from "./telemetry.js";
 export { NEVER_ABORTED, runWithTimeout, type Work } from "./timeout.js";

@@ -36,6 +36,12 @@ export interface RateDecision {
   readonly retryAfterMs: number;
   /** The policy's capacity (burst or window limit). */
   readonly limit: number;
+  /**
+   * Who decided, when it was not the limiter's own store: a Redis limiter whose backend is
+   * unavailable answers from its configured fallback (`"fallback-allow"`, `"fallback-deny"` or
+   * `"fallback-local"`).
+   */
+  readonly source?: "fallback-allow" | "fallback-deny" | "fallback-local";
 }
 
 export const tokenBucketShape = {

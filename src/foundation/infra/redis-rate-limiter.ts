@@ -1,0 +1,296 @@
+/**
+ * Rate limiter whose budget lives in Redis, so several processes or machines share it. The
+ * policies are the in-memory limiter's, run atomically as Lua scripts on the Redis server with
+ * the server's clock (`TIME`), so client clock skew cannot widen the budget.
+ *
+ * Why our own scripts rather than rate-limiter-flexible's RateLimiterRedis: that limiter counts
+ * fixed windows, which admits up to twice the limit across a window boundary; the property this
+ * module promises (at most rate·t + burst units in any window of length t) needs a token bucket
+ * or a sliding log, and those are short scripts.
+ *
+ * When Redis cannot answer (down, unreachable, or slower than `backendTimeoutMs`) the limiter
+ * follows `whenUnavailable`, which must be chosen explicitly:
+ * - `"local"`: decide from an in-memory limiter with the same policy in this process (the
+ *   shared budget becomes one budget per process until Redis is back);
+ * - `"allow"`: fail open, admit everything;
+ * - `"deny"`: fail closed, refuse everything with retry-after = `backendRetryMs`.
+ * After a failure Redis is left alone for `backendRetryMs` (an internal circuit breaker), so an
+ * outage costs one failed round trip per interval rather than one per call.
+ * @packageDocumentation
+ */
+import { createHash, randomUUID } from "node:crypto";
+import type { Redis } from "ioredis";
+import { z } from "zod";
+import { systemClock, type TimerClock } from "../clock.js";
+import { isElixirScopeError } from "../errors/error.js";
+import { parseOptions } from "../options.js";
+import type { TelemetryEmitter } from "../telemetry/types.js";
+import { CircuitBreaker } from "./circuit-breaker.js";
+import { BackendUnavailableError, RateLimitedError } from "./errors.js";
+import { clockSchema, countSchema, positiveMsSchema, telemetrySchema } from "./options.js";
+import {
+  capacityOf,
+  checkCost,
+  type RateDecision,
+  type RateLimitPolicy,
+  slidingWindowShape,
+  tokenBucketShape,
+} from "./rate-limit-policy.js";
+import { type KeyedRateLimiter, RateLimiter } from "./rate-limiter.js";
+import { type ComponentHealth, emitTelemetry } from "./telemetry.js";
+
+/** What a Redis limiter does while Redis cannot answer. */
+export type WhenUnavailable = "local" | "allow" | "deny";
+
+/** Options of {@link RedisRateLimiter}. Unknown keys are rejected. */
+export type RedisRateLimiterOptions = RateLimitPolicy & {
+  readonly name: string;
+  /** An ioredis client; `enableOfflineQueue: false` is recommended so an outage fails fast. */
+  readonly redis: Redis;
+  /** What to do while Redis cannot answer; no default, the choice is the caller's. */
+  readonly whenUnavailable: WhenUnavailable;
+  /** Prefix of the Redis keys (default `elixirscope:rl:<name>:`). Limiters sharing it share budgets. */
+  readonly keyPrefix?: string;
+  /** Budget for one Redis round trip in ms before it counts as unavailable (default 100). */
+  readonly backendTimeoutMs?: number;
+  /** How long to leave Redis alone after a failure, in ms (default 1000). */
+  readonly backendRetryMs?: number;
+  readonly clock?: TimerClock;
+  readonly telemetry?: TelemetryEmitter;
+};
+
+// Both scripts take the server's time so that every client sees one clock. Numbers go back as
+// strings because Redis truncates Lua numbers to integers in replies.
+const TOKEN_BUCKET = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+local perMs = tonumber(ARGV[1])
+local burst = tonumber(ARGV[2])
+local cost = tonumber(ARGV[3])
+local s = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
+local tokens = tonumber(s[1])
+local ts = tonumber(s[2])
+if tokens == nil then
+  tokens = burst
+  ts = now
+elseif now > ts then
+  tokens = math.min(burst, tokens + (now - ts) * perMs)
+  ts = now
+end
+local allowed = 0
+local retry = 0
+if tokens >= cost then
+  tokens = tokens - cost
+  allowed = 1
+else
+  retry = (cost - tokens) / perMs
+end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', tostring(ts))
+redis.call('PEXPIRE', KEYS[1], math.ceil(burst / perMs) + 1000)
+return {allowed, tostring(tokens), tostring(retry)}
+`;
+
+const SLIDING_WINDOW = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+local limit = tonumber(ARGV[1])
+local windowMs = tonumber(ARGV[2])
+local cost = tonumber(ARGV[3])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - windowMs)
+local used = redis.call('ZCARD', KEYS[1])
+if used + cost <= limit then
+  for i = 1, cost do
+    redis.call('ZADD', KEYS[1], now, ARGV[4] .. ':' .. i)
+  end
+  redis.call('PEXPIRE', KEYS[1], math.ceil(windowMs) + 1000)
+  return {1, tostring(limit - used - cost), '0'}
+end
+local k = used + cost - limit
+local oldest = redis.call('ZRANGE', KEYS[1], k - 1, k - 1, 'WITHSCORES')
+return {0, tostring(limit - used), tostring(tonumber(oldest[2]) + windowMs - now)}
+`;
+
+const sha1 = (text: string): string => createHash("sha1").update(text).digest("hex");
+const SCRIPTS = {
+  "token-bucket": { lua: TOKEN_BUCKET, sha: sha1(TOKEN_BUCKET) },
+  "sliding-window": { lua: SLIDING_WINDOW, sha: sha1(SLIDING_WINDOW) },
+} as const;
+
+const redisSchema = z.custom<Redis>(
+  (v) =>
+    typeof v === "object" &&
+    v !== null &&
+    typeof (v as Redis).evalsha === "function" &&
+    typeof (v as Redis).eval === "function",
+  { message: "expected an ioredis client" },
+);
+const common = {
+  name: z.string().min(1),
+  redis: redisSchema,
+  whenUnavailable: z.enum(["local", "allow", "deny"]),
+  keyPrefix: z.string().optional(),
+  backendTimeoutMs: positiveMsSchema.optional(),
+  backendRetryMs: positiveMsSchema.optional(),
+  clock: clockSchema.optional(),
+  telemetry: telemetrySchema.optional(),
+};
+const optionsSchema = z.discriminatedUnion("algorithm", [
+  z.strictObject({ ...tokenBucketShape, ...common }),
+  z.strictObject({ ...slidingWindowShape, ...common, limit: countSchema.max(100_000) }),
+]);
+
+/** A keyed rate limiter sharing its budget through Redis. */
+export class RedisRateLimiter implements KeyedRateLimiter {
+  readonly kind = "rate_limiter";
+  readonly name: string;
+  readonly alive = true;
+  readonly policy: RateLimitPolicy;
+  readonly whenUnavailable: WhenUnavailable;
+  readonly #redis: Redis;
+  readonly #prefix: string;
+  readonly #args: readonly number[];
+  readonly #script: { readonly lua: string; readonly sha: string };
+  readonly #backend: CircuitBreaker<RateDecision>;
+  readonly #local: RateLimiter | undefined;
+  readonly #retryMs: number;
+  readonly #telemetry: TelemetryEmitter | undefined;
+  /** Unique per instance, so sliding-log members from two processes never collide. */
+  readonly #memberPrefix = randomUUID();
+  #seq = 0;
+  #lastError: string | undefined;
+  #fallbackDecisions = 0;
+
+  /** @throws ElixirScopeError (UNKNOWN_OPTION / INVALID_ARGUMENT) on bad options. */
+  constructor(options: RedisRateLimiterOptions) {
+    const o = parseOptions(optionsSchema, options, "RedisRateLimiter");
+    this.name = o.name;
+    this.#redis = o.redis;
+    this.whenUnavailable = o.whenUnavailable;
+    this.#prefix = o.keyPrefix ?? `elixirscope:rl:${o.name}:`;
+    this.#retryMs = o.backendRetryMs ?? 1000;
+    this.#telemetry = o.telemetry;
+    const clock = o.clock ?? systemClock;
+    this.policy =
+      o.algorithm === "token-bucket"
+        ? { algorithm: o.algorithm, rate: o.rate, intervalMs: o.intervalMs, burst: o.burst }
+        : { algorithm: o.algorithm, limit: o.limit, windowMs: o.windowMs };
+    this.#args =
+      o.algorithm === "token-bucket" ? [o.rate / o.intervalMs, o.burst] : [o.limit, o.windowMs];
+    this.#script = SCRIPTS[o.algorithm];
+    this.#backend = new CircuitBreaker<RateDecision>({
+      name: `${o.name}.redis`,
+      consecutiveFailures: 1,
+      resetTimeoutMs: this.#retryMs,
+      timeoutMs: o.backendTimeoutMs ?? 100,
+      clock,
+    });
+    this.#backend.onStateChange((e) => {
+      emitTelemetry(
+        this.#telemetry,
+        this.kind,
+        e.to === "closed" ? "backend_recovered" : "backend_unavailable",
+        {},
+        {
+          limiter: this.name,
+          from: e.from,
+          to: e.to,
+          error: this.#lastError,
+        },
+      );
+    });
+    this.#local =
+      o.whenUnavailable === "local"
+        ? new RateLimiter({ name: `${o.name}.local`, clock, ...this.policy })
+        : undefined;
+  }
+
+  /**
+   * Takes `cost` units from `key`'s shared budget. Never rejects because of Redis: while Redis
+   * cannot answer, the decision comes from `whenUnavailable` and carries a `source`.
+   * @throws RangeError when `cost` is not a positive integer or exceeds the capacity.
+   */
+  async consume(key: string, cost = 1): Promise<RateDecision> {
+    if (cost !== 1) checkCost(this.name, this.policy, cost);
+    try {
+      return await this.#backend.execute(() => this.#eval(key, cost));
+    } catch (error) {
+      if (!(error instanceof RangeError)) return this.#fallback(key, cost, error);
+      throw error;
+    }
+  }
+
+  /** Like {@link consume}, but rejects with {@link RateLimitedError} when denied. */
+  async take(key: string, cost = 1): Promise<RateDecision> {
+    const d = await this.consume(key, cost);
+    if (!d.allowed) throw new RateLimitedError(this.name, key, d.retryAfterMs, d.remaining);
+    return d;
+  }
+
+  async #eval(key: string, cost: number): Promise<RateDecision> {
+    const redisKey = this.#prefix + key;
+    const args: Array<string | number> = [...this.#args, cost];
+    if (this.policy.algorithm === "sliding-window")
+      args.push(`${this.#memberPrefix}:${this.#seq++}`);
+    let reply: unknown;
+    try {
+      reply = await this.#redis.evalsha(this.#script.sha, 1, redisKey, ...args);
+    } catch (error) {
+      if (!String((error as Error)?.message).startsWith("NOSCRIPT")) throw error;
+      reply = await this.#redis.eval(this.#script.lua, 1, redisKey, ...args);
+    }
+    const [allowed, remaining, retry] = reply as [number, string, string];
+    return {
+      allowed: allowed === 1,
+      remaining: Math.floor(Number(remaining)),
+      retryAfterMs: Number(retry),
+      limit: capacityOf(this.policy),
+    };
+  }
+
+  #fallback(key: string, cost: number, error: unknown): RateDecision {
+    this.#fallbackDecisions++;
+    // A CircuitOpenError only says Redis is being left alone; keep the original failure's text.
+    if (!isElixirScopeError(error, "CIRCUIT_OPEN")) {
+      this.#lastError = new BackendUnavailableError(
+        `Redis for rate limiter "${this.name}"`,
+        error,
+      ).message;
+    }
+    const limit = capacityOf(this.policy);
+    if (this.#local) return { ...this.#local.consume(key, cost), source: "fallback-local" };
+    if (this.whenUnavailable === "allow") {
+      return {
+        allowed: true,
+        remaining: limit - cost,
+        retryAfterMs: 0,
+        limit,
+        source: "fallback-allow",
+      };
+    }
+    return {
+      allowed: false,
+      remaining: 0,
+      retryAfterMs: this.#retryMs,
+      limit,
+      source: "fallback-deny",
+    };
+  }
+
+  /** Healthy while Redis answers; degraded (with the fallback named) while it does not. */
+  health(): ComponentHealth {
+    const state = this.#backend.state.kind;
+    const details = {
+      policy: this.policy,
+      whenUnavailable: this.whenUnavailable,
+      backend: state === "closed" ? "up" : "unavailable",
+      fallbackDecisions: this.#fallbackDecisions,
+      lastError: this.#lastError,
+    };
+    if (state === "closed") return { status: "healthy", details };
+    return {
+      status: "degraded",
+      reason: `Redis unavailable (${this.#lastError ?? "unknown error"}); deciding with "${this.whenUnavailable}"`,
+      details,
+    };
+  }
+}
