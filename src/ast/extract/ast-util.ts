@@ -80,6 +80,9 @@ export function lastLine(t: Term): number {
     const x = stack.pop() as Term;
     if (x instanceof Node) {
       const m = x.meta;
+      // `end`, `closing` and `end_of_expression` mark where the node's source ends, after every
+      // node inside it, so a node that has one needs no descent: this keeps the walk shallow.
+      let bounded = false;
       for (let i = 0; i < m.length; i++) {
         const [k, v] = m[i];
         if (k === "line") {
@@ -88,11 +91,14 @@ export function lastLine(t: Term): number {
           (k === "end" || k === "closing" || k === "end_of_expression") &&
           Array.isArray(v)
         ) {
-          // end_of_expression points past the expression (at its newline), still on its last line.
           const l = metaInt(v, "line");
-          if (l !== undefined && l > max) max = l;
+          if (l !== undefined) {
+            bounded = true;
+            if (l > max) max = l;
+          }
         }
       }
+      if (bounded) continue;
       if (x.form instanceof Node) stack.push(x.form);
       if (Array.isArray(x.args)) for (const a of x.args) stack.push(a);
     } else if (Array.isArray(x)) {
