@@ -1,3 +1,5 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import type { EventBackend, EventRow, NormalizedQuery, StoredEvent } from "./types.js";
 
@@ -60,6 +62,7 @@ export class SqliteBackend implements EventBackend {
   readonly #queries = new Map<string, Database.Statement>();
 
   constructor(path: string, synchronous: Synchronous = "normal") {
+    if (path !== ":memory:" && path !== "") mkdirSync(dirname(path), { recursive: true });
     this.#db = new Database(path);
     this.#db.pragma("journal_mode = WAL");
     this.#db.pragma(`synchronous = ${synchronous === "full" ? "FULL" : "NORMAL"}`);

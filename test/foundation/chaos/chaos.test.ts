@@ -68,13 +68,13 @@ describe("chaos: a supervised tree under load, services killed at random", () =>
         while (running) {
           const es = f.registry.lookup<EventStore>(f.namespace, CORE_SERVICES.events);
           try {
-            if (!es) throw Object.assign(new Error("no store"), {});
+            if (!es) throw new Error("no event store registered right now");
             if (seq % 5 === 0) {
               const keys = Array.from({ length: 10 }, (_, i) => `${p}-${seq}-${i}`);
               const stored = await es.storeBatch(
                 keys.map((key) => ({ type: "chaos", data: { key } })),
               );
-              stored.forEach((e, i) => acked.set(keys[i]!, e.id));
+              for (let i = 0; i < stored.length; i++) acked.set(keys[i]!, stored[i]!.id);
             } else {
               const key = `${p}-${seq}`;
               acked.set(key, (await es.store({ type: "chaos", data: { key } })).id);
