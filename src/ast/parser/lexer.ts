@@ -8,124 +8,18 @@
  * @packageDocumentation
  */
 import type { Comment } from "../term.js";
-import {
-  C_0,
-  C_AMP,
-  C_AT,
-  C_BACKSLASH,
-  C_BANG,
-  C_b,
-  C_CARET,
-  C_COLON,
-  C_COMMA,
-  C_CR,
-  C_DOT,
-  C_DQUOTE,
-  C_EQ,
-  C_GT,
-  C_HASH,
-  C_LBRACKET,
-  C_LCURLY,
-  C_LF,
-  C_LPAREN,
-  C_LT,
-  C_MINUS,
-  C_o,
-  C_PERCENT,
-  C_PIPE,
-  C_PLUS,
-  C_QUESTION,
-  C_RBRACKET,
-  C_RCURLY,
-  C_RPAREN,
-  C_SEMI,
-  C_SLASH,
-  C_SPACE,
-  C_SQUOTE,
-  C_STAR,
-  C_TAB,
-  C_TILDE,
-  C_UNDERSCORE,
-  C_x,
-  isBidi,
-  isDigit,
-  isHex,
-  isHorizontalSpace,
-  isLower,
-  isSpace,
-  isUpper,
-} from "./chars.js";
+import * as CH from "./chars.js";
 import { fail, SyntaxFailure } from "./errors.js";
 import { extract, stripHeredoc, unescape, unescapeChar } from "./strings.js";
-import {
-  type Part,
-  T_ALIAS,
-  T_AND_OP,
-  T_ARROW_OP,
-  T_ASSOC_OP,
-  T_AT_OP,
-  T_ATOM,
-  T_ATOM_QUOTED,
-  T_ATOM_UNSAFE,
-  T_BIN_HEREDOC,
-  T_BIN_STRING,
-  T_BLOCK_IDENTIFIER,
-  T_BRACKET_IDENTIFIER,
-  T_CAPTURE_OP,
-  T_CHAR,
-  T_COMMA,
-  T_COMP_OP,
-  T_CONCAT_OP,
-  T_DO,
-  T_DO_IDENTIFIER,
-  T_DOT,
-  T_DOT_CALL_OP,
-  T_DUAL_OP,
-  T_END,
-  T_EOF,
-  T_EOL,
-  T_FALSE,
-  T_FLT,
-  T_FN,
-  T_IDENTIFIER,
-  T_IN_MATCH_OP,
-  T_IN_OP,
-  T_INT,
-  T_KW_IDENTIFIER,
-  T_KW_IDENTIFIER_UNSAFE,
-  T_LBIT,
-  T_LBRACKET,
-  T_LCURLY,
-  T_LIST_HEREDOC,
-  T_LIST_STRING,
-  T_LPAREN,
-  T_MAP,
-  T_MATCH_OP,
-  T_MULT_OP,
-  T_NIL,
-  T_OP_IDENTIFIER,
-  T_OR_OP,
-  T_PAREN_IDENTIFIER,
-  T_PERCENT,
-  T_PIPE_OP,
-  T_POWER_OP,
-  T_RANGE_OP,
-  T_RBIT,
-  T_RBRACKET,
-  T_RCURLY,
-  T_REL_OP,
-  T_RPAREN,
-  T_SEMI,
-  T_SIGIL,
-  T_STAB_OP,
-  T_TERNARY_OP,
-  T_TRUE,
-  T_TYPE_OP,
-  T_UNARY_OP,
-  T_WHEN_OP,
-  T_XOR_OP,
-  Token,
-} from "./tokens.js";
+import type { Part, Token } from "./tokens.js";
+import * as TK from "./tokens.js";
+
+// Module-local bindings: hot paths read these without cross-module lookups.
+const { T_ALIAS, T_AND_OP, T_ARROW_OP, T_ASSOC_OP, T_AT_OP, T_ATOM, T_ATOM_QUOTED, T_ATOM_UNSAFE, T_BIN_HEREDOC, T_BIN_STRING, T_BLOCK_IDENTIFIER, T_BRACKET_IDENTIFIER, T_CAPTURE_OP, T_CHAR, T_COMMA, T_COMP_OP, T_CONCAT_OP, T_DO, T_DO_IDENTIFIER, T_DOT, T_DOT_CALL_OP, T_DUAL_OP, T_END, T_EOF, T_EOL, T_FALSE, T_FLT, T_FN, T_IDENTIFIER, T_IN_MATCH_OP, T_IN_OP, T_INT, T_KW_IDENTIFIER, T_KW_IDENTIFIER_UNSAFE, T_LBIT, T_LBRACKET, T_LCURLY, T_LIST_HEREDOC, T_LIST_STRING, T_LPAREN, T_MAP, T_MATCH_OP, T_MULT_OP, T_NIL, T_OP_IDENTIFIER, T_OR_OP, T_PAREN_IDENTIFIER, T_PERCENT, T_PIPE_OP, T_POWER_OP, T_RANGE_OP, T_RBIT, T_RBRACKET, T_RCURLY, T_REL_OP, T_RPAREN, T_SEMI, T_SIGIL, T_STAB_OP, T_TERNARY_OP, T_TRUE, T_TYPE_OP, T_UNARY_OP, T_WHEN_OP, T_XOR_OP } = TK;
+const TokenClass = TK.Token;
+
+// Module-local bindings: hot paths read these without cross-module lookups.
+const { C_0, C_AMP, C_AT, C_BACKSLASH, C_BANG, C_b, C_CARET, C_COLON, C_COMMA, C_CR, C_DOT, C_DQUOTE, C_EQ, C_GT, C_HASH, C_LBRACKET, C_LCURLY, C_LF, C_LPAREN, C_LT, C_MINUS, C_o, C_PERCENT, C_PIPE, C_PLUS, C_QUESTION, C_RBRACKET, C_RCURLY, C_RPAREN, C_SEMI, C_SLASH, C_SPACE, C_SQUOTE, C_STAR, C_TAB, C_TILDE, C_UNDERSCORE, C_x, isBidi, isDigit, isHex, isHorizontalSpace, isLower, isSpace, isUpper } = CH;
 
 interface Terminator {
   start: string;
@@ -204,8 +98,8 @@ export class Lexer {
     const last = this.toks[this.toks.length - 1];
     this.toks.push(
       last === undefined
-        ? new Token(T_EOF, this.line, this.col, null, "")
-        : new Token(T_EOF, last.line, last.col, null, ""),
+        ? new TokenClass(T_EOF, this.line, this.col, null, "")
+        : new TokenClass(T_EOF, last.line, last.col, null, ""),
     );
     return this.toks;
   }
@@ -222,7 +116,7 @@ export class Lexer {
     try {
       const closed = this.run(true);
       if (!closed) return null;
-      this.toks.push(new Token(T_EOF, this.line, this.col, null, ""));
+      this.toks.push(new TokenClass(T_EOF, this.line, this.col, null, ""));
       return this.toks;
     } finally {
       this.toks = savedToks;
@@ -289,14 +183,14 @@ export class Lexer {
           this.comment(this.i, this.col);
           continue;
         case C_COMMA:
-          this.toks.push(new Token(T_COMMA, this.line, this.col, 0, ","));
+          this.toks.push(new TokenClass(T_COMMA, this.line, this.col, 0, ","));
           this.i++;
           this.col++;
           continue;
         case C_SEMI: {
           const l = this.last();
           if (l === undefined || l.kind !== T_SEMI) {
-            this.toks.push(new Token(T_SEMI, this.line, this.col, 0, ";"));
+            this.toks.push(new TokenClass(T_SEMI, this.line, this.col, 0, ";"));
           }
           this.i++;
           this.col++;
@@ -374,9 +268,9 @@ export class Lexer {
             this.error(`expected %{ to define a map, got: %${String.fromCharCode(d)}`);
           }
           if (d === C_LCURLY) {
-            this.toks.push(new Token(T_MAP, this.line, this.col, null, "%{}"));
+            this.toks.push(new TokenClass(T_MAP, this.line, this.col, null, "%{}"));
           } else {
-            this.toks.push(new Token(T_PERCENT, this.line, this.col, null, "%"));
+            this.toks.push(new TokenClass(T_PERCENT, this.line, this.col, null, "%"));
           }
           this.i++;
           this.col++;
@@ -415,7 +309,7 @@ export class Lexer {
     if (l !== undefined && (l.kind === T_EOL || l.kind === T_COMMA || l.kind === T_SEMI)) {
       l.eol = l.eol! + 1;
     } else {
-      this.toks.push(new Token(T_EOL, this.line, this.col, 1, "eol"));
+      this.toks.push(new TokenClass(T_EOL, this.line, this.col, 1, "eol"));
     }
     this.i += len;
     this.afterNewline();
@@ -459,7 +353,7 @@ export class Lexer {
         d !== C_COLON
       ) {
         l.kind = T_OP_IDENTIFIER;
-        this.toks.push(new Token(T_DUAL_OP, this.line, this.col, null, c === C_PLUS ? "+" : "-"));
+        this.toks.push(new TokenClass(T_DUAL_OP, this.line, this.col, null, c === C_PLUS ? "+" : "-"));
         this.i++;
         this.col++;
       }
@@ -577,13 +471,13 @@ export class Lexer {
       }
     }
     this.openTerm(text, this.line);
-    this.toks.push(new Token(kind, this.line, this.col, null, text));
+    this.toks.push(new TokenClass(kind, this.line, this.col, null, text));
     this.i += len;
     this.col += len;
   }
 
   private closer(kind: number, text: string, len: number): void {
-    const t = new Token(kind, this.line, this.col, this.prevEol(), text);
+    const t = new TokenClass(kind, this.line, this.col, this.prevEol(), text);
     this.closeTerm(text, this.line, this.col);
     this.toks.push(t);
     this.i += len;
@@ -599,7 +493,7 @@ export class Lexer {
     if (!s.startsWith(text, this.i)) return false;
     const j = this.i + text.length;
     if (s.charCodeAt(j) !== C_COLON || !isSpace(s.charCodeAt(j + 1))) return false;
-    this.toks.push(new Token(T_KW_IDENTIFIER, this.line, this.col, null, text));
+    this.toks.push(new TokenClass(T_KW_IDENTIFIER, this.line, this.col, null, text));
     this.i = j + 1;
     this.col += text.length + 1;
     return true;
@@ -610,7 +504,7 @@ export class Lexer {
     const s = this.src;
     const j = this.i + len;
     if (s.charCodeAt(j) === C_COLON && isSpace(s.charCodeAt(j + 1))) {
-      this.toks.push(new Token(T_KW_IDENTIFIER, this.line, this.col, null, text));
+      this.toks.push(new TokenClass(T_KW_IDENTIFIER, this.line, this.col, null, text));
       this.i = j + 1;
       this.col += len + 1;
       return;
@@ -618,9 +512,9 @@ export class Lexer {
     let k = j;
     while (isHorizontalSpace(s.charCodeAt(k))) k++;
     if (s.charCodeAt(k) === C_SLASH) {
-      this.toks.push(new Token(T_IDENTIFIER, this.line, this.col, null, text));
+      this.toks.push(new TokenClass(T_IDENTIFIER, this.line, this.col, null, text));
     } else {
-      this.pushDropEol(new Token(kind, this.line, this.col, this.prevEol(), text));
+      this.pushDropEol(new TokenClass(kind, this.line, this.col, this.prevEol(), text));
     }
     this.i = k;
     this.col += len + (k - j);
@@ -631,7 +525,7 @@ export class Lexer {
     const s = this.src;
     const j = this.i + len;
     if (s.charCodeAt(j) === C_COLON && isSpace(s.charCodeAt(j + 1))) {
-      this.toks.push(new Token(T_KW_IDENTIFIER, this.line, this.col, null, text));
+      this.toks.push(new TokenClass(T_KW_IDENTIFIER, this.line, this.col, null, text));
       this.i = j + 1;
       this.col += len + 1;
       return;
@@ -639,7 +533,7 @@ export class Lexer {
     let k = j;
     while (isHorizontalSpace(s.charCodeAt(k))) k++;
     const kk = s.charCodeAt(k) === C_SLASH ? T_IDENTIFIER : kind;
-    this.toks.push(new Token(kk, this.line, this.col, null, text));
+    this.toks.push(new TokenClass(kk, this.line, this.col, null, text));
     this.i = k;
     this.col += len + (k - j);
   }
@@ -653,7 +547,7 @@ export class Lexer {
     switch (c) {
       case C_EQ:
         if (c1 === C_GT) {
-          this.pushDropEol(new Token(T_ASSOC_OP, this.line, this.col, this.prevEol(), "=>"));
+          this.pushDropEol(new TokenClass(T_ASSOC_OP, this.line, this.col, this.prevEol(), "=>"));
           this.i += 2;
           this.col += 2;
           return true;
@@ -682,7 +576,7 @@ export class Lexer {
             while (isHorizontalSpace(s.charCodeAt(m))) m++;
             if (s.charCodeAt(m) !== C_SLASH) kind = T_IDENTIFIER;
           }
-          this.toks.push(new Token(kind, this.line, this.col, null, "&"));
+          this.toks.push(new TokenClass(kind, this.line, this.col, null, "&"));
           this.i++;
           this.col++;
         }
@@ -720,7 +614,7 @@ export class Lexer {
         return true;
       case C_SLASH:
         if (c1 === C_SLASH) {
-          this.pushDropEol(new Token(T_TERNARY_OP, this.line, this.col, this.prevEol(), "//"));
+          this.pushDropEol(new TokenClass(T_TERNARY_OP, this.line, this.col, this.prevEol(), "//"));
           this.i += 2;
           this.col += 2;
         } else this.op(T_MULT_OP, "/", 1);
@@ -766,7 +660,7 @@ export class Lexer {
       let k = this.i + 4;
       while (isHorizontalSpace(s.charCodeAt(k))) k++;
       if (s.charCodeAt(k) === C_SLASH) {
-        this.toks.push(new Token(T_IDENTIFIER, this.line, this.col, null, "..//"));
+        this.toks.push(new TokenClass(T_IDENTIFIER, this.line, this.col, null, "..//"));
         this.col += k - this.i;
         this.i = k;
         return;
@@ -812,14 +706,14 @@ export class Lexer {
     // Operators after a dot are call names: `Kernel.+(1, 2)`.
     const op = dotOpName(s, i);
     if (op !== null) {
-      this.pushDropEol(new Token(T_DOT, dotLine, dotCol, null, "."));
+      this.pushDropEol(new TokenClass(T_DOT, dotLine, dotCol, null, "."));
       this.callIdentifier(op, i + op.length, this.line, this.col);
       this.i += op.length;
       this.col += op.length;
       return;
     }
     if (c === C_LPAREN) {
-      this.pushDropEol(new Token(T_DOT_CALL_OP, dotLine, dotCol, null, "."));
+      this.pushDropEol(new TokenClass(T_DOT_CALL_OP, dotLine, dotCol, null, "."));
       return;
     }
     if (c === C_DQUOTE || c === C_SQUOTE) {
@@ -835,13 +729,13 @@ export class Lexer {
           col,
         );
       }
-      this.pushDropEol(new Token(T_DOT, dotLine, dotCol, null, "."));
+      this.pushDropEol(new TokenClass(T_DOT, dotLine, dotCol, null, "."));
       const name = parts[0] as string;
       this.checkAtomLength(name, line, col);
       this.callIdentifier(name, this.i, line, col);
       return;
     }
-    this.pushDropEol(new Token(T_DOT, dotLine, dotCol, null, "."));
+    this.pushDropEol(new TokenClass(T_DOT, dotLine, dotCol, null, "."));
   }
 
   /** An identifier-like token whose kind depends on the next character (`(`, `[`, other). */
@@ -849,7 +743,7 @@ export class Lexer {
     const d = this.src.charCodeAt(next);
     const kind =
       d === C_LPAREN ? T_PAREN_IDENTIFIER : d === C_LBRACKET ? T_BRACKET_IDENTIFIER : T_IDENTIFIER;
-    this.toks.push(new Token(kind, line, col, null, name));
+    this.toks.push(new TokenClass(kind, line, col, null, name));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -862,7 +756,7 @@ export class Lexer {
     const c1 = s.charCodeAt(i + 1);
     for (const special of SPECIAL_ATOMS) {
       if (s.startsWith(special, i + 1)) {
-        this.toks.push(new Token(T_ATOM, this.line, this.col, null, special));
+        this.toks.push(new TokenClass(T_ATOM, this.line, this.col, null, special));
         this.i += special.length + 1;
         this.col += special.length + 1;
         return true;
@@ -870,7 +764,7 @@ export class Lexer {
     }
     if (c1 === C_COLON) {
       if (s.charCodeAt(i + 2) === C_COLON) {
-        this.toks.push(new Token(T_ATOM, this.line, this.col, null, "::"));
+        this.toks.push(new TokenClass(T_ATOM, this.line, this.col, null, "::"));
         this.i += 3;
         this.col += 3;
         return true;
@@ -880,7 +774,7 @@ export class Lexer {
     }
     const op = atomOpName(s, i + 1);
     if (op !== null) {
-      this.toks.push(new Token(T_ATOM, this.line, this.col, null, op));
+      this.toks.push(new TokenClass(T_ATOM, this.line, this.col, null, op));
       this.i += op.length + 1;
       this.col += op.length + 1;
       return true;
@@ -894,9 +788,9 @@ export class Lexer {
       const parts = unescapeParts(raw, line, col);
       if (parts.length === 1 && typeof parts[0] === "string") {
         this.checkAtomLength(parts[0], line, col);
-        this.toks.push(new Token(T_ATOM_QUOTED, line, col, null, parts[0]));
+        this.toks.push(new TokenClass(T_ATOM_QUOTED, line, col, null, parts[0]));
       } else {
-        const t = new Token(T_ATOM_UNSAFE, line, col, null, "");
+        const t = new TokenClass(T_ATOM_UNSAFE, line, col, null, "");
         t.parts = parts;
         this.toks.push(t);
       }
@@ -904,7 +798,7 @@ export class Lexer {
     }
     const id = this.scanIdentifier(i + 1, this.col + 1);
     if (id === null) this.unexpected(i, this.col);
-    this.toks.push(new Token(T_ATOM, this.line, this.col, null, id.name));
+    this.toks.push(new TokenClass(T_ATOM, this.line, this.col, null, id.name));
     this.i = id.end;
     this.col += 1 + id.length;
     return true;
@@ -936,7 +830,7 @@ export class Lexer {
           else break;
         }
         const digits = s.slice(start + 2, j).replaceAll("_", "");
-        const t = new Token(T_INT, this.line, this.col, null, s.slice(start, j));
+        const t = new TokenClass(T_INT, this.line, this.col, null, s.slice(start, j));
         t.num = toInt(digits, radix);
         this.toks.push(t);
         this.col += j - start;
@@ -974,10 +868,10 @@ export class Lexer {
     if (float) {
       const v = Number(clean);
       if (!Number.isFinite(v)) fail(`invalid float number ${text}`, this.line, this.col);
-      t = new Token(T_FLT, this.line, this.col, null, text);
+      t = new TokenClass(T_FLT, this.line, this.col, null, text);
       t.num = v;
     } else {
-      t = new Token(T_INT, this.line, this.col, null, text);
+      t = new TokenClass(T_INT, this.line, this.col, null, text);
       t.num = toInt(clean, 10);
     }
     this.toks.push(t);
@@ -989,7 +883,7 @@ export class Lexer {
     const s = this.src;
     const i = this.i;
     let cp = s.codePointAt(i + 1)!;
-    const t = new Token(T_CHAR, this.line, this.col, null, "?");
+    const t = new TokenClass(T_CHAR, this.line, this.col, null, "?");
     if (cp === C_BACKSLASH && i + 2 < s.length) {
       const h = s.codePointAt(i + 2)!;
       cp = unescapeChar(h);
@@ -1018,9 +912,9 @@ export class Lexer {
       const parts = unescapeParts(raw, line, col + 1);
       if (parts.length === 1 && typeof parts[0] === "string") {
         this.checkAtomLength(parts[0], line, col);
-        this.toks.push(new Token(T_KW_IDENTIFIER, line, col, null, parts[0]));
+        this.toks.push(new TokenClass(T_KW_IDENTIFIER, line, col, null, parts[0]));
       } else {
-        const t = new Token(T_KW_IDENTIFIER_UNSAFE, line, col, null, "");
+        const t = new TokenClass(T_KW_IDENTIFIER_UNSAFE, line, col, null, "");
         t.parts = parts;
         this.toks.push(t);
       }
@@ -1028,7 +922,7 @@ export class Lexer {
       this.col++;
       return;
     }
-    const t = new Token(q === C_DQUOTE ? T_BIN_STRING : T_LIST_STRING, line, col, null, "");
+    const t = new TokenClass(q === C_DQUOTE ? T_BIN_STRING : T_LIST_STRING, line, col, null, "");
     t.parts = unescapeParts(raw, line, col + 1);
     this.toks.push(t);
   }
@@ -1058,7 +952,7 @@ export class Lexer {
     this.heredocHeader(q, line, col);
     const raw = extract(this, true, q, true, "heredoc", line);
     const indent = this.col - 4;
-    const t = new Token(q === C_DQUOTE ? T_BIN_HEREDOC : T_LIST_HEREDOC, line, col, null, "");
+    const t = new TokenClass(q === C_DQUOTE ? T_BIN_HEREDOC : T_LIST_HEREDOC, line, col, null, "");
     t.indent = indent;
     t.parts = unescapeParts(stripHeredoc(raw, indent), line, col);
     this.toks.push(t);
@@ -1113,7 +1007,7 @@ export class Lexer {
         this.col++;
       } else break;
     }
-    const t = new Token(T_SIGIL, line, col, null, "");
+    const t = new TokenClass(T_SIGIL, line, col, null, "");
     t.parts = raw;
     t.sigil = { letter: s[i + 1], modifiers, indentation, delimiter };
     this.toks.push(t);
@@ -1237,7 +1131,7 @@ export class Lexer {
       }
     }
     if (next === C_COLON && isSpace(next2)) {
-      this.toks.push(new Token(T_KW_IDENTIFIER, line, col, null, name));
+      this.toks.push(new TokenClass(T_KW_IDENTIFIER, line, col, null, name));
       this.i = end + 1;
       this.col += id.length + 1;
       return;
@@ -1270,7 +1164,7 @@ export class Lexer {
           col,
         );
       }
-      this.toks.push(new Token(T_ALIAS, line, col, null, name));
+      this.toks.push(new TokenClass(T_ALIAS, line, col, null, name));
     } else if (id.upper) {
       this.unexpected(i, col);
     } else {
@@ -1290,7 +1184,7 @@ export class Lexer {
       case T_FN:
       case T_END:
         this.closeOrOpen(name, line, col);
-        this.toks.push(new Token(kind, line, col, null, name));
+        this.toks.push(new TokenClass(kind, line, col, null, name));
         return;
       case T_DO: {
         const l = this.last();
@@ -1306,32 +1200,32 @@ export class Lexer {
           fail(INVALID_DO, line, col);
         }
         this.closeOrOpen(name, line, col);
-        this.pushDropEol(new Token(T_DO, line, col, null, "do"));
+        this.pushDropEol(new TokenClass(T_DO, line, col, null, "do"));
         return;
       }
       case T_TRUE:
       case T_FALSE:
       case T_NIL:
-        this.toks.push(new Token(kind, line, col, null, name));
+        this.toks.push(new TokenClass(kind, line, col, null, name));
         return;
       case T_BLOCK_IDENTIFIER:
-        this.toks.push(new Token(kind, line, col, null, name));
+        this.toks.push(new TokenClass(kind, line, col, null, name));
         return;
     }
     // Word operators: not, and, or, when, in.
     let k = end;
     while (isHorizontalSpace(s.charCodeAt(k))) k++;
     if (s.charCodeAt(k) === C_SLASH) {
-      this.toks.push(new Token(T_IDENTIFIER, line, col, null, name));
+      this.toks.push(new TokenClass(T_IDENTIFIER, line, col, null, name));
       return;
     }
     const l = this.last();
     if (kind === T_IN_OP && l !== undefined && l.kind === T_UNARY_OP && l.text === "not") {
       this.toks.pop();
-      this.pushDropEol(new Token(T_IN_OP, l.line, l.col, l.eol, "not in"));
+      this.pushDropEol(new TokenClass(T_IN_OP, l.line, l.col, l.eol, "not in"));
       return;
     }
-    const t = new Token(kind, line, col, this.prevEol(), name);
+    const t = new TokenClass(kind, line, col, this.prevEol(), name);
     if (kind === T_UNARY_OP) this.toks.push(t);
     else this.pushDropEol(t);
   }

@@ -53,6 +53,11 @@ import { ASSOC_PREC, BINARY, CAPTURE_PREC, PIPE_PREC } from "./precedence.js";
 import type { Token } from "./tokens.js";
 import * as K from "./tokens.js";
 
+// Module-local bindings: hot paths read these without cross-module lookups.
+const { T_ALIAS, T_ASSOC_OP, T_ATOM, T_ATOM_QUOTED, T_ATOM_UNSAFE, T_AT_OP, T_BIN_HEREDOC, T_BIN_STRING, T_BLOCK_IDENTIFIER, T_BRACKET_IDENTIFIER, T_CAPTURE_OP, T_CHAR, T_COMMA, T_DO, T_DOT, T_DOT_CALL_OP, T_DO_IDENTIFIER, T_DUAL_OP, T_END, T_EOF, T_EOL, T_FALSE, T_FLT, T_FN, T_IDENTIFIER, T_INT, T_IN_OP, T_KW_IDENTIFIER, T_KW_IDENTIFIER_UNSAFE, T_LBIT, T_LBRACKET, T_LCURLY, T_LIST_HEREDOC, T_LIST_STRING, T_LPAREN, T_MAP, T_NIL, T_OP_IDENTIFIER, T_PAREN_IDENTIFIER, T_PERCENT, T_PIPE_OP, T_RANGE_OP, T_RBIT, T_RBRACKET, T_RCURLY, T_RPAREN, T_SEMI, T_SIGIL, T_STAB_OP, T_TERNARY_OP, T_TRUE, T_UNARY_OP, T_WHEN_OP } = K;
+const TokenClass = K.Token;
+const InterpolationClass = K.Interpolation;
+
 /** Maximum nesting depth of expressions; deeper input is rejected with a ParseError. */
 export const MAX_DEPTH = 2500;
 
@@ -69,44 +74,44 @@ const P_STRUCT = 2;
 
 const START_ARG: boolean[] = [];
 for (const k of [
-  K.T_IDENTIFIER,
-  K.T_PAREN_IDENTIFIER,
-  K.T_BRACKET_IDENTIFIER,
-  K.T_DO_IDENTIFIER,
-  K.T_OP_IDENTIFIER,
-  K.T_ALIAS,
-  K.T_ATOM,
-  K.T_ATOM_QUOTED,
-  K.T_ATOM_UNSAFE,
-  K.T_BIN_STRING,
-  K.T_LIST_STRING,
-  K.T_SIGIL,
-  K.T_BIN_HEREDOC,
-  K.T_LIST_HEREDOC,
-  K.T_INT,
-  K.T_FLT,
-  K.T_CHAR,
-  K.T_TRUE,
-  K.T_FALSE,
-  K.T_NIL,
-  K.T_LBRACKET,
-  K.T_LCURLY,
-  K.T_LBIT,
-  K.T_MAP,
-  K.T_PERCENT,
-  K.T_LPAREN,
-  K.T_FN,
-  K.T_UNARY_OP,
-  K.T_AT_OP,
-  K.T_CAPTURE_OP,
-  K.T_KW_IDENTIFIER,
-  K.T_KW_IDENTIFIER_UNSAFE,
+  T_IDENTIFIER,
+  T_PAREN_IDENTIFIER,
+  T_BRACKET_IDENTIFIER,
+  T_DO_IDENTIFIER,
+  T_OP_IDENTIFIER,
+  T_ALIAS,
+  T_ATOM,
+  T_ATOM_QUOTED,
+  T_ATOM_UNSAFE,
+  T_BIN_STRING,
+  T_LIST_STRING,
+  T_SIGIL,
+  T_BIN_HEREDOC,
+  T_LIST_HEREDOC,
+  T_INT,
+  T_FLT,
+  T_CHAR,
+  T_TRUE,
+  T_FALSE,
+  T_NIL,
+  T_LBRACKET,
+  T_LCURLY,
+  T_LBIT,
+  T_MAP,
+  T_PERCENT,
+  T_LPAREN,
+  T_FN,
+  T_UNARY_OP,
+  T_AT_OP,
+  T_CAPTURE_OP,
+  T_KW_IDENTIFIER,
+  T_KW_IDENTIFIER_UNSAFE,
 ]) {
   START_ARG[k] = true;
 }
 
 function isKw(t: Token): boolean {
-  return t.kind === K.T_KW_IDENTIFIER || t.kind === K.T_KW_IDENTIFIER_UNSAFE;
+  return t.kind === T_KW_IDENTIFIER || t.kind === T_KW_IDENTIFIER_UNSAFE;
 }
 
 function metaLine(meta: Meta): [number, number | null] {
@@ -131,31 +136,31 @@ const KW_DATA_FOLLOW_MSG =
 /** How a token is shown in "syntax error before:" messages. */
 export function describeToken(t: Token): string {
   switch (t.kind) {
-    case K.T_EOF:
+    case T_EOF:
       return "";
-    case K.T_IDENTIFIER:
-    case K.T_PAREN_IDENTIFIER:
-    case K.T_BRACKET_IDENTIFIER:
-    case K.T_DO_IDENTIFIER:
-    case K.T_OP_IDENTIFIER:
-    case K.T_ALIAS:
+    case T_IDENTIFIER:
+    case T_PAREN_IDENTIFIER:
+    case T_BRACKET_IDENTIFIER:
+    case T_DO_IDENTIFIER:
+    case T_OP_IDENTIFIER:
+    case T_ALIAS:
       return t.text;
-    case K.T_KW_IDENTIFIER:
+    case T_KW_IDENTIFIER:
       return `'${t.text}:'`;
-    case K.T_INT:
-    case K.T_FLT:
+    case T_INT:
+    case T_FLT:
       return `"${t.text}"`;
-    case K.T_CHAR:
+    case T_CHAR:
       return `"?"`;
-    case K.T_ATOM:
+    case T_ATOM:
       return `:${t.text}`;
-    case K.T_BIN_STRING:
-    case K.T_BIN_HEREDOC:
-    case K.T_LIST_STRING:
-    case K.T_LIST_HEREDOC:
-    case K.T_SIGIL:
+    case T_BIN_STRING:
+    case T_BIN_HEREDOC:
+    case T_LIST_STRING:
+    case T_LIST_HEREDOC:
+    case T_SIGIL:
       return "string";
-    case K.T_EOL:
+    case T_EOL:
       return "newline";
     default:
       return `'${t.text}'`;
@@ -201,7 +206,7 @@ export class Parser {
 
   private skipEol(): Token | null {
     const t = this.toks[this.p];
-    if (t.kind === K.T_EOL) {
+    if (t.kind === T_EOL) {
       this.p++;
       return t;
     }
@@ -213,7 +218,7 @@ export class Parser {
     const t = this.expect(kind);
     const e = this.skipEol();
     if (e !== null) {
-      const copy = new K.Token(t.kind, t.line, t.col, e.eol, t.text);
+      const copy = new TokenClass(t.kind, t.line, t.col, e.eol, t.text);
       return copy;
     }
     return t;
@@ -222,7 +227,7 @@ export class Parser {
   /** A closing token, optionally preceded by a newline. */
   private close(kind: number): Token {
     const t = this.toks[this.p];
-    if (t.kind === K.T_EOL && this.toks[this.p + 1].kind === kind) {
+    if (t.kind === T_EOL && this.toks[this.p + 1].kind === kind) {
       this.p += 2;
       return this.toks[this.p - 1];
     }
@@ -231,17 +236,17 @@ export class Parser {
 
   private atClose(kind: number): boolean {
     const t = this.toks[this.p];
-    return t.kind === kind || (t.kind === K.T_EOL && this.toks[this.p + 1].kind === kind);
+    return t.kind === kind || (t.kind === T_EOL && this.toks[this.p + 1].kind === kind);
   }
 
   private isEoe(t: Token): boolean {
-    return t.kind === K.T_EOL || t.kind === K.T_SEMI;
+    return t.kind === T_EOL || t.kind === T_SEMI;
   }
 
   /** Consumes `eol`, `;` or `eol ;`, returning the token that carries the newline count. */
   private eoe(): Token {
     const t = this.toks[this.p++];
-    if (t.kind === K.T_EOL && this.toks[this.p].kind === K.T_SEMI) this.p++;
+    if (t.kind === T_EOL && this.toks[this.p].kind === T_SEMI) this.p++;
     return t;
   }
 
@@ -260,20 +265,20 @@ export class Parser {
       for (let k = 0; k < toks.length; k++) {
         const kind = toks[k].kind;
         if (
-          kind === K.T_LPAREN ||
-          kind === K.T_LBRACKET ||
-          kind === K.T_LCURLY ||
-          kind === K.T_LBIT ||
-          kind === K.T_FN ||
-          kind === K.T_DO
+          kind === T_LPAREN ||
+          kind === T_LBRACKET ||
+          kind === T_LCURLY ||
+          kind === T_LBIT ||
+          kind === T_FN ||
+          kind === T_DO
         ) {
           stack.push(k);
         } else if (
-          kind === K.T_RPAREN ||
-          kind === K.T_RBRACKET ||
-          kind === K.T_RCURLY ||
-          kind === K.T_RBIT ||
-          kind === K.T_END
+          kind === T_RPAREN ||
+          kind === T_RBRACKET ||
+          kind === T_RCURLY ||
+          kind === T_RBIT ||
+          kind === T_END
         ) {
           const o = stack.pop();
           if (o !== undefined) {
@@ -293,10 +298,10 @@ export class Parser {
   /** `grammar`: the whole token list. */
   parseGrammar(): Term {
     const first = this.peek();
-    if (first.kind === K.T_EOF) return new Node(A_BLOCK, [], []);
+    if (first.kind === T_EOF) return new Node(A_BLOCK, [], []);
     let lead: Token | null = null;
     if (this.isEoe(first)) lead = this.eoe();
-    if (this.peek().kind === K.T_EOF) {
+    if (this.peek().kind === T_EOF) {
       return new Node(A_BLOCK, lead === null ? [] : tokMeta(lead), []);
     }
     const exprs: Term[] = [this.expr()];
@@ -304,19 +309,19 @@ export class Parser {
       const t = this.peek();
       if (this.isEoe(t)) {
         const e = this.eoe();
-        if (this.peek().kind === K.T_EOF) break;
+        if (this.peek().kind === T_EOF) break;
         annotateEoe(e, exprs);
         exprs.push(this.expr());
         continue;
       }
-      if (t.kind === K.T_EOF) break;
+      if (t.kind === T_EOF) break;
       this.unexpectedAfterExpr(t);
     }
     return buildBlock(exprs);
   }
 
   private unexpectedAfterExpr(t: Token): never {
-    if (isKw(t) && t.kind === K.T_KW_IDENTIFIER && t.text === "do") {
+    if (isKw(t) && t.kind === T_KW_IDENTIFIER && t.text === "do") {
       fail(
         'unexpected keyword: do:. In case you wanted to write a "do" expression, you must either use do-blocks or separate the keyword argument with comma. For example, you should either write:\n\n    if some_condition? do\n      :this\n    else\n      :that\n    end\n\nor the equivalent construct:\n\n    if(some_condition?, do: :this, else: :that)\n\nwhere "some_condition?" is the first argument and the second argument is a keyword list.\n\nYou may see this error if you forget a trailing comma before the "do" in a "do" block',
         t.line,
@@ -351,13 +356,13 @@ export class Parser {
       this.p++;
       let count = t.eol;
       const e = this.toks[this.p];
-      if (e.kind === K.T_EOL) {
+      if (e.kind === T_EOL) {
         if (info[2]) count = e.eol;
         this.p++;
       }
       let right: Term;
       let rcat: number;
-      if (t.kind === K.T_WHEN_OP && isKw(this.peek())) {
+      if (t.kind === T_WHEN_OP && isKw(this.peek())) {
         right = this.noParensKw();
         rcat = NO_PARENS;
       } else {
@@ -378,7 +383,7 @@ export class Parser {
   }
 
   private buildBinary(left: Term, op: Token, count: number | null, right: Term): Term {
-    if (op.kind === K.T_TERNARY_OP) {
+    if (op.kind === T_TERNARY_OP) {
       if (
         left instanceof Node &&
         left.form === A_RANGE &&
@@ -393,7 +398,7 @@ export class Parser {
         op.col,
       );
     }
-    if (op.kind === K.T_IN_OP) {
+    if (op.kind === T_IN_OP) {
       if (op.text === "not in") {
         const m = tokMeta(op);
         return new Node(A_NOT, m, [new Node(A_IN, m, [left, right])]);
@@ -415,9 +420,9 @@ export class Parser {
   private unary(): Term {
     const t = this.toks[this.p];
     switch (t.kind) {
-      case K.T_UNARY_OP:
-      case K.T_DUAL_OP:
-      case K.T_TERNARY_OP: {
+      case T_UNARY_OP:
+      case T_DUAL_OP:
+      case T_TERNARY_OP: {
         this.p++;
         this.skipEol();
         this.enter();
@@ -426,11 +431,11 @@ export class Parser {
         this.access = false;
         return this.buildUnary(t, operand);
       }
-      case K.T_CAPTURE_OP: {
+      case T_CAPTURE_OP: {
         this.p++;
         this.skipEol();
         const n = this.peek();
-        if (n.kind === K.T_INT) {
+        if (n.kind === T_INT) {
           this.p++;
           this.cat = MATCHED;
           this.access = true;
@@ -440,7 +445,7 @@ export class Parser {
         this.access = false;
         return new Node(atom("&"), tokMeta(t), [operand]);
       }
-      case K.T_AT_OP: {
+      case T_AT_OP: {
         this.p++;
         this.skipEol();
         this.enter();
@@ -486,35 +491,35 @@ export class Parser {
   private postfix(left: Term): Term {
     for (;;) {
       const t = this.toks[this.p];
-      if (t.kind === K.T_DOT) {
+      if (t.kind === T_DOT) {
         this.p++;
         this.skipEol();
         const n = this.toks[this.p];
         switch (n.kind) {
-          case K.T_IDENTIFIER:
-          case K.T_PAREN_IDENTIFIER:
-          case K.T_BRACKET_IDENTIFIER:
-          case K.T_DO_IDENTIFIER:
-          case K.T_OP_IDENTIFIER:
+          case T_IDENTIFIER:
+          case T_PAREN_IDENTIFIER:
+          case T_BRACKET_IDENTIFIER:
+          case T_DO_IDENTIFIER:
+          case T_OP_IDENTIFIER:
             this.p++;
             left = this.identifier(n, t, left, P_NORMAL);
             if (this.cat !== MATCHED) return left;
             continue;
-          case K.T_ALIAS:
+          case T_ALIAS:
             this.p++;
             left = this.dotAlias(t, left, n);
             this.access = true;
             continue;
-          case K.T_LCURLY: {
-            const open = this.open(K.T_LCURLY);
+          case T_LCURLY: {
+            const open = this.open(T_LCURLY);
             const dm = tokMeta(t);
             let args: Term[] = [];
             let extra: Meta = [];
-            if (this.peek().kind === K.T_RCURLY) {
+            if (this.peek().kind === T_RCURLY) {
               this.p++;
             } else {
-              args = this.containerArgs(K.T_RCURLY, false);
-              const close = this.close(K.T_RCURLY);
+              args = this.containerArgs(T_RCURLY, false);
+              const close = this.close(T_RCURLY);
               extra = newlinesPair(open, close);
             }
             left = new Node(new Node(A_DOT, dm, [left, A_TUPLE]), [...extra, ...dm], args);
@@ -526,7 +531,7 @@ export class Parser {
             this.syntaxError(n);
         }
       }
-      if (t.kind === K.T_DOT_CALL_OP) {
+      if (t.kind === T_DOT_CALL_OP) {
         this.p++;
         const dm = tokMeta(t);
         const dot = new Node(A_DOT, dm, [left]);
@@ -534,7 +539,7 @@ export class Parser {
         if (this.cat !== MATCHED) return left;
         continue;
       }
-      if (t.kind === K.T_LBRACKET && this.access) {
+      if (t.kind === T_LBRACKET && this.access) {
         left = this.bracketAccess(left);
         continue;
       }
@@ -570,18 +575,18 @@ export class Parser {
 
   /** `expr[...]` given the expression; `[` is next. */
   private bracketAccess(left: Term): Term {
-    const open = this.open(K.T_LBRACKET);
+    const open = this.open(T_LBRACKET);
     const saved = this.noDo;
     this.noDo = false;
     let arg: Term;
     if (isKw(this.peek())) {
-      arg = this.kwData(K.T_RBRACKET);
+      arg = this.kwData(T_RBRACKET);
     } else {
       arg = this.containerExpr();
-      if (this.peek().kind === K.T_COMMA) this.p++;
+      if (this.peek().kind === T_COMMA) this.p++;
     }
     this.noDo = saved;
-    const close = this.close(K.T_RBRACKET);
+    const close = this.close(T_RBRACKET);
     const meta: Meta = [...newlinesPair(open, close), ...tokMeta(open)];
     this.cat = MATCHED;
     this.access = true;
@@ -601,9 +606,9 @@ export class Parser {
     if (dot !== null) form = new Node(A_DOT, tokMeta(dot), [left, name]);
     const im = tokMeta(t);
     switch (t.kind) {
-      case K.T_PAREN_IDENTIFIER:
+      case T_PAREN_IDENTIFIER:
         return this.parenCall(form, im);
-      case K.T_BRACKET_IDENTIFIER: {
+      case T_BRACKET_IDENTIFIER: {
         const base = this.zero(form, im, dot !== null);
         this.cat = MATCHED;
         if (mode === P_AT) {
@@ -612,7 +617,7 @@ export class Parser {
         }
         return this.bracketAccess(base);
       }
-      case K.T_DO_IDENTIFIER:
+      case T_DO_IDENTIFIER:
         if (!this.noDo && mode !== P_STRUCT) {
           const block = this.doBlock();
           this.cat = UNMATCHED;
@@ -622,16 +627,16 @@ export class Parser {
         this.cat = MATCHED;
         this.access = false;
         return this.zero(form, im, dot !== null);
-      case K.T_OP_IDENTIFIER:
-      case K.T_IDENTIFIER: {
-        if (mode === P_STRUCT || (t.kind === K.T_IDENTIFIER && !START_ARG[this.peek().kind])) {
+      case T_OP_IDENTIFIER:
+      case T_IDENTIFIER: {
+        if (mode === P_STRUCT || (t.kind === T_IDENTIFIER && !START_ARG[this.peek().kind])) {
           this.cat = MATCHED;
           this.access = false;
           return this.zero(form, im, dot !== null);
         }
         const args = this.noParensArgs();
         let cat = this.cat;
-        if (this.peek().kind === K.T_DO && !this.noDo) {
+        if (this.peek().kind === T_DO && !this.noDo) {
           const block = this.doBlock();
           args.push(block.kw);
           this.cat = UNMATCHED;
@@ -640,7 +645,7 @@ export class Parser {
         }
         this.cat = cat;
         this.access = false;
-        if (t.kind === K.T_OP_IDENTIFIER && dot === null && args.length === 1) {
+        if (t.kind === T_OP_IDENTIFIER && dot === null && args.length === 1) {
           return new Node(form, [["ambiguous_op", null], ...im], args);
         }
         cat = cat;
@@ -660,14 +665,14 @@ export class Parser {
   private parenCall(form: Term, im: Meta): Term {
     const a1 = this.parenArgs();
     let node: Node;
-    if (this.peek().kind === K.T_LPAREN) {
+    if (this.peek().kind === T_LPAREN) {
       const inner = new Node(form, [...a1.meta, ...im], a1.args);
       const a2 = this.parenArgs();
       node = new Node(inner, [...a2.meta, ...inner.meta], a2.args);
     } else {
       node = new Node(form, [...a1.meta, ...im], a1.args);
     }
-    if (this.peek().kind === K.T_DO && !this.noDo) {
+    if (this.peek().kind === T_DO && !this.noDo) {
       const block = this.doBlock();
       (node.args as Term[]).push(block.kw);
       node.meta = [...block.meta, ...node.meta];
@@ -682,18 +687,18 @@ export class Parser {
 
   /** `( args )` of a call with parentheses. */
   private parenArgs(): { meta: Meta; args: Term[] } {
-    const open = this.open(K.T_LPAREN);
+    const open = this.open(T_LPAREN);
     const saved = this.noDo;
     this.noDo = false;
     const args: Term[] = [];
-    if (this.peek().kind !== K.T_RPAREN) {
+    if (this.peek().kind !== T_RPAREN) {
       if (isKw(this.peek())) {
         args.push(this.kwCall());
       } else {
         const first = this.expr();
         args.push(first);
         if (this.cat !== NO_PARENS) {
-          while (this.peek().kind === K.T_COMMA) {
+          while (this.peek().kind === T_COMMA) {
             this.p++;
             if (isKw(this.peek())) {
               args.push(this.kwCall());
@@ -707,7 +712,7 @@ export class Parser {
       }
     }
     this.noDo = saved;
-    const close = this.close(K.T_RPAREN);
+    const close = this.close(T_RPAREN);
     return { meta: newlinesPair(open, close), args };
   }
 
@@ -736,9 +741,9 @@ export class Parser {
       const first = this.expr();
       args = [first];
       if (this.cat === NO_PARENS) cat = NO_PARENS;
-      else if (this.peek().kind === K.T_COMMA) {
+      else if (this.peek().kind === T_COMMA) {
         cat = NO_PARENS;
-        while (this.peek().kind === K.T_COMMA) {
+        while (this.peek().kind === T_COMMA) {
           this.p++;
           if (isKw(this.peek())) {
             args.push(this.noParensKw());
@@ -759,7 +764,7 @@ export class Parser {
   private kwKey(): Term {
     const t = this.toks[this.p++];
     this.skipEol();
-    if (t.kind === K.T_KW_IDENTIFIER) return atom(t.text);
+    if (t.kind === T_KW_IDENTIFIER) return atom(t.text);
     return quotedAtom(t, [["format", Atom.of("keyword")]], (toks) => this.sub(toks));
   }
 
@@ -771,7 +776,7 @@ export class Parser {
       const v = this.expr();
       pairs.push(pair(k, v));
       if (this.cat === NO_PARENS) break;
-      if (this.peek().kind === K.T_COMMA) {
+      if (this.peek().kind === T_COMMA) {
         if (isKw(this.peekAt(1))) {
           this.p++;
           continue;
@@ -793,14 +798,14 @@ export class Parser {
       const k = this.kwKey();
       const v = this.containerExpr();
       pairs.push(pair(k, v));
-      if (this.peek().kind === K.T_COMMA) {
+      if (this.peek().kind === T_COMMA) {
         const n = this.peekAt(1);
         if (isKw(n)) {
           this.p++;
           continue;
         }
         const comma = this.toks[this.p++];
-        if (this.atClose(K.T_RPAREN)) break;
+        if (this.atClose(T_RPAREN)) break;
         this.expr();
         fail(KW_CALL_FOLLOW_MSG, comma.line, comma.col);
       }
@@ -816,7 +821,7 @@ export class Parser {
       const k = this.kwKey();
       const v = this.containerExpr();
       pairs.push(pair(k, v));
-      if (this.peek().kind === K.T_COMMA) {
+      if (this.peek().kind === T_COMMA) {
         const n = this.peekAt(1);
         if (isKw(n)) {
           this.p++;
@@ -856,7 +861,7 @@ export class Parser {
     }
     for (;;) {
       items.push(this.containerExpr());
-      if (this.peek().kind !== K.T_COMMA) break;
+      if (this.peek().kind !== T_COMMA) break;
       this.p++;
       if (this.atClose(closer)) break;
       if (isKw(this.peek())) {
@@ -877,75 +882,75 @@ export class Parser {
     this.cat = MATCHED;
     this.access = true;
     switch (t.kind) {
-      case K.T_INT:
-      case K.T_CHAR:
+      case T_INT:
+      case T_CHAR:
         this.p++;
         return t.num;
-      case K.T_FLT:
+      case T_FLT:
         this.p++;
         return new Float(t.num as number);
-      case K.T_ATOM:
-      case K.T_ATOM_QUOTED:
+      case T_ATOM:
+      case T_ATOM_QUOTED:
         this.p++;
         return atom(t.text);
-      case K.T_ATOM_UNSAFE:
+      case T_ATOM_UNSAFE:
         this.p++;
         return quotedAtom(t, [["delimiter", '"']], (toks) => this.sub(toks));
-      case K.T_TRUE:
+      case T_TRUE:
         this.p++;
         return true;
-      case K.T_FALSE:
+      case T_FALSE:
         this.p++;
         return false;
-      case K.T_NIL:
+      case T_NIL:
         this.p++;
         return null;
-      case K.T_BIN_STRING:
+      case T_BIN_STRING:
         this.p++;
         return this.binString(t, [["delimiter", '"']]);
-      case K.T_BIN_HEREDOC:
+      case T_BIN_HEREDOC:
         this.p++;
         return this.binString(t, [
           ["delimiter", '"""'],
           ["indentation", t.indent],
         ]);
-      case K.T_LIST_STRING:
+      case T_LIST_STRING:
         this.p++;
         return this.listString(t, [["delimiter", "'"]]);
-      case K.T_LIST_HEREDOC:
+      case T_LIST_HEREDOC:
         this.p++;
         return this.listString(t, [
           ["delimiter", "'''"],
           ["indentation", t.indent],
         ]);
-      case K.T_SIGIL:
+      case T_SIGIL:
         this.p++;
         return this.sigil(t);
-      case K.T_ALIAS:
+      case T_ALIAS:
         this.p++;
         return new Node(A_ALIASES, [["last", tokMeta(t)], ...tokMeta(t)], [Atom.of(t.text)]);
-      case K.T_LBRACKET:
+      case T_LBRACKET:
         return this.list();
-      case K.T_LCURLY:
+      case T_LCURLY:
         return this.tuple();
-      case K.T_LBIT:
+      case T_LBIT:
         return this.bitstring();
-      case K.T_MAP:
+      case T_MAP:
         return this.map();
-      case K.T_PERCENT:
+      case T_PERCENT:
         return this.struct();
-      case K.T_LPAREN:
+      case T_LPAREN:
         return this.parens();
-      case K.T_FN:
+      case T_FN:
         return this.fn();
-      case K.T_RANGE_OP:
+      case T_RANGE_OP:
         this.p++;
         return new Node(A_RANGE, tokMeta(t), []);
-      case K.T_IDENTIFIER:
-      case K.T_PAREN_IDENTIFIER:
-      case K.T_BRACKET_IDENTIFIER:
-      case K.T_DO_IDENTIFIER:
-      case K.T_OP_IDENTIFIER:
+      case T_IDENTIFIER:
+      case T_PAREN_IDENTIFIER:
+      case T_BRACKET_IDENTIFIER:
+      case T_DO_IDENTIFIER:
+      case T_OP_IDENTIFIER:
         this.p++;
         return this.identifier(t, null, null, mode);
     }
@@ -961,7 +966,7 @@ export class Parser {
 
   private binString(t: Token, extra: Meta): Term {
     const parts = t.parts!;
-    if (parts.length === 1 && !(parts[0] instanceof K.Interpolation)) return parts[0];
+    if (parts.length === 1 && !(parts[0] instanceof InterpolationClass)) return parts[0];
     return new Node(
       A_BITSTRING,
       [...extra, ...tokMeta(t)],
@@ -971,7 +976,7 @@ export class Parser {
 
   private listString(t: Token, extra: Meta): Term {
     const parts = t.parts!;
-    if (parts.length === 1 && !(parts[0] instanceof K.Interpolation)) {
+    if (parts.length === 1 && !(parts[0] instanceof InterpolationClass)) {
       return toCharlist(parts[0], t.line, t.col);
     }
     const m = tokMeta(t);
@@ -1004,12 +1009,12 @@ export class Parser {
   // Containers
 
   private list(): Term {
-    const open = this.open(K.T_LBRACKET);
+    const open = this.open(T_LBRACKET);
     const saved = this.noDo;
     this.noDo = false;
     let items: Term[] = [];
-    if (this.peek().kind !== K.T_RBRACKET) items = this.containerArgs(K.T_RBRACKET, true);
-    this.close(K.T_RBRACKET);
+    if (this.peek().kind !== T_RBRACKET) items = this.containerArgs(T_RBRACKET, true);
+    this.close(T_RBRACKET);
     this.noDo = saved;
     this.cat = MATCHED;
     this.access = true;
@@ -1018,12 +1023,12 @@ export class Parser {
   }
 
   private tuple(): Term {
-    const open = this.open(K.T_LCURLY);
+    const open = this.open(T_LCURLY);
     const saved = this.noDo;
     this.noDo = false;
     let items: Term[] = [];
-    if (this.peek().kind !== K.T_RCURLY) items = this.containerArgs(K.T_RCURLY, false);
-    const close = this.close(K.T_RCURLY);
+    if (this.peek().kind !== T_RCURLY) items = this.containerArgs(T_RCURLY, false);
+    const close = this.close(T_RCURLY);
     this.noDo = saved;
     this.cat = MATCHED;
     this.access = true;
@@ -1032,12 +1037,12 @@ export class Parser {
   }
 
   private bitstring(): Term {
-    const open = this.open(K.T_LBIT);
+    const open = this.open(T_LBIT);
     const saved = this.noDo;
     this.noDo = false;
     let items: Term[] = [];
-    if (this.peek().kind !== K.T_RBIT) items = this.containerArgs(K.T_RBIT, false);
-    const close = this.close(K.T_RBIT);
+    if (this.peek().kind !== T_RBIT) items = this.containerArgs(T_RBIT, false);
+    const close = this.close(T_RBIT);
     this.noDo = saved;
     this.cat = MATCHED;
     this.access = true;
@@ -1054,7 +1059,7 @@ export class Parser {
     const pct = this.toks[this.p++];
     const name = this.structExpr();
     this.skipEol();
-    if (this.peek().kind !== K.T_LCURLY) this.syntaxError(this.peek());
+    if (this.peek().kind !== T_LCURLY) this.syntaxError(this.peek());
     const map = this.mapArgs();
     this.cat = MATCHED;
     this.access = true;
@@ -1064,10 +1069,10 @@ export class Parser {
   private structExpr(): Term {
     const t = this.peek();
     if (
-      t.kind === K.T_AT_OP ||
-      t.kind === K.T_UNARY_OP ||
-      t.kind === K.T_DUAL_OP ||
-      t.kind === K.T_TERNARY_OP
+      t.kind === T_AT_OP ||
+      t.kind === T_UNARY_OP ||
+      t.kind === T_DUAL_OP ||
+      t.kind === T_TERNARY_OP
     ) {
       this.p++;
       this.skipEol();
@@ -1076,32 +1081,32 @@ export class Parser {
       this.depth--;
       return this.buildUnary(t, operand);
     }
-    if (t.kind === K.T_ATOM || t.kind === K.T_ATOM_QUOTED) {
+    if (t.kind === T_ATOM || t.kind === T_ATOM_QUOTED) {
       this.p++;
       return atom(t.text);
     }
     if (
-      t.kind !== K.T_ALIAS &&
-      t.kind !== K.T_IDENTIFIER &&
-      t.kind !== K.T_PAREN_IDENTIFIER &&
-      t.kind !== K.T_DO_IDENTIFIER &&
-      t.kind !== K.T_BRACKET_IDENTIFIER &&
-      t.kind !== K.T_OP_IDENTIFIER
+      t.kind !== T_ALIAS &&
+      t.kind !== T_IDENTIFIER &&
+      t.kind !== T_PAREN_IDENTIFIER &&
+      t.kind !== T_DO_IDENTIFIER &&
+      t.kind !== T_BRACKET_IDENTIFIER &&
+      t.kind !== T_OP_IDENTIFIER
     ) {
       this.syntaxError(t);
     }
     let left = this.primary(P_STRUCT);
     // Dots: `%Foo.Bar{}`, `%mod.name{}`, `%unquote(x).Foo{}`.
-    while (this.peek().kind === K.T_DOT) {
+    while (this.peek().kind === T_DOT) {
       const dot = this.toks[this.p++];
       this.skipEol();
       const n = this.toks[this.p++];
-      if (n.kind === K.T_ALIAS) left = this.dotAlias(dot, left, n);
+      if (n.kind === T_ALIAS) left = this.dotAlias(dot, left, n);
       else if (
-        n.kind === K.T_IDENTIFIER ||
-        n.kind === K.T_PAREN_IDENTIFIER ||
-        n.kind === K.T_DO_IDENTIFIER ||
-        n.kind === K.T_BRACKET_IDENTIFIER
+        n.kind === T_IDENTIFIER ||
+        n.kind === T_PAREN_IDENTIFIER ||
+        n.kind === T_DO_IDENTIFIER ||
+        n.kind === T_BRACKET_IDENTIFIER
       ) {
         left = this.identifier(n, dot, left, P_STRUCT);
       } else this.syntaxError(n);
@@ -1111,25 +1116,25 @@ export class Parser {
 
   /** `{...}` of a map or struct: pairs, keywords, or an update `%{map | ...}`. */
   private mapArgs(): Term {
-    const open = this.open(K.T_LCURLY);
+    const open = this.open(T_LCURLY);
     const saved = this.noDo;
     this.noDo = false;
     let items: Term[] = [];
-    if (this.peek().kind !== K.T_RCURLY) {
+    if (this.peek().kind !== T_RCURLY) {
       if (isKw(this.peek())) {
-        items = this.kwData(K.T_RCURLY);
+        items = this.kwData(T_RCURLY);
       } else {
         let key = this.parseExpr(PIPE_PREC + 1);
         if (this.cat === NO_PARENS) this.containerError(key);
         const pipe = this.peek();
-        if (pipe.kind === K.T_PIPE_OP) {
+        if (pipe.kind === T_PIPE_OP) {
           this.p++;
           let count = pipe.eol;
           const e = this.skipEol();
           if (e !== null) count = e.eol;
           let entries: Term[];
           if (isKw(this.peek())) {
-            entries = this.kwData(K.T_RCURLY);
+            entries = this.kwData(T_RCURLY);
           } else {
             entries = this.assocList();
           }
@@ -1140,7 +1145,7 @@ export class Parser {
         }
       }
     }
-    const close = this.close(K.T_RCURLY);
+    const close = this.close(T_RCURLY);
     this.noDo = saved;
     this.cat = MATCHED;
     this.access = true;
@@ -1157,7 +1162,7 @@ export class Parser {
         if (this.cat === NO_PARENS) this.containerError(key);
       }
       const arrow = this.peek();
-      if (arrow.kind === K.T_ASSOC_OP) {
+      if (arrow.kind === T_ASSOC_OP) {
         this.p++;
         this.skipEol();
         const v = this.parseExpr(0);
@@ -1167,11 +1172,11 @@ export class Parser {
         items.push(key);
       }
       key = undefined;
-      if (this.peek().kind !== K.T_COMMA) break;
+      if (this.peek().kind !== T_COMMA) break;
       this.p++;
-      if (this.atClose(K.T_RCURLY)) break;
+      if (this.atClose(T_RCURLY)) break;
       if (isKw(this.peek())) {
-        for (const x of this.kwData(K.T_RCURLY)) items.push(x);
+        for (const x of this.kwData(T_RCURLY)) items.push(x);
         break;
       }
     }
@@ -1182,29 +1187,29 @@ export class Parser {
   // Blocks: parentheses, fn, do-end, stabs
 
   private parens(): Term {
-    const open = this.open(K.T_LPAREN);
+    const open = this.open(T_LPAREN);
     const saved = this.noDo;
     this.noDo = false;
     this.cat = MATCHED;
-    if (this.peek().kind === K.T_RPAREN) {
+    if (this.peek().kind === T_RPAREN) {
       this.p++;
       this.noDo = saved;
       this.access = true;
       return new Node(A_BLOCK, [], []);
     }
     let items: Term[] = [];
-    if (this.peek().kind === K.T_SEMI) {
+    if (this.peek().kind === T_SEMI) {
       this.p++;
-      if (this.atClose(K.T_RPAREN)) {
-        const close = this.close(K.T_RPAREN);
+      if (this.atClose(T_RPAREN)) {
+        const close = this.close(T_RPAREN);
         this.noDo = saved;
         this.cat = MATCHED;
         this.access = true;
         return new Node(A_BLOCK, [["closing", tokMeta(close)], ...tokMeta(open)], []);
       }
     }
-    items = this.stabItems(K.T_RPAREN);
-    const close = this.close(K.T_RPAREN);
+    items = this.stabItems(T_RPAREN);
+    const close = this.close(T_RPAREN);
     this.noDo = saved;
     this.cat = MATCHED;
     this.access = true;
@@ -1226,9 +1231,9 @@ export class Parser {
     const saved = this.noDo;
     this.noDo = false;
     this.enter();
-    const items = this.stabItems(K.T_END);
+    const items = this.stabItems(T_END);
     this.depth--;
-    const end = this.expect(K.T_END);
+    const end = this.expect(T_END);
     this.noDo = saved;
     const built = this.buildStab(items, fnTok);
     this.cat = MATCHED;
@@ -1242,29 +1247,29 @@ export class Parser {
 
   /** `do ... end` with its `else`/`after`/`catch`/`rescue` sections. */
   private doBlock(): { meta: Meta; kw: Term[] } {
-    const doTok = this.expect(K.T_DO);
+    const doTok = this.expect(T_DO);
     if (this.isEoe(this.peek())) this.eoe();
     const saved = this.noDo;
     this.noDo = false;
     this.enter();
     const kw: Term[] = [];
     const t = this.peek();
-    if (t.kind === K.T_END || t.kind === K.T_BLOCK_IDENTIFIER) {
+    if (t.kind === T_END || t.kind === T_BLOCK_IDENTIFIER) {
       kw.push(pair(A_DO, new Node(A_BLOCK, [], [])));
     } else {
-      kw.push(pair(A_DO, this.buildStab(this.stabItems(K.T_END), null)));
+      kw.push(pair(A_DO, this.buildStab(this.stabItems(T_END), null)));
     }
-    while (this.peek().kind === K.T_BLOCK_IDENTIFIER) {
+    while (this.peek().kind === T_BLOCK_IDENTIFIER) {
       const b = this.toks[this.p++];
       if (this.isEoe(this.peek())) this.eoe();
       const n = this.peek().kind;
-      if (n === K.T_END || n === K.T_BLOCK_IDENTIFIER) {
+      if (n === T_END || n === T_BLOCK_IDENTIFIER) {
         kw.push(pair(atom(b.text), new Node(A_BLOCK, [], [])));
       } else {
-        kw.push(pair(atom(b.text), this.buildStab(this.stabItems(K.T_END), null)));
+        kw.push(pair(atom(b.text), this.buildStab(this.stabItems(T_END), null)));
       }
     }
-    const end = this.expect(K.T_END);
+    const end = this.expect(T_END);
     this.depth--;
     this.noDo = saved;
     return {
@@ -1284,12 +1289,12 @@ export class Parser {
       if (this.isEoe(t)) {
         const e = this.eoe();
         const n = this.peek().kind;
-        if (n === closer || n === K.T_BLOCK_IDENTIFIER || n === K.T_END) break;
+        if (n === closer || n === T_BLOCK_IDENTIFIER || n === T_END) break;
         annotateEoe(e, items);
         items.push(this.stabExpr());
         continue;
       }
-      if (t.kind === closer || t.kind === K.T_BLOCK_IDENTIFIER || t.kind === K.T_END) break;
+      if (t.kind === closer || t.kind === T_BLOCK_IDENTIFIER || t.kind === T_END) break;
       this.unexpectedAfterExpr(t);
     }
     return items;
@@ -1298,19 +1303,19 @@ export class Parser {
   /** One stab item: `args -> body`, or a plain expression. */
   private stabExpr(): Term {
     const t = this.peek();
-    if (t.kind === K.T_STAB_OP) return this.stabRight([]);
-    if (t.kind === K.T_LPAREN) {
+    if (t.kind === T_STAB_OP) return this.stabRight([]);
+    if (t.kind === T_LPAREN) {
       const m = this.matchIndex(this.p);
       if (m > 0) {
         const after = this.toks[m + 1];
-        if (after !== undefined && (after.kind === K.T_STAB_OP || after.kind === K.T_WHEN_OP)) {
+        if (after !== undefined && (after.kind === T_STAB_OP || after.kind === T_WHEN_OP)) {
           const inner = this.toks[this.p + 1];
           const empty =
-            inner.kind === K.T_RPAREN ||
-            (inner.kind === K.T_EOL && this.toks[this.p + 2].kind === K.T_RPAREN);
+            inner.kind === T_RPAREN ||
+            (inner.kind === T_EOL && this.toks[this.p + 2].kind === T_RPAREN);
           if (empty) {
             this.p = m + 1;
-            if (after.kind === K.T_WHEN_OP) {
+            if (after.kind === T_WHEN_OP) {
               this.p++;
               const g = this.expr();
               return this.stabRight([new Node(A_WHEN, tokMeta(after), [g])]);
@@ -1318,11 +1323,11 @@ export class Parser {
             return this.stabRight([]);
           }
           if (this.parensHaveManyArgs(this.p, m)) {
-            this.open(K.T_LPAREN);
+            this.open(T_LPAREN);
             let args = this.noParensArgs();
-            this.close(K.T_RPAREN);
+            this.close(T_RPAREN);
             args = unwrapSplice(args);
-            if (this.peek().kind === K.T_WHEN_OP) {
+            if (this.peek().kind === T_WHEN_OP) {
               const w = this.toks[this.p++];
               const g = this.expr();
               return this.stabRight([new Node(A_WHEN, tokMeta(w), [...args, g])]);
@@ -1338,11 +1343,11 @@ export class Parser {
     } else {
       const first = this.expr();
       const n = this.peek();
-      if (n.kind === K.T_STAB_OP) {
+      if (n.kind === T_STAB_OP) {
         args = [first];
-      } else if (n.kind === K.T_COMMA && this.cat !== NO_PARENS) {
+      } else if (n.kind === T_COMMA && this.cat !== NO_PARENS) {
         args = [first];
-        while (this.peek().kind === K.T_COMMA) {
+        while (this.peek().kind === T_COMMA) {
           this.p++;
           if (isKw(this.peek())) {
             args.push(this.noParensKw());
@@ -1352,7 +1357,7 @@ export class Parser {
           if (this.cat === NO_PARENS) this.noParensManyError(e);
           args.push(e);
         }
-        if (this.peek().kind !== K.T_STAB_OP) this.syntaxError(this.peek());
+        if (this.peek().kind !== T_STAB_OP) this.syntaxError(this.peek());
       } else {
         return first;
       }
@@ -1363,11 +1368,11 @@ export class Parser {
   /** Whether `( ... )` between token indexes `o` and `c` holds keywords or a top-level comma. */
   private parensHaveManyArgs(o: number, c: number): boolean {
     let k = o + 1;
-    if (this.toks[k].kind === K.T_EOL) k++;
+    if (this.toks[k].kind === T_EOL) k++;
     if (isKw(this.toks[k])) return true;
     while (k < c) {
       const kind = this.toks[k].kind;
-      if (kind === K.T_COMMA) return true;
+      if (kind === T_COMMA) return true;
       const m = this.matchIndex(k);
       if (m > k) k = m + 1;
       else k++;
@@ -1377,19 +1382,19 @@ export class Parser {
 
   /** `-> body` after stab arguments. */
   private stabRight(args: Term[]): Term {
-    const op = this.expect(K.T_STAB_OP);
+    const op = this.expect(T_STAB_OP);
     let count = op.eol;
     const e = this.skipEol();
     if (e !== null) count = e.eol;
     const n = this.peek().kind;
     let body: Term = null;
     if (
-      n !== K.T_EOL &&
-      n !== K.T_SEMI &&
-      n !== K.T_END &&
-      n !== K.T_BLOCK_IDENTIFIER &&
-      n !== K.T_RPAREN &&
-      n !== K.T_EOF
+      n !== T_EOL &&
+      n !== T_SEMI &&
+      n !== T_END &&
+      n !== T_BLOCK_IDENTIFIER &&
+      n !== T_RPAREN &&
+      n !== T_EOF
     ) {
       body = this.expr();
     }

@@ -5,24 +5,17 @@
  * @packageDocumentation
  */
 import { Bin } from "../term.js";
-import {
-  C_BACKSLASH,
-  C_CR,
-  C_HASH,
-  C_LCURLY,
-  C_LF,
-  C_RCURLY,
-  C_SPACE,
-  C_TAB,
-  C_u,
-  C_x,
-  continuesCluster,
-  isBidi,
-  isHex,
-} from "./chars.js";
+import * as CH from "./chars.js";
 import { fail } from "./errors.js";
 import type { Lexer } from "./lexer.js";
-import { Interpolation, type Part } from "./tokens.js";
+import type { Part, Interpolation } from "./tokens.js";
+import * as TK from "./tokens.js";
+
+// Module-local bindings: hot paths read these without cross-module lookups.
+const InterpolationClass = TK.Interpolation;
+
+// Module-local bindings: hot paths read these without cross-module lookups.
+const { C_BACKSLASH, C_CR, C_HASH, C_LCURLY, C_LF, C_RCURLY, C_SPACE, C_TAB, C_u, C_x, continuesCluster, isBidi, isHex } = CH;
 
 /** Raised (internally) when an interpolation reaches end of input without its closing brace. */
 export class UnterminatedInterpolation {}
@@ -182,7 +175,7 @@ export function extract(
         );
       }
       // lx now points at the closing brace.
-      parts.push(new Interpolation(line, startCol, lx.line, lx.col, tokens));
+      parts.push(new InterpolationClass(line, startCol, lx.line, lx.col, tokens));
       line = lx.line;
       col = lx.col + 1;
       i = lx.i + 1;
