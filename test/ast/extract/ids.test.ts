@@ -68,7 +68,7 @@ describe.skipIf(!elixirAvailable())("deterministic, position-independent IDs", (
     );
     const sources: Record<string, string> = {};
     cases.forEach((c, i) => {
-      const inserted = [...c.base];
+      const inserted: Fn[] = [...c.base];
       inserted.splice(c.at % (c.base.length + 1), 0, c.extra);
       sources[`base${i}`] = render(c.base);
       sources[`with${i}`] = render(inserted);
