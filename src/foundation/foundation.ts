@@ -25,7 +25,7 @@ const FoundationOptions = z.strictObject({
   clock: z
     .custom<TimerClock>((v) => typeof (v as TimerClock)?.setTimeout === "function")
     .optional(),
-  /** Restart intensity of the Foundation's supervisor (default 3 restarts in 5000 ms). */
+  /** Restart intensity of the Foundation's supervisor (default: the config's `supervisor`). */
   maxRestarts: z.number().int().min(0).optional(),
   withinMs: z.number().positive().optional(),
 });
@@ -76,36 +76,53 @@ export async function startFoundation(options: FoundationOptions): Promise<Found
       registry.lookup<TelemetryServer>(ns, CORE_SERVICES.telemetry)?.execute(e, m, md),
   };
   const configOptions = (o.config ?? {}) as ConfigServerOptions;
+  const makeConfig = (callTimeoutMs?: number) =>
+    new ConfigServer({
+      ...configOptions,
+      ...common,
+      name: CORE_SERVICES.config,
+      telemetry,
+      ...(callTimeoutMs ? { callTimeoutMs } : {}),
+    });
+  // The layered settings are read up front (a config is validated when constructed): they
+  // configure the supervisor and the other services. The first instance is the one started.
+  const initial = makeConfig().initialConfig;
+  const callTimeoutMs = initial.service.callTimeoutMs;
+  let first: ConfigServer | undefined = makeConfig(callTimeoutMs);
+  let lastSettings = initial.eventStore;
   const supervisor = new Supervisor({
     name: CORE_SERVICES.supervisor,
     ...common,
-    maxRestarts: o.maxRestarts ?? 3,
-    withinMs: o.withinMs ?? 5_000,
+    maxRestarts: o.maxRestarts ?? initial.supervisor.maxRestarts,
+    withinMs: o.withinMs ?? initial.supervisor.withinMs,
     telemetry,
     children: [
       {
         id: CORE_SERVICES.config,
-        start: () =>
-          new ConfigServer({
-            ...configOptions,
-            ...common,
-            name: CORE_SERVICES.config,
-            telemetry,
-          }).start(),
+        start: () => {
+          const c = first ?? makeConfig(callTimeoutMs);
+          first = undefined;
+          return c.start();
+        },
       },
       {
         id: CORE_SERVICES.telemetry,
-        start: () => new TelemetryServer({ ...common, name: CORE_SERVICES.telemetry }).start(),
+        start: () =>
+          new TelemetryServer({ ...common, name: CORE_SERVICES.telemetry, callTimeoutMs }).start(),
       },
       {
         id: CORE_SERVICES.events,
         start: () => {
-          const cfg = registry.get<ConfigServer>(ns, CORE_SERVICES.config).get();
-          const es = cfg.eventStore;
+          // Settings come from the current config; if the config service is itself restarting,
+          // the last settings seen keep the event store from failing its restart on that alone.
+          const current = registry.lookup<ConfigServer>(ns, CORE_SERVICES.config);
+          if (current) lastSettings = current.get().eventStore;
+          const es = lastSettings;
           return new EventStore({
             ...common,
             name: CORE_SERVICES.events,
             telemetry,
+            callTimeoutMs,
             storage: es.storage,
             ...(es.storage === "sqlite" ? { path: es.path, synchronous: es.synchronous } : {}),
             maxDataBytes: es.maxDataBytes,

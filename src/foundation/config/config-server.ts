@@ -131,6 +131,11 @@ export class ConfigServer<T = z.output<typeof FoundationConfigSchema>> extends S
     );
   }
 
+  /** The layered, validated configuration this server starts with (readable before start). */
+  get initialConfig(): T {
+    return this.#initial;
+  }
+
   // ---- reading (no round trip: the config is an immutable snapshot) ------------------------------
 
   /** The whole config (frozen), or the value at a dotted path; CONFIG_PATH_NOT_FOUND if absent. */

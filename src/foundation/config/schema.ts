@@ -50,10 +50,8 @@ export const FOUNDATION_DEFAULTS: FoundationConfig = {
   dev: { debugMode: false, verboseLogging: false, performanceMonitoring: false },
 };
 
-/** Paths that may change while running; everything else needs a restart. */
-export const FOUNDATION_UPDATABLE_PATHS: readonly string[] = [
-  "eventStore.retention",
-  "service.callTimeoutMs",
-  "interface",
-  "dev",
-];
+/**
+ * Paths that may change while running; everything else needs a restart. (Event store settings
+ * are read when the event store starts, so they are not updatable.)
+ */
+export const FOUNDATION_UPDATABLE_PATHS: readonly string[] = ["interface", "dev"];

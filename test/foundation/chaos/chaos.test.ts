@@ -144,7 +144,7 @@ describe("chaos: a supervised tree under load, services killed at random", () =>
 
       const killer = async () => {
         const end = Date.now() + DURATION_MS;
-        let nextBurst = Date.now() + 3_000;
+        let nextBurst = Date.now() + Math.min(3_000, DURATION_MS / 3);
         while (Date.now() < end) {
           if (Date.now() >= nextBurst) {
             await burst(Math.random() < 0.5 ? "groupA" : "groupB");

@@ -38,6 +38,15 @@ describe("test isolation", () => {
     await f.stop();
   });
 
+  it("configures the supervisor and services from the layered config", async () => {
+    const f = await startIsolatedFoundation({
+      config: { overrides: { supervisor: { maxRestarts: 7, withinMs: 2_000 } } },
+    });
+    expect([f.supervisor.maxRestarts, f.supervisor.withinMs]).toEqual([7, 2_000]);
+    expect(f.config.get("supervisor.maxRestarts")).toBe(7);
+    await f.stop();
+  });
+
   it("rejects unknown options", async () => {
     await expect(startIsolatedFoundation({ storge: "memory" } as never)).rejects.toThrow(
       /unknown option "storge"/,
