@@ -127,8 +127,10 @@ export interface CallInfo {
   /**
    * True when every argument is a literal (number, string without interpolation, atom, boolean,
    * nil) and none is piped or captured: the call's input is known at compile time.
+   * `extractFile` always sets it; optional so that extractions cached before it existed, and
+   * hand-built ones, stay valid (absent reads as "not known to be literal").
    */
-  literalArgs: boolean;
+  literalArgs?: boolean;
 }
 
 /** One clause of a function or macro. */
@@ -287,8 +289,9 @@ export interface ModuleInfo {
   /**
    * Calls made by the module body outside any function: attribute values, `use` options, and
    * macro blocks such as ExUnit's `test "..." do ... end`. They count as uses of their targets.
+   * `extractFile` always sets it; optional for extractions cached before it existed.
    */
-  bodyCalls: CallInfo[];
+  bodyCalls?: CallInfo[];
   /** Modules this one refers to, one entry per (target, kind), in order of first occurrence. */
   dependencies: ModuleDependency[];
   metrics: ModuleMetrics;

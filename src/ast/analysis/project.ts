@@ -158,7 +158,7 @@ export function analyzeProject(
   for (const k of Object.keys(callees)) callees[k] = sortedUnique(callees[k]);
   // Calls from module bodies (tests, attribute values) use their targets but are not edges.
   for (const m of allModules) {
-    for (const call of m.bodyCalls) {
+    for (const call of m.bodyCalls ?? []) {
       const to = resolveCall(call, m, index);
       if (to !== null) {
         called.add(to);
@@ -339,7 +339,7 @@ function computeFindings(
             call.module === "String" &&
             call.name === "to_atom" &&
             call.arity === 1 &&
-            !call.literalArgs
+            call.literalArgs !== true
           ) {
             out.push({
               rule: "string-to-atom",
