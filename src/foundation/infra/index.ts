@@ -7,6 +7,7 @@
 export * from "./circuit-breaker.js";
 export * from "./errors.js";
 export * from "./events.js";
+export * from "./pool.js";
 export * from "./rate-limit-policy.js";
 export * from "./rate-limiter.js";
 export * from "./redis-rate-limiter.js";
