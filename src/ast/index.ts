@@ -1,6 +1,29 @@
 /**
- * L2 AST layer: the Elixir parser, the repository of modules and functions, and analysis.
- * Exported as `elixirscope/ast`.
+ * L2 AST layer: the Elixir parser, the in-memory AST, extraction of modules, functions and calls,
+ * and analysis (metrics, patterns, findings, graphs). Exported as `elixirscope/ast`.
  * @packageDocumentation
  */
-export {};
+
+export { cyclesOf, stronglyConnectedComponents } from "./analysis/graph.js";
+export {
+  type AnalysisOptions,
+  analyzeProject,
+  functionKey,
+  resolveOptions,
+} from "./analysis/project.js";
+export {
+  type ExtractionDiagnostics,
+  extractFile,
+  extractFileWithDiagnostics,
+} from "./extract/index.js";
+export type * from "./model.js";
+export {
+  MAX_DEPTH,
+  ParseError,
+  type ParseOptions,
+  type ParseResult,
+  parse,
+  tryParse,
+} from "./parser/index.js";
+export * from "./term.js";
+export * from "./term-json.js";
