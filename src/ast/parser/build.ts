@@ -3,40 +3,48 @@
  * strings and blocks, with metadata in Elixir's exact key order.
  * @packageDocumentation
  */
-import { Atom, atom, Bin, type Meta, type MetaValue, Node, type Term, Tuple } from "../term.js";
+import type { Bin, Meta, MetaValue, Term, Tuple } from "../term.js";
+import * as TM from "../term.js";
 import { fail } from "./errors.js";
 import { Interpolation, type Part, type Token } from "./tokens.js";
 
-export const A_BLOCK = Atom.of("__block__");
-export const A_ALIASES = Atom.of("__aliases__");
-export const A_DOT = Atom.of(".");
-export const A_ACCESS = Atom.of("Elixir.Access");
-export const A_GET = Atom.of("get");
-export const A_KERNEL = Atom.of("Elixir.Kernel");
-export const A_LIST = Atom.of("Elixir.List");
-export const A_TO_STRING = Atom.of("to_string");
-export const A_TO_CHARLIST = Atom.of("to_charlist");
-export const A_TYPE = Atom.of("::");
-export const A_BINARY = Atom.of("binary");
-export const A_BITSTRING = Atom.of("<<>>");
-export const A_ERLANG = Atom.of("erlang");
-export const A_BINARY_TO_ATOM = Atom.of("binary_to_atom");
-export const A_UTF8 = Atom.of("utf8");
-export const A_STAB = Atom.of("->");
-export const A_WHEN = Atom.of("when");
-export const A_NOT = Atom.of("not");
-export const A_BANG = Atom.of("!");
-export const A_IN = Atom.of("in");
-export const A_UNQUOTE_SPLICING = Atom.of("unquote_splicing");
-export const A_TUPLE = Atom.of("{}");
-export const A_MAP = Atom.of("%{}");
-export const A_STRUCT = Atom.of("%");
-export const A_FN = Atom.of("fn");
-export const A_DO = Atom.of("do");
-export const A_RANGE = Atom.of("..");
-export const A_STEP_RANGE = Atom.of("..//");
-export const A_SLASH = Atom.of("/");
-export const A_PIPE = Atom.of("|");
+// Local bindings of term constructors (see tokens bindings below).
+const AtomClass = TM.Atom;
+const BinClass = TM.Bin;
+const NodeClass = TM.Node;
+const TupleClass = TM.Tuple;
+const { atom } = TM;
+
+export const A_BLOCK = AtomClass.of("__block__");
+export const A_ALIASES = AtomClass.of("__aliases__");
+export const A_DOT = AtomClass.of(".");
+export const A_ACCESS = AtomClass.of("Elixir.Access");
+export const A_GET = AtomClass.of("get");
+export const A_KERNEL = AtomClass.of("Elixir.Kernel");
+export const A_LIST = AtomClass.of("Elixir.List");
+export const A_TO_STRING = AtomClass.of("to_string");
+export const A_TO_CHARLIST = AtomClass.of("to_charlist");
+export const A_TYPE = AtomClass.of("::");
+export const A_BINARY = AtomClass.of("binary");
+export const A_BITSTRING = AtomClass.of("<<>>");
+export const A_ERLANG = AtomClass.of("erlang");
+export const A_BINARY_TO_ATOM = AtomClass.of("binary_to_atom");
+export const A_UTF8 = AtomClass.of("utf8");
+export const A_STAB = AtomClass.of("->");
+export const A_WHEN = AtomClass.of("when");
+export const A_NOT = AtomClass.of("not");
+export const A_BANG = AtomClass.of("!");
+export const A_IN = AtomClass.of("in");
+export const A_UNQUOTE_SPLICING = AtomClass.of("unquote_splicing");
+export const A_TUPLE = AtomClass.of("{}");
+export const A_MAP = AtomClass.of("%{}");
+export const A_STRUCT = AtomClass.of("%");
+export const A_FN = AtomClass.of("fn");
+export const A_DO = AtomClass.of("do");
+export const A_RANGE = AtomClass.of("..");
+export const A_STEP_RANGE = AtomClass.of("..//");
+export const A_SLASH = AtomClass.of("/");
+export const A_PIPE = AtomClass.of("|");
 
 /** `[line: l, column: c]`. */
 export function lc(line: number, col: number): Meta {
@@ -70,33 +78,37 @@ export function buildBlock(exprs: Term[]): Term {
   if (exprs.length === 1) {
     const e = exprs[0];
     if (
-      e instanceof Node &&
+      e instanceof NodeClass &&
       Array.isArray(e.args) &&
       e.args.length === 1 &&
       (e.form === A_NOT || e.form === A_BANG || e.form === A_UNQUOTE_SPLICING)
     ) {
-      return new Node(A_BLOCK, [], exprs);
+      return new NodeClass(A_BLOCK, [], exprs);
     }
     return e;
   }
-  return new Node(A_BLOCK, [], exprs);
+  return new NodeClass(A_BLOCK, [], exprs);
 }
 
 /** Adds `end_of_expression` metadata to the last expression of a list (Elixir's `annotate_eoe`). */
 export function annotateEoe(eoe: Token, exprs: Term[]): void {
   const k = exprs.length - 1;
   const last = exprs[k];
-  if (!(last instanceof Node)) return;
+  if (!(last instanceof NodeClass)) return;
   const value: Meta = eoe.eol !== null ? [["newlines", eoe.eol], ...tokMeta(eoe)] : tokMeta(eoe);
   if (last.form === A_STAB && Array.isArray(last.args) && last.args.length === 2) {
     const right = last.args[1];
-    if (right instanceof Node) {
-      const r2 = new Node(right.form, [["end_of_expression", value], ...right.meta], right.args);
-      exprs[k] = new Node(last.form, last.meta, [last.args[0], r2]);
+    if (right instanceof NodeClass) {
+      const r2 = new NodeClass(
+        right.form,
+        [["end_of_expression", value], ...right.meta],
+        right.args,
+      );
+      exprs[k] = new NodeClass(last.form, last.meta, [last.args[0], r2]);
       return;
     }
   }
-  exprs[k] = new Node(last.form, [["end_of_expression", value], ...last.meta], last.args);
+  exprs[k] = new NodeClass(last.form, [["end_of_expression", value], ...last.meta], last.args);
 }
 
 /** Interpolations and text of a binary-like string. */
@@ -111,9 +123,9 @@ export function stringParts(parts: Part[], parse: (toks: Token[]) => Term): Term
     const meta = lc(p.line, p.col);
     const callMeta: Meta = [["closing", lc(p.endLine, p.endCol)], ...meta];
     out.push(
-      new Node(A_TYPE, meta, [
-        new Node(new Node(A_DOT, meta, [A_KERNEL, A_TO_STRING]), callMeta, [form]),
-        new Node(A_BINARY, meta, null),
+      new NodeClass(A_TYPE, meta, [
+        new NodeClass(new NodeClass(A_DOT, meta, [A_KERNEL, A_TO_STRING]), callMeta, [form]),
+        new NodeClass(A_BINARY, meta, null),
       ]),
     );
   }
@@ -131,14 +143,14 @@ export function charlistParts(parts: Part[], parse: (toks: Token[]) => Term): Te
     const form = parse(p.tokens);
     const meta = lc(p.line, p.col);
     const callMeta: Meta = [["closing", lc(p.endLine, p.endCol)], ...meta];
-    out.push(new Node(new Node(A_DOT, meta, [A_KERNEL, A_TO_STRING]), callMeta, [form]));
+    out.push(new NodeClass(new NodeClass(A_DOT, meta, [A_KERNEL, A_TO_STRING]), callMeta, [form]));
   }
   return out;
 }
 
 /** The code points of a string, as a charlist. */
 export function toCharlist(s: string | Bin, line: number, col: number): Term {
-  if (s instanceof Bin) fail("invalid UTF-8 in charlist", line, col);
+  if (s instanceof BinClass) fail("invalid UTF-8 in charlist", line, col);
   const out: number[] = [];
   for (const ch of s) out.push(ch.codePointAt(0)!);
   return out;
@@ -147,16 +159,16 @@ export function toCharlist(s: string | Bin, line: number, col: number): Term {
 /** A quoted atom token with interpolation: `:erlang.binary_to_atom(<<...>>, :utf8)`. */
 export function quotedAtom(t: Token, extra: Meta, parse: (toks: Token[]) => Term): Term {
   const meta = tokMeta(t);
-  return new Node(
-    new Node(A_DOT, meta, [A_ERLANG, A_BINARY_TO_ATOM]),
+  return new NodeClass(
+    new NodeClass(A_DOT, meta, [A_ERLANG, A_BINARY_TO_ATOM]),
     [...extra, ...meta],
-    [new Node(A_BITSTRING, meta, stringParts(t.parts!, parse)), A_UTF8],
+    [new NodeClass(A_BITSTRING, meta, stringParts(t.parts!, parse)), A_UTF8],
   );
 }
 
 /** A keyword-list pair. */
 export function pair(k: Term, v: Term): Tuple {
-  return new Tuple([k, v]);
+  return new TupleClass([k, v]);
 }
 
 /** `atom(name)` for names from tokens. */

@@ -10,16 +10,128 @@
 import type { Comment } from "../term.js";
 import * as CH from "./chars.js";
 import { fail, SyntaxFailure } from "./errors.js";
-import { extract, stripHeredoc, unescape, unescapeChar } from "./strings.js";
+import { extract, stripHeredoc, unescapeChar, unescapeText } from "./strings.js";
 import type { Part, Token } from "./tokens.js";
 import * as TK from "./tokens.js";
 
 // Module-local bindings: hot paths read these without cross-module lookups.
-const { T_ALIAS, T_AND_OP, T_ARROW_OP, T_ASSOC_OP, T_AT_OP, T_ATOM, T_ATOM_QUOTED, T_ATOM_UNSAFE, T_BIN_HEREDOC, T_BIN_STRING, T_BLOCK_IDENTIFIER, T_BRACKET_IDENTIFIER, T_CAPTURE_OP, T_CHAR, T_COMMA, T_COMP_OP, T_CONCAT_OP, T_DO, T_DO_IDENTIFIER, T_DOT, T_DOT_CALL_OP, T_DUAL_OP, T_END, T_EOF, T_EOL, T_FALSE, T_FLT, T_FN, T_IDENTIFIER, T_IN_MATCH_OP, T_IN_OP, T_INT, T_KW_IDENTIFIER, T_KW_IDENTIFIER_UNSAFE, T_LBIT, T_LBRACKET, T_LCURLY, T_LIST_HEREDOC, T_LIST_STRING, T_LPAREN, T_MAP, T_MATCH_OP, T_MULT_OP, T_NIL, T_OP_IDENTIFIER, T_OR_OP, T_PAREN_IDENTIFIER, T_PERCENT, T_PIPE_OP, T_POWER_OP, T_RANGE_OP, T_RBIT, T_RBRACKET, T_RCURLY, T_REL_OP, T_RPAREN, T_SEMI, T_SIGIL, T_STAB_OP, T_TERNARY_OP, T_TRUE, T_TYPE_OP, T_UNARY_OP, T_WHEN_OP, T_XOR_OP } = TK;
+const {
+  T_ALIAS,
+  T_AND_OP,
+  T_ARROW_OP,
+  T_ASSOC_OP,
+  T_AT_OP,
+  T_ATOM,
+  T_ATOM_QUOTED,
+  T_ATOM_UNSAFE,
+  T_BIN_HEREDOC,
+  T_BIN_STRING,
+  T_BLOCK_IDENTIFIER,
+  T_BRACKET_IDENTIFIER,
+  T_CAPTURE_OP,
+  T_CHAR,
+  T_COMMA,
+  T_COMP_OP,
+  T_CONCAT_OP,
+  T_DO,
+  T_DO_IDENTIFIER,
+  T_DOT,
+  T_DOT_CALL_OP,
+  T_DUAL_OP,
+  T_END,
+  T_EOF,
+  T_EOL,
+  T_FALSE,
+  T_FLT,
+  T_FN,
+  T_IDENTIFIER,
+  T_IN_MATCH_OP,
+  T_IN_OP,
+  T_INT,
+  T_KW_IDENTIFIER,
+  T_KW_IDENTIFIER_UNSAFE,
+  T_LBIT,
+  T_LBRACKET,
+  T_LCURLY,
+  T_LIST_HEREDOC,
+  T_LIST_STRING,
+  T_LPAREN,
+  T_MAP,
+  T_MATCH_OP,
+  T_MULT_OP,
+  T_NIL,
+  T_OP_IDENTIFIER,
+  T_OR_OP,
+  T_PAREN_IDENTIFIER,
+  T_PERCENT,
+  T_PIPE_OP,
+  T_POWER_OP,
+  T_RANGE_OP,
+  T_RBIT,
+  T_RBRACKET,
+  T_RCURLY,
+  T_REL_OP,
+  T_RPAREN,
+  T_SEMI,
+  T_SIGIL,
+  T_STAB_OP,
+  T_TERNARY_OP,
+  T_TRUE,
+  T_TYPE_OP,
+  T_UNARY_OP,
+  T_WHEN_OP,
+  T_XOR_OP,
+} = TK;
 const TokenClass = TK.Token;
 
 // Module-local bindings: hot paths read these without cross-module lookups.
-const { C_0, C_AMP, C_AT, C_BACKSLASH, C_BANG, C_b, C_CARET, C_COLON, C_COMMA, C_CR, C_DOT, C_DQUOTE, C_EQ, C_GT, C_HASH, C_LBRACKET, C_LCURLY, C_LF, C_LPAREN, C_LT, C_MINUS, C_o, C_PERCENT, C_PIPE, C_PLUS, C_QUESTION, C_RBRACKET, C_RCURLY, C_RPAREN, C_SEMI, C_SLASH, C_SPACE, C_SQUOTE, C_STAR, C_TAB, C_TILDE, C_UNDERSCORE, C_x, isBidi, isDigit, isHex, isHorizontalSpace, isLower, isSpace, isUpper } = CH;
+const {
+  C_0,
+  C_AMP,
+  C_AT,
+  C_BACKSLASH,
+  C_BANG,
+  C_b,
+  C_CARET,
+  C_COLON,
+  C_COMMA,
+  C_CR,
+  C_DOT,
+  C_DQUOTE,
+  C_EQ,
+  C_GT,
+  C_HASH,
+  C_LBRACKET,
+  C_LCURLY,
+  C_LF,
+  C_LPAREN,
+  C_LT,
+  C_MINUS,
+  C_o,
+  C_PERCENT,
+  C_PIPE,
+  C_PLUS,
+  C_QUESTION,
+  C_RBRACKET,
+  C_RCURLY,
+  C_RPAREN,
+  C_SEMI,
+  C_SLASH,
+  C_SPACE,
+  C_SQUOTE,
+  C_STAR,
+  C_TAB,
+  C_TILDE,
+  C_UNDERSCORE,
+  C_x,
+  isBidi,
+  isDigit,
+  isHex,
+  isHorizontalSpace,
+  isLower,
+  isSpace,
+  isUpper,
+} = CH;
 
 interface Terminator {
   start: string;
@@ -353,7 +465,9 @@ export class Lexer {
         d !== C_COLON
       ) {
         l.kind = T_OP_IDENTIFIER;
-        this.toks.push(new TokenClass(T_DUAL_OP, this.line, this.col, null, c === C_PLUS ? "+" : "-"));
+        this.toks.push(
+          new TokenClass(T_DUAL_OP, this.line, this.col, null, c === C_PLUS ? "+" : "-"),
+        );
         this.i++;
         this.col++;
       }
@@ -1327,7 +1441,7 @@ function unescapeParts(raw: Part[], line: number, col: number): Part[] {
   const out: Part[] = [];
   for (let k = 0; k < raw.length; k++) {
     const p = raw[k];
-    out.push(typeof p === "string" ? unescape(p, line, col) : p);
+    out.push(typeof p === "string" ? unescapeText(p, line, col) : p);
   }
   return out;
 }

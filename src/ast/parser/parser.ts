@@ -11,8 +11,17 @@
  * Recursion depth is counted and limited to {@link MAX_DEPTH} nesting levels.
  * @packageDocumentation
  */
-import { Atom, atom, Float, type Meta, Node, type Term, Tuple } from "../term.js";
-import {
+import type { Meta, Node, Term } from "../term.js";
+import * as TM from "../term.js";
+import * as B from "./build.js";
+import { fail } from "./errors.js";
+import * as PR from "./precedence.js";
+import type { Token } from "./tokens.js";
+import * as K from "./tokens.js";
+
+const { ASSOC_PREC, BINARY, CAPTURE_PREC, PIPE_PREC } = PR;
+
+const {
   A_ACCESS,
   A_ALIASES,
   A_BANG,
@@ -47,19 +56,87 @@ import {
   toCharlist,
   tokMeta,
   withNewlines,
-} from "./build.js";
-import { fail } from "./errors.js";
-import { ASSOC_PREC, BINARY, CAPTURE_PREC, PIPE_PREC } from "./precedence.js";
-import type { Token } from "./tokens.js";
-import * as K from "./tokens.js";
+} = B;
+
+// Local bindings of term constructors (see tokens bindings below).
+const AtomClass = TM.Atom;
+const FloatClass = TM.Float;
+const NodeClass = TM.Node;
+const TupleClass = TM.Tuple;
+const { atom } = TM;
 
 // Module-local bindings: hot paths read these without cross-module lookups.
-const { T_ALIAS, T_ASSOC_OP, T_ATOM, T_ATOM_QUOTED, T_ATOM_UNSAFE, T_AT_OP, T_BIN_HEREDOC, T_BIN_STRING, T_BLOCK_IDENTIFIER, T_BRACKET_IDENTIFIER, T_CAPTURE_OP, T_CHAR, T_COMMA, T_DO, T_DOT, T_DOT_CALL_OP, T_DO_IDENTIFIER, T_DUAL_OP, T_END, T_EOF, T_EOL, T_FALSE, T_FLT, T_FN, T_IDENTIFIER, T_INT, T_IN_OP, T_KW_IDENTIFIER, T_KW_IDENTIFIER_UNSAFE, T_LBIT, T_LBRACKET, T_LCURLY, T_LIST_HEREDOC, T_LIST_STRING, T_LPAREN, T_MAP, T_NIL, T_OP_IDENTIFIER, T_PAREN_IDENTIFIER, T_PERCENT, T_PIPE_OP, T_RANGE_OP, T_RBIT, T_RBRACKET, T_RCURLY, T_RPAREN, T_SEMI, T_SIGIL, T_STAB_OP, T_TERNARY_OP, T_TRUE, T_UNARY_OP, T_WHEN_OP } = K;
+const {
+  T_ALIAS,
+  T_ASSOC_OP,
+  T_ATOM,
+  T_ATOM_QUOTED,
+  T_ATOM_UNSAFE,
+  T_AT_OP,
+  T_BIN_HEREDOC,
+  T_BIN_STRING,
+  T_BLOCK_IDENTIFIER,
+  T_BRACKET_IDENTIFIER,
+  T_CAPTURE_OP,
+  T_CHAR,
+  T_COMMA,
+  T_DO,
+  T_DOT,
+  T_DOT_CALL_OP,
+  T_DO_IDENTIFIER,
+  T_DUAL_OP,
+  T_END,
+  T_EOF,
+  T_EOL,
+  T_FALSE,
+  T_FLT,
+  T_FN,
+  T_IDENTIFIER,
+  T_INT,
+  T_IN_OP,
+  T_KW_IDENTIFIER,
+  T_KW_IDENTIFIER_UNSAFE,
+  T_LBIT,
+  T_LBRACKET,
+  T_LCURLY,
+  T_LIST_HEREDOC,
+  T_LIST_STRING,
+  T_LPAREN,
+  T_MAP,
+  T_NIL,
+  T_OP_IDENTIFIER,
+  T_PAREN_IDENTIFIER,
+  T_PERCENT,
+  T_PIPE_OP,
+  T_RANGE_OP,
+  T_RBIT,
+  T_RBRACKET,
+  T_RCURLY,
+  T_RPAREN,
+  T_SEMI,
+  T_SIGIL,
+  T_STAB_OP,
+  T_TERNARY_OP,
+  T_TRUE,
+  T_UNARY_OP,
+  T_WHEN_OP,
+} = K;
 const TokenClass = K.Token;
 const InterpolationClass = K.Interpolation;
 
 /** Maximum nesting depth of expressions; deeper input is rejected with a ParseError. */
 export const MAX_DEPTH = 2500;
+
+/** Interned atoms by name: cheaper than the global atom table on the hot path. */
+const ATOMS = new Map<string, Term>();
+function atomOf(name: string): Term {
+  let a = ATOMS.get(name);
+  if (a === undefined) {
+    a = atom(name);
+    ATOMS.set(name, a);
+  }
+  return a;
+}
 
 const MATCHED = 0;
 const UNMATCHED = 1;
@@ -298,11 +375,11 @@ export class Parser {
   /** `grammar`: the whole token list. */
   parseGrammar(): Term {
     const first = this.peek();
-    if (first.kind === T_EOF) return new Node(A_BLOCK, [], []);
+    if (first.kind === T_EOF) return new NodeClass(A_BLOCK, [], []);
     let lead: Token | null = null;
     if (this.isEoe(first)) lead = this.eoe();
     if (this.peek().kind === T_EOF) {
-      return new Node(A_BLOCK, lead === null ? [] : tokMeta(lead), []);
+      return new NodeClass(A_BLOCK, lead === null ? [] : tokMeta(lead), []);
     }
     const exprs: Term[] = [this.expr()];
     for (;;) {
@@ -385,12 +462,12 @@ export class Parser {
   private buildBinary(left: Term, op: Token, count: number | null, right: Term): Term {
     if (op.kind === T_TERNARY_OP) {
       if (
-        left instanceof Node &&
+        left instanceof NodeClass &&
         left.form === A_RANGE &&
         Array.isArray(left.args) &&
         left.args.length === 2
       ) {
-        return new Node(A_STEP_RANGE, left.meta, [left.args[0], left.args[1], right]);
+        return new NodeClass(A_STEP_RANGE, left.meta, [left.args[0], left.args[1], right]);
       }
       fail(
         "the range step operator (//) must immediately follow the range definition operator (..), for example: 1..9//2. If you wanted to define a default argument, use (\\\\) instead. Syntax error before: '//'",
@@ -401,19 +478,19 @@ export class Parser {
     if (op.kind === T_IN_OP) {
       if (op.text === "not in") {
         const m = tokMeta(op);
-        return new Node(A_NOT, m, [new Node(A_IN, m, [left, right])]);
+        return new NodeClass(A_NOT, m, [new NodeClass(A_IN, m, [left, right])]);
       }
       if (
-        left instanceof Node &&
+        left instanceof NodeClass &&
         (left.form === A_NOT || left.form === A_BANG) &&
         Array.isArray(left.args) &&
         left.args.length === 1
       ) {
         const m = tokMeta(op);
-        return new Node(left.form, m, [new Node(A_IN, m, [left.args[0], right])]);
+        return new NodeClass(left.form, m, [new NodeClass(A_IN, m, [left.args[0], right])]);
       }
     }
-    return new Node(atom(op.text), withNewlines(count, tokMeta(op)), [left, right]);
+    return new NodeClass(atomOf(op.text), withNewlines(count, tokMeta(op)), [left, right]);
   }
 
   /** Prefix operators, then a primary with its postfix dots, calls and accesses. */
@@ -439,11 +516,11 @@ export class Parser {
           this.p++;
           this.cat = MATCHED;
           this.access = true;
-          return this.postfix(new Node(atom("&"), tokMeta(t), [n.num]));
+          return this.postfix(new NodeClass(atomOf("&"), tokMeta(t), [n.num]));
         }
         const operand = this.parseExpr(CAPTURE_PREC + 1);
         this.access = false;
-        return new Node(atom("&"), tokMeta(t), [operand]);
+        return new NodeClass(atomOf("&"), tokMeta(t), [operand]);
       }
       case T_AT_OP: {
         this.p++;
@@ -451,7 +528,7 @@ export class Parser {
         this.enter();
         const operand = this.primary(P_AT);
         this.depth--;
-        const node = new Node(atom("@"), tokMeta(t), [operand]);
+        const node = new NodeClass(atomOf("@"), tokMeta(t), [operand]);
         if (this.cat !== MATCHED) return node;
         return this.postfix(node);
       }
@@ -463,14 +540,14 @@ export class Parser {
 
   private buildUnary(op: Token, operand: Term): Term {
     if (op.text === "//") {
-      return new Node(
+      return new NodeClass(
         A_SLASH,
         [
           ["line", op.line],
           ["column", op.col + 1],
         ],
         [
-          new Node(
+          new NodeClass(
             A_SLASH,
             [
               ["line", op.line],
@@ -482,7 +559,7 @@ export class Parser {
         ],
       );
     }
-    return new Node(atom(op.text), tokMeta(op), [operand]);
+    return new NodeClass(atomOf(op.text), tokMeta(op), [operand]);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -522,7 +599,11 @@ export class Parser {
               const close = this.close(T_RCURLY);
               extra = newlinesPair(open, close);
             }
-            left = new Node(new Node(A_DOT, dm, [left, A_TUPLE]), [...extra, ...dm], args);
+            left = new NodeClass(
+              new NodeClass(A_DOT, dm, [left, A_TUPLE]),
+              [...extra, ...dm],
+              args,
+            );
             this.access = true;
             this.cat = MATCHED;
             continue;
@@ -534,7 +615,7 @@ export class Parser {
       if (t.kind === T_DOT_CALL_OP) {
         this.p++;
         const dm = tokMeta(t);
-        const dot = new Node(A_DOT, dm, [left]);
+        const dot = new NodeClass(A_DOT, dm, [left]);
         left = this.parenCall(dot, dm);
         if (this.cat !== MATCHED) return left;
         continue;
@@ -551,7 +632,7 @@ export class Parser {
 
   private dotAlias(dot: Token, left: Term, seg: Token): Term {
     const last = tokMeta(seg);
-    if (left instanceof Node && left.form === A_ALIASES && Array.isArray(left.args)) {
+    if (left instanceof NodeClass && left.form === A_ALIASES && Array.isArray(left.args)) {
       let found = false;
       const meta: Meta = left.meta.map(([k, v]) => {
         if (k === "last" && !found) {
@@ -561,16 +642,20 @@ export class Parser {
         return [k, v];
       });
       if (!found) meta.push(["last", last]);
-      return new Node(A_ALIASES, meta, [...left.args, Atom.of(seg.text)]);
+      return new NodeClass(A_ALIASES, meta, [...left.args, AtomClass.of(seg.text)]);
     }
-    if (left === null || typeof left === "boolean" || left instanceof Atom) {
+    if (left === null || typeof left === "boolean" || left instanceof AtomClass) {
       fail(
         "atom cannot be followed by an alias. If the '.' was meant to be part of the atom's name, the atom name must be quoted. Syntax error before: '.'",
         seg.line,
         seg.col,
       );
     }
-    return new Node(A_ALIASES, [["last", last], ...tokMeta(dot)], [left, Atom.of(seg.text)]);
+    return new NodeClass(
+      A_ALIASES,
+      [["last", last], ...tokMeta(dot)],
+      [left, AtomClass.of(seg.text)],
+    );
   }
 
   /** `expr[...]` given the expression; `[` is next. */
@@ -590,7 +675,7 @@ export class Parser {
     const meta: Meta = [...newlinesPair(open, close), ...tokMeta(open)];
     this.cat = MATCHED;
     this.access = true;
-    return new Node(new Node(A_DOT, meta, [A_ACCESS, A_GET]), meta, [left, arg]);
+    return new NodeClass(new NodeClass(A_DOT, meta, [A_ACCESS, A_GET]), meta, [left, arg]);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -601,9 +686,9 @@ export class Parser {
    * without parentheses, an access, or a do-block call.
    */
   private identifier(t: Token, dot: Token | null, left: Term, mode: number): Term {
-    const name = atom(t.text);
+    const name = atomOf(t.text);
     let form: Term = name;
-    if (dot !== null) form = new Node(A_DOT, tokMeta(dot), [left, name]);
+    if (dot !== null) form = new NodeClass(A_DOT, tokMeta(dot), [left, name]);
     const im = tokMeta(t);
     switch (t.kind) {
       case T_PAREN_IDENTIFIER:
@@ -622,7 +707,7 @@ export class Parser {
           const block = this.doBlock();
           this.cat = UNMATCHED;
           this.access = false;
-          return new Node(form, [...block.meta, ...im], [block.kw]);
+          return new NodeClass(form, [...block.meta, ...im], [block.kw]);
         }
         this.cat = MATCHED;
         this.access = false;
@@ -635,21 +720,20 @@ export class Parser {
           return this.zero(form, im, dot !== null);
         }
         const args = this.noParensArgs();
-        let cat = this.cat;
+        const cat = this.cat;
         if (this.peek().kind === T_DO && !this.noDo) {
           const block = this.doBlock();
           args.push(block.kw);
           this.cat = UNMATCHED;
           this.access = false;
-          return new Node(form, [...block.meta, ...im], args);
+          return new NodeClass(form, [...block.meta, ...im], args);
         }
         this.cat = cat;
         this.access = false;
         if (t.kind === T_OP_IDENTIFIER && dot === null && args.length === 1) {
-          return new Node(form, [["ambiguous_op", null], ...im], args);
+          return new NodeClass(form, [["ambiguous_op", null], ...im], args);
         }
-        cat = cat;
-        return new Node(form, im, args);
+        return new NodeClass(form, im, args);
       }
     }
     this.syntaxError(t);
@@ -657,8 +741,8 @@ export class Parser {
 
   /** A variable, or `left.name` without parentheses. */
   private zero(form: Term, im: Meta, dotted: boolean): Term {
-    if (dotted) return new Node(form, [["no_parens", true], ...im], []);
-    return new Node(form, im, null);
+    if (dotted) return new NodeClass(form, [["no_parens", true], ...im], []);
+    return new NodeClass(form, im, null);
   }
 
   /** `form(args)` (the `(` is next), optional second `(args)`, optional do-block. */
@@ -666,11 +750,11 @@ export class Parser {
     const a1 = this.parenArgs();
     let node: Node;
     if (this.peek().kind === T_LPAREN) {
-      const inner = new Node(form, [...a1.meta, ...im], a1.args);
+      const inner = new NodeClass(form, [...a1.meta, ...im], a1.args);
       const a2 = this.parenArgs();
-      node = new Node(inner, [...a2.meta, ...inner.meta], a2.args);
+      node = new NodeClass(inner, [...a2.meta, ...inner.meta], a2.args);
     } else {
-      node = new Node(form, [...a1.meta, ...im], a1.args);
+      node = new NodeClass(form, [...a1.meta, ...im], a1.args);
     }
     if (this.peek().kind === T_DO && !this.noDo) {
       const block = this.doBlock();
@@ -717,12 +801,14 @@ export class Parser {
   }
 
   private noParensManyError(e: Term): never {
-    const [line, col] = e instanceof Node ? metaLine(e.meta) : [this.peek().line, this.peek().col];
+    const [line, col] =
+      e instanceof NodeClass ? metaLine(e.meta) : [this.peek().line, this.peek().col];
     fail(NO_PARENS_MANY_MSG, line, col);
   }
 
   private containerError(e: Term): never {
-    const [line, col] = e instanceof Node ? metaLine(e.meta) : [this.peek().line, this.peek().col];
+    const [line, col] =
+      e instanceof NodeClass ? metaLine(e.meta) : [this.peek().line, this.peek().col];
     fail(NO_PARENS_CONTAINER_MSG, line, col);
   }
 
@@ -764,8 +850,8 @@ export class Parser {
   private kwKey(): Term {
     const t = this.toks[this.p++];
     this.skipEol();
-    if (t.kind === T_KW_IDENTIFIER) return atom(t.text);
-    return quotedAtom(t, [["format", Atom.of("keyword")]], (toks) => this.sub(toks));
+    if (t.kind === T_KW_IDENTIFIER) return atomOf(t.text);
+    return quotedAtom(t, [["format", AtomClass.of("keyword")]], (toks) => this.sub(toks));
   }
 
   /** Keywords of a call without parentheses; values may be no-parens calls. */
@@ -888,11 +974,11 @@ export class Parser {
         return t.num;
       case T_FLT:
         this.p++;
-        return new Float(t.num as number);
+        return new FloatClass(t.num as number);
       case T_ATOM:
       case T_ATOM_QUOTED:
         this.p++;
-        return atom(t.text);
+        return atomOf(t.text);
       case T_ATOM_UNSAFE:
         this.p++;
         return quotedAtom(t, [["delimiter", '"']], (toks) => this.sub(toks));
@@ -928,7 +1014,11 @@ export class Parser {
         return this.sigil(t);
       case T_ALIAS:
         this.p++;
-        return new Node(A_ALIASES, [["last", tokMeta(t)], ...tokMeta(t)], [Atom.of(t.text)]);
+        return new NodeClass(
+          A_ALIASES,
+          [["last", tokMeta(t)], ...tokMeta(t)],
+          [AtomClass.of(t.text)],
+        );
       case T_LBRACKET:
         return this.list();
       case T_LCURLY:
@@ -945,7 +1035,7 @@ export class Parser {
         return this.fn();
       case T_RANGE_OP:
         this.p++;
-        return new Node(A_RANGE, tokMeta(t), []);
+        return new NodeClass(A_RANGE, tokMeta(t), []);
       case T_IDENTIFIER:
       case T_PAREN_IDENTIFIER:
       case T_BRACKET_IDENTIFIER:
@@ -967,7 +1057,7 @@ export class Parser {
   private binString(t: Token, extra: Meta): Term {
     const parts = t.parts!;
     if (parts.length === 1 && !(parts[0] instanceof InterpolationClass)) return parts[0];
-    return new Node(
+    return new NodeClass(
       A_BITSTRING,
       [...extra, ...tokMeta(t)],
       stringParts(parts, (x) => this.sub(x)),
@@ -980,8 +1070,8 @@ export class Parser {
       return toCharlist(parts[0], t.line, t.col);
     }
     const m = tokMeta(t);
-    return new Node(
-      new Node(A_DOT, m, [A_LIST, A_TO_CHARLIST]),
+    return new NodeClass(
+      new NodeClass(A_DOT, m, [A_LIST, A_TO_CHARLIST]),
       [...extra, ...m],
       [charlistParts(parts, (x) => this.sub(x))],
     );
@@ -991,11 +1081,11 @@ export class Parser {
     const s = t.sigil!;
     const m = tokMeta(t);
     const inner: Meta = s.indentation === null ? m : [["indentation", s.indentation], ...m];
-    return new Node(
-      atom(`sigil_${s.letter}`),
+    return new NodeClass(
+      atomOf(`sigil_${s.letter}`),
       [["delimiter", s.delimiter], ...m],
       [
-        new Node(
+        new NodeClass(
           A_BITSTRING,
           inner,
           stringParts(t.parts!, (x) => this.sub(x)),
@@ -1032,8 +1122,8 @@ export class Parser {
     this.noDo = saved;
     this.cat = MATCHED;
     this.access = true;
-    if (items.length === 2) return new Tuple(items);
-    return new Node(A_TUPLE, [...newlinesPair(open, close), ...tokMeta(open)], items);
+    if (items.length === 2) return new TupleClass(items);
+    return new NodeClass(A_TUPLE, [...newlinesPair(open, close), ...tokMeta(open)], items);
   }
 
   private bitstring(): Term {
@@ -1046,7 +1136,7 @@ export class Parser {
     this.noDo = saved;
     this.cat = MATCHED;
     this.access = true;
-    return new Node(A_BITSTRING, [...newlinesPair(open, close), ...tokMeta(open)], items);
+    return new NodeClass(A_BITSTRING, [...newlinesPair(open, close), ...tokMeta(open)], items);
   }
 
   private map(): Term {
@@ -1063,7 +1153,7 @@ export class Parser {
     const map = this.mapArgs();
     this.cat = MATCHED;
     this.access = true;
-    return new Node(A_STRUCT, tokMeta(pct), [name, map]);
+    return new NodeClass(A_STRUCT, tokMeta(pct), [name, map]);
   }
 
   private structExpr(): Term {
@@ -1083,7 +1173,7 @@ export class Parser {
     }
     if (t.kind === T_ATOM || t.kind === T_ATOM_QUOTED) {
       this.p++;
-      return atom(t.text);
+      return atomOf(t.text);
     }
     if (
       t.kind !== T_ALIAS &&
@@ -1138,7 +1228,7 @@ export class Parser {
           } else {
             entries = this.assocList();
           }
-          items = [new Node(A_PIPE, withNewlines(count, tokMeta(pipe)), [key, entries])];
+          items = [new NodeClass(A_PIPE, withNewlines(count, tokMeta(pipe)), [key, entries])];
         } else {
           key = this.binaryRest(key, this.cat, 0);
           items = this.assocList(key);
@@ -1149,7 +1239,7 @@ export class Parser {
     this.noDo = saved;
     this.cat = MATCHED;
     this.access = true;
-    return new Node(A_MAP, [...newlinesPair(open, close), ...tokMeta(open)], items);
+    return new NodeClass(A_MAP, [...newlinesPair(open, close), ...tokMeta(open)], items);
   }
 
   /** `assoc` entries up to `}` (not consumed), possibly ending with keywords. */
@@ -1167,7 +1257,7 @@ export class Parser {
         this.skipEol();
         const v = this.parseExpr(0);
         if (this.cat === NO_PARENS) this.containerError(v);
-        items.push(new Tuple([key, v]));
+        items.push(new TupleClass([key, v]));
       } else {
         items.push(key);
       }
@@ -1195,7 +1285,7 @@ export class Parser {
       this.p++;
       this.noDo = saved;
       this.access = true;
-      return new Node(A_BLOCK, [], []);
+      return new NodeClass(A_BLOCK, [], []);
     }
     let items: Term[] = [];
     if (this.peek().kind === T_SEMI) {
@@ -1205,7 +1295,7 @@ export class Parser {
         this.noDo = saved;
         this.cat = MATCHED;
         this.access = true;
-        return new Node(A_BLOCK, [["closing", tokMeta(close)], ...tokMeta(open)], []);
+        return new NodeClass(A_BLOCK, [["closing", tokMeta(close)], ...tokMeta(open)], []);
       }
     }
     items = this.stabItems(T_RPAREN);
@@ -1214,8 +1304,8 @@ export class Parser {
     this.cat = MATCHED;
     this.access = true;
     const built = this.buildStab(items, null);
-    if (built instanceof Node && built.form === A_BLOCK) {
-      return new Node(
+    if (built instanceof NodeClass && built.form === A_BLOCK) {
+      return new NodeClass(
         A_BLOCK,
         [...built.meta, ["closing", tokMeta(close)], ...tokMeta(open)],
         built.args,
@@ -1238,7 +1328,7 @@ export class Parser {
     const built = this.buildStab(items, fnTok);
     this.cat = MATCHED;
     this.access = true;
-    return new Node(
+    return new NodeClass(
       A_FN,
       withNewlines(count, [["closing", tokMeta(end)], ...tokMeta(fnTok)]),
       built as Term[],
@@ -1255,7 +1345,7 @@ export class Parser {
     const kw: Term[] = [];
     const t = this.peek();
     if (t.kind === T_END || t.kind === T_BLOCK_IDENTIFIER) {
-      kw.push(pair(A_DO, new Node(A_BLOCK, [], [])));
+      kw.push(pair(A_DO, new NodeClass(A_BLOCK, [], [])));
     } else {
       kw.push(pair(A_DO, this.buildStab(this.stabItems(T_END), null)));
     }
@@ -1264,9 +1354,9 @@ export class Parser {
       if (this.isEoe(this.peek())) this.eoe();
       const n = this.peek().kind;
       if (n === T_END || n === T_BLOCK_IDENTIFIER) {
-        kw.push(pair(atom(b.text), new Node(A_BLOCK, [], [])));
+        kw.push(pair(atomOf(b.text), new NodeClass(A_BLOCK, [], [])));
       } else {
-        kw.push(pair(atom(b.text), this.buildStab(this.stabItems(T_END), null)));
+        kw.push(pair(atomOf(b.text), this.buildStab(this.stabItems(T_END), null)));
       }
     }
     const end = this.expect(T_END);
@@ -1318,7 +1408,7 @@ export class Parser {
             if (after.kind === T_WHEN_OP) {
               this.p++;
               const g = this.expr();
-              return this.stabRight([new Node(A_WHEN, tokMeta(after), [g])]);
+              return this.stabRight([new NodeClass(A_WHEN, tokMeta(after), [g])]);
             }
             return this.stabRight([]);
           }
@@ -1330,7 +1420,7 @@ export class Parser {
             if (this.peek().kind === T_WHEN_OP) {
               const w = this.toks[this.p++];
               const g = this.expr();
-              return this.stabRight([new Node(A_WHEN, tokMeta(w), [...args, g])]);
+              return this.stabRight([new NodeClass(A_WHEN, tokMeta(w), [...args, g])]);
             }
             return this.stabRight(args);
           }
@@ -1399,7 +1489,7 @@ export class Parser {
       body = this.expr();
     }
     this.cat = MATCHED;
-    return new Node(A_STAB, withNewlines(count, tokMeta(op)), [args, body]);
+    return new NodeClass(A_STAB, withNewlines(count, tokMeta(op)), [args, body]);
   }
 
   /**
@@ -1440,23 +1530,30 @@ export class Parser {
       const body: Term[] = [args[1]];
       k++;
       while (k < items.length && !isStab(items[k])) body.push(items[k++]);
-      out.push(new Node(A_STAB, s.meta, [args[0], buildBlock(body)]));
+      out.push(new NodeClass(A_STAB, s.meta, [args[0], buildBlock(body)]));
     }
     return out;
   }
 }
 
 function isStab(t: Term): boolean {
-  return t instanceof Node && t.form === A_STAB && Array.isArray(t.args) && t.args.length === 2;
+  return (
+    t instanceof NodeClass && t.form === A_STAB && Array.isArray(t.args) && t.args.length === 2
+  );
 }
 
 /** `(unquote_splicing(...)) -> ...`: the parenthesised splice is not a block there. */
 function unwrapSplice(args: Term[]): Term[] {
   if (args.length === 1) {
     const a = args[0];
-    if (a instanceof Node && a.form === A_BLOCK && Array.isArray(a.args) && a.args.length === 1) {
+    if (
+      a instanceof NodeClass &&
+      a.form === A_BLOCK &&
+      Array.isArray(a.args) &&
+      a.args.length === 1
+    ) {
       const inner = a.args[0];
-      if (inner instanceof Node && inner.form === A_UNQUOTE_SPLICING) return a.args;
+      if (inner instanceof NodeClass && inner.form === A_UNQUOTE_SPLICING) return a.args;
     }
   }
   return args;
@@ -1466,12 +1563,12 @@ function unwrapSplice(args: Term[]): Term[] {
 function unwrapWhen(args: Term[]): Term[] {
   const last = args[args.length - 1];
   if (
-    last instanceof Node &&
+    last instanceof NodeClass &&
     last.form === A_WHEN &&
     Array.isArray(last.args) &&
     last.args.length === 2
   ) {
-    return [new Node(A_WHEN, last.meta, [...args.slice(0, -1), ...last.args])];
+    return [new NodeClass(A_WHEN, last.meta, [...args.slice(0, -1), ...last.args])];
   }
   return args;
 }

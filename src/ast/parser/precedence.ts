@@ -7,7 +7,26 @@
 import * as TK from "./tokens.js";
 
 // Module-local bindings: hot paths read these without cross-module lookups.
-const { T_AND_OP, T_ARROW_OP, T_COMP_OP, T_CONCAT_OP, T_DUAL_OP, T_IN_MATCH_OP, T_IN_OP, T_MATCH_OP, T_MULT_OP, T_OR_OP, T_PIPE_OP, T_POWER_OP, T_RANGE_OP, T_REL_OP, T_TERNARY_OP, T_TYPE_OP, T_WHEN_OP, T_XOR_OP } = TK;
+const {
+  T_AND_OP,
+  T_ARROW_OP,
+  T_COMP_OP,
+  T_CONCAT_OP,
+  T_DUAL_OP,
+  T_IN_MATCH_OP,
+  T_IN_OP,
+  T_MATCH_OP,
+  T_MULT_OP,
+  T_OR_OP,
+  T_PIPE_OP,
+  T_POWER_OP,
+  T_RANGE_OP,
+  T_REL_OP,
+  T_TERNARY_OP,
+  T_TYPE_OP,
+  T_WHEN_OP,
+  T_XOR_OP,
+} = TK;
 
 /** Precedence of the unary operators (`!`, `^`, `not`, `~~~`, unary `+`/`-`). */
 export const UNARY_PREC = 300;

@@ -8,14 +8,28 @@ import { Bin } from "../term.js";
 import * as CH from "./chars.js";
 import { fail } from "./errors.js";
 import type { Lexer } from "./lexer.js";
-import type { Part, Interpolation } from "./tokens.js";
+import type { Part } from "./tokens.js";
 import * as TK from "./tokens.js";
 
 // Module-local bindings: hot paths read these without cross-module lookups.
 const InterpolationClass = TK.Interpolation;
 
 // Module-local bindings: hot paths read these without cross-module lookups.
-const { C_BACKSLASH, C_CR, C_HASH, C_LCURLY, C_LF, C_RCURLY, C_SPACE, C_TAB, C_u, C_x, continuesCluster, isBidi, isHex } = CH;
+const {
+  C_BACKSLASH,
+  C_CR,
+  C_HASH,
+  C_LCURLY,
+  C_LF,
+  C_RCURLY,
+  C_SPACE,
+  C_TAB,
+  C_u,
+  C_x,
+  continuesCluster,
+  isBidi,
+  isHex,
+} = CH;
 
 /** Raised (internally) when an interpolation reaches end of input without its closing brace. */
 export class UnterminatedInterpolation {}
@@ -282,7 +296,7 @@ class ByteOut {
  * The result is a JS string, or a {@link Bin} when `\x` escapes produce invalid UTF-8.
  * Throws a syntax failure at `line:col` for malformed escapes.
  */
-export function unescape(raw: string, line: number, col: number): string | Bin {
+export function unescapeText(raw: string, line: number, col: number): string | Bin {
   let bs = raw.indexOf("\\");
   if (bs === -1) return raw;
   let out = "";
