@@ -1,5 +1,4 @@
-export { formatValue } from "./metrics.js";
-export { HANDLER_FAILED_EVENT, noopTelemetry, TelemetryServer } from "./server.js";
+export { HANDLER_FAILED_EVENT, TelemetryServer } from "./server.js";
 export type {
   Counter,
   Gauge,

@@ -256,6 +256,3 @@ export class TelemetryServer extends Service implements TelemetryService {
     this.#handlers.clear();
   }
 }
-
-/** A telemetry emitter that drops everything: the default when none is given. */
-export const noopTelemetry = { execute(): void {} };
