@@ -1,0 +1,227 @@
+/**
+ * Protected calls: one function that composes the resilience policies around a call to a
+ * dependency, always in this order (outermost first):
+ *
+ * 1. **rate limit**: once per logical call; a denial fails at once with RateLimitedError (a retry
+ *    would only spend more budget);
+ * 2. **retry**: the remaining steps run once per attempt, with backoff between attempts;
+ * 3. **circuit breaker**: every attempt is one breaker call, so the breaker sees each failure of
+ *    the dependency; an open breaker fails at once with CircuitOpenError and ends the retries;
+ * 4. **pool**: a resource is borrowed for the attempt and always given back (a pool timeout is a
+ *    local shortage, which the breaker does not count against the dependency);
+ * 5. **timeout**: the attempt itself gets `timeoutMs`; the function receives an AbortSignal that
+ *    fires on the timeout or on the caller's signal.
+ *
+ * Every option object is validated when `protect` is called; unknown keys, an empty set of
+ * protections and impossible values are errors there, never at call time.
+ * @packageDocumentation
+ */
+import { z } from "zod";
+import { systemClock, type TimerClock } from "../clock.js";
+import { ElixirScopeError } from "../errors/error.js";
+import { parseOptions } from "../options.js";
+import type { TelemetryEmitter } from "../telemetry/types.js";
+import { CircuitBreaker, type CircuitBreakerOptions } from "./circuit-breaker.js";
+import { AbortedError, RateLimitedError } from "./errors.js";
+import { clockSchema, countSchema, positiveMsSchema, telemetrySchema } from "./options.js";
+import { ConnectionPool } from "./pool.js";
+import type { RateDecision } from "./rate-limit-policy.js";
+import type { KeyedRateLimiter } from "./rate-limiter.js";
+import { type RetryOptions, retrySchema, runWithRetry } from "./retry.js";
+import { emitTelemetry } from "./telemetry.js";
+import { NEVER_ABORTED, runWithTimeout } from "./timeout.js";
+
+/** What the protected function receives on each attempt. */
+export interface ProtectedContext<R> {
+  /** Aborts on the attempt's timeout or the caller's signal. */
+  readonly signal: AbortSignal;
+  /** The borrowed pool resource (`undefined` without a pool). */
+  readonly resource: R;
+  /** 1 for the first attempt. */
+  readonly attempt: number;
+}
+
+/** Rate limiting of a protected call. */
+export interface ProtectRateLimit {
+  readonly limiter: KeyedRateLimiter;
+  /** Budget key when the call gives none (default: the protected call's name). */
+  readonly key?: string;
+  /** Units per call (default 1). */
+  readonly cost?: number;
+}
+
+/** Breaker options without the name, which the protected call supplies. */
+export type ProtectBreakerOptions = Omit<CircuitBreakerOptions, "name" | "clock" | "telemetry">;
+
+/** The protections of one call; at least one is required. */
+export interface ProtectOptions<R = undefined> {
+  readonly rateLimit?: ProtectRateLimit;
+  /** A shared breaker instance, or options for one owned by this protected call. */
+  readonly circuitBreaker?: CircuitBreaker | ProtectBreakerOptions;
+  readonly pool?: ConnectionPool<R>;
+  /** Budget of one attempt in ms. */
+  readonly timeoutMs?: number;
+  readonly retry?: RetryOptions;
+  readonly clock?: TimerClock;
+  readonly telemetry?: TelemetryEmitter;
+}
+
+/** Per-call options. */
+export interface CallOptions {
+  readonly signal?: AbortSignal;
+  /** Rate-limit key for this call, e.g. `${client}:${operation}`. */
+  readonly key?: string;
+}
+
+/** A protected function; call it, or inspect the policies it owns. */
+export interface ProtectedCall<T> {
+  (options?: CallOptions): Promise<T>;
+  readonly protectedName: string;
+  /** The breaker guarding the call, if any (shared or owned). */
+  readonly breaker: CircuitBreaker | undefined;
+}
+
+const limiterSchema = z.custom<KeyedRateLimiter>(
+  (v) =>
+    typeof v === "object" && v !== null && typeof (v as KeyedRateLimiter).consume === "function",
+  { message: "expected a rate limiter (RateLimiter or RedisRateLimiter)" },
+);
+const optionsSchema = z
+  .strictObject({
+    rateLimit: z
+      .strictObject({
+        limiter: limiterSchema,
+        key: z.string().min(1).optional(),
+        cost: countSchema.optional(),
+      })
+      .optional(),
+    circuitBreaker: z
+      .union([z.instanceof(CircuitBreaker), z.record(z.string(), z.unknown())])
+      .optional(),
+    pool: z.instanceof(ConnectionPool, { message: "expected a ConnectionPool" }).optional(),
+    timeoutMs: positiveMsSchema.optional(),
+    retry: retrySchema.optional(),
+    clock: clockSchema.optional(),
+    telemetry: telemetrySchema.optional(),
+  })
+  .refine(
+    (o) =>
+      o.rateLimit !== undefined ||
+      o.circuitBreaker !== undefined ||
+      o.pool !== undefined ||
+      o.timeoutMs !== undefined ||
+      o.retry !== undefined,
+    {
+      message:
+        "no protection given: set at least one of rateLimit, circuitBreaker, pool, timeoutMs, retry",
+    },
+  );
+const callSchema = z.strictObject({
+  signal: z
+    .custom<AbortSignal>((v) => v instanceof AbortSignal, { message: "expected an AbortSignal" })
+    .optional(),
+  key: z.string().min(1).optional(),
+});
+
+/**
+ * Wraps `fn` in the given protections (see the module comment for their order).
+ * @throws ElixirScopeError (UNKNOWN_OPTION / INVALID_ARGUMENT) at setup on bad options.
+ */
+export function protect<T, R = undefined>(
+  name: string,
+  options: ProtectOptions<R>,
+  fn: (ctx: ProtectedContext<R>) => T | Promise<T>,
+): ProtectedCall<T> {
+  if (typeof name !== "string" || name.length === 0) {
+    throw new ElixirScopeError("INVALID_ARGUMENT", "protect: name must be a non-empty string", {
+      context: { name },
+    });
+  }
+  if (typeof fn !== "function") {
+    throw new ElixirScopeError("INVALID_ARGUMENT", `protect "${name}": fn must be a function`, {
+      context: { name },
+    });
+  }
+  const o = parseOptions(optionsSchema, options, `protect "${name}"`);
+  const clock = o.clock ?? systemClock;
+  const telemetry = o.telemetry;
+  const breaker =
+    o.circuitBreaker === undefined || o.circuitBreaker instanceof CircuitBreaker
+      ? o.circuitBreaker
+      : new CircuitBreaker({
+          ...(o.circuitBreaker as ProtectBreakerOptions),
+          name,
+          clock,
+          telemetry,
+        });
+  const pool = options.pool;
+  const timeoutMs = o.timeoutMs;
+  const retry = o.retry;
+  const rateLimit = o.rateLimit;
+  const what = `protected call "${name}"`;
+
+  const runAttempt = (attempt: number, signal: AbortSignal | undefined): Promise<T> => {
+    const withResource = async (resource: R, s: AbortSignal | undefined): Promise<T> => {
+      if (timeoutMs === undefined) return fn({ signal: s ?? NEVER_ABORTED, resource, attempt });
+      return runWithTimeout(
+        (inner) => fn({ signal: inner, resource, attempt }),
+        timeoutMs,
+        clock,
+        what,
+        s,
+      );
+    };
+    const withPool = (s: AbortSignal | undefined): Promise<T> =>
+      pool
+        ? pool.withResource((resource) => withResource(resource, s), s ? { signal: s } : undefined)
+        : withResource(undefined as R, s);
+    if (!breaker) return withPool(signal);
+    return breaker.execute(
+      (s) => withPool(s === NEVER_ABORTED ? undefined : s),
+      signal,
+    ) as Promise<T>;
+  };
+
+  const call = async (callOptions?: CallOptions): Promise<T> => {
+    if (callOptions !== undefined) parseOptions(callSchema, callOptions, `${what} call`);
+    const signal = callOptions?.signal;
+    if (signal?.aborted) throw new AbortedError(what, signal.reason);
+    const started = telemetry ? performance.now() : 0;
+    try {
+      if (rateLimit) {
+        const key = callOptions?.key ?? rateLimit.key ?? name;
+        const pending = rateLimit.limiter.consume(key, rateLimit.cost ?? 1);
+        const d: RateDecision = pending instanceof Promise ? await pending : pending;
+        if (!d.allowed)
+          throw new RateLimitedError(rateLimit.limiter.name, key, d.retryAfterMs, d.remaining);
+      }
+      const result = retry
+        ? await runWithRetry(what, retry, clock, signal, (n) => runAttempt(n, signal))
+        : await runAttempt(1, signal);
+      if (telemetry)
+        emitTelemetry(
+          telemetry,
+          "protect",
+          "stop",
+          { durationMs: performance.now() - started },
+          { name },
+        );
+      return result;
+    } catch (error) {
+      if (telemetry) {
+        emitTelemetry(
+          telemetry,
+          "protect",
+          "exception",
+          { durationMs: performance.now() - started },
+          {
+            name,
+            code: (error as { code?: unknown })?.code,
+          },
+        );
+      }
+      throw error;
+    }
+  };
+  return Object.assign(call, { protectedName: name, breaker });
+}
