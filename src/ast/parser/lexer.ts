@@ -189,6 +189,9 @@ const CHAR_NAMES: Record<number, string> = {
   11: "vertical tab",
 };
 
+/** Maximum nesting of string interpolations (each level recurses through lexer and parser). */
+export const MAX_INTERPOLATION_DEPTH = 100;
+
 /** Scans one source into tokens and comments. */
 export class Lexer {
   i = 0;
@@ -200,6 +203,7 @@ export class Lexer {
   terms: Terminator[] = [];
   hints: Terminator[] = [];
   readonly comments: Comment[] = [];
+  private interpDepth = 0;
 
   constructor(readonly src: string) {}
 
@@ -221,6 +225,13 @@ export class Lexer {
    * `line`/`col` at the brace). Returns null when the input ends first.
    */
   interpolation(): Token[] | null {
+    if (++this.interpDepth > MAX_INTERPOLATION_DEPTH) {
+      fail(
+        `nesting too deep: more than ${MAX_INTERPOLATION_DEPTH} nested interpolations at ${this.line}:${this.col}`,
+        this.line,
+        this.col,
+      );
+    }
     const savedToks = this.toks;
     const savedTerms = this.terms;
     this.toks = [];
@@ -233,6 +244,7 @@ export class Lexer {
     } finally {
       this.toks = savedToks;
       this.terms = savedTerms;
+      this.interpDepth--;
     }
   }
 

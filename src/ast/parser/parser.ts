@@ -48,7 +48,6 @@ const {
   annotateEoe,
   buildBlock,
   charlistParts,
-  lc,
   newlinesPair,
   pair,
   quotedAtom,
@@ -125,7 +124,7 @@ const TokenClass = K.Token;
 const InterpolationClass = K.Interpolation;
 
 /** Maximum nesting depth of expressions; deeper input is rejected with a ParseError. */
-export const MAX_DEPTH = 2500;
+export const MAX_DEPTH = 400;
 
 /** Interned atoms by name: cheaper than the global atom table on the hot path. */
 const ATOMS = new Map<string, Term>();
