@@ -537,7 +537,9 @@ export class Lexer {
   // Terminators
 
   private missingHint(start: string, end: string): string {
-    for (const h of this.hints) {
+    // Hints are kept oldest first; Elixir reports the most recent one.
+    for (let k = this.hints.length - 1; k >= 0; k--) {
+      const h = this.hints[k];
       if (h.start === start) {
         return `\n\n    HINT: it looks like the "${start}" on line ${h.line} does not have a matching "${end}"\n`;
       }
@@ -549,7 +551,7 @@ export class Lexer {
     if (start === "fn" || start === "do") {
       const top = this.terms[this.terms.length - 1];
       if (top !== undefined && top.start === start && this.indentation <= top.indentation) {
-        this.hints.unshift(top);
+        this.hints.push(top);
       }
     }
     this.terms.push({ start, line, indentation: this.indentation });
@@ -560,7 +562,8 @@ export class Lexer {
     if (top === undefined) {
       if (end === "end") {
         let suffix = "";
-        for (const h of this.hints) {
+        for (let k = this.hints.length - 1; k >= 0; k--) {
+          const h = this.hints[k];
           if (h.start === "end") {
             suffix = `\n\n    HINT: it looks like the "end" on line ${h.line} does not have a matching "do" defined before it\n`;
             break;
@@ -571,7 +574,7 @@ export class Lexer {
       fail(`unexpected token: ${end}`, line, col);
     }
     if (end === "end" && top.start === "do" && this.indentation > top.indentation) {
-      this.hints.unshift({ start: "end", line, indentation: this.indentation });
+      this.hints.push({ start: "end", line, indentation: this.indentation });
     }
     const expected = CLOSER[top.start];
     if (expected !== end) {

@@ -1,0 +1,178 @@
+/**
+ * Fixture tests: each snippet must give exactly Elixir 1.14's AST and comments (or be rejected at
+ * the same line and column). Expectations are computed by the real Elixir when available.
+ */
+import { describe, expect, it } from "vitest";
+import { ParseError, parse } from "../../../../src/ast/parser/index.js";
+import { type FileResultJson, firstDifference, termToJson } from "../../../../src/ast/term-json.js";
+import { hasElixir, oracle } from "./oracle.js";
+
+const ACCEPTED = [
+  // literals and strings
+  "1",
+  "1_000_000",
+  "0x1F",
+  "0b1010",
+  "0o777",
+  "1.5e-3",
+  "123456789012345678901234567890",
+  "?a",
+  "?\\n",
+  ":foo",
+  ':"foo bar"',
+  ":+",
+  ':"a#{b}"',
+  '"hello"',
+  '"a#{b}c"',
+  "'charlist'",
+  "'a#{b}'",
+  '"""\n  heredoc\n    indented\n  """',
+  "'''\n  x\n  '''",
+  "~s(sigil)",
+  "~r/a+/i",
+  '~S"""\n  raw\n  """',
+  '"\\x41\\u00e9\\u{1F600}"',
+  '"é ñ 日本"',
+  'x = "é" <> y',
+  // containers
+  "[1, 2, 3]",
+  "[a: 1, b: 2]",
+  "[1, a: 2]",
+  "{1, 2}",
+  "{1, 2, 3}",
+  "<<1, 2::8>>",
+  "%{a: 1}",
+  '%{"a" => 1, b: 2}',
+  "%{map | a: 1}",
+  "%Foo{a: 1}",
+  "%__MODULE__{}",
+  "[\n  1,\n  2\n]",
+  // operators
+  "1 + 2 * 3",
+  "a |> b() |> c()",
+  "a = b = c",
+  "not a in b",
+  "a not in b",
+  "-1",
+  "- 1",
+  "!a",
+  "&(&1 + 1)",
+  "&foo/1",
+  "&Mod.fun/2",
+  "@attr",
+  "@foo.bar",
+  "@spec foo(t) :: t",
+  "1..10//2",
+  "a ++ b ++ c",
+  "a\n|> b",
+  "a when b",
+  "x :: y",
+  "a <- b",
+  "a \\\\ b",
+  "^x = y",
+  // calls
+  "foo(1, 2)",
+  "foo 1, 2",
+  "foo bar baz",
+  "f g a, b",
+  "foo a: 1, b: 2",
+  "foo -1",
+  "foo - 1",
+  "foo.bar(1)",
+  "foo.bar",
+  "foo.()",
+  "Foo.Bar.baz",
+  "a.b.c(d)",
+  "foo[1]",
+  "foo.bar[1]",
+  "@foo[1]",
+  "Kernel.+(1, 2)",
+  "foo(1)(2)",
+  'a."quoted"()',
+  // blocks
+  "if a do b else c end",
+  "foo do\n  1\nend",
+  "foo bar do\nend",
+  "if foo(x) do 1 end",
+  "fn -> 1 end",
+  "fn a, b -> a + b end",
+  "fn x when x > 1 -> x end",
+  "fn\n  {:ok, x} -> x\n  _ -> nil\nend",
+  "case x do\n  1 -> :one\n  _ ->\n    a\n    b\nend",
+  "try do\n  a\nrescue\n  e -> e\nafter\n  b\nend",
+  "(a; b)",
+  "(a -> b)",
+  "()",
+  "a\n\nb",
+  "a; b",
+  "receive do\nafter\n  0 -> :ok\nend",
+  "with {:ok, a} <- b, do: a",
+  "for x <- xs, into: %{}, do: {x, x}",
+  "quote do: unquote(x)",
+  "def unquote(name)(arg), do: arg",
+  "defmodule A do\n  @moduledoc false\n  def a, do: 1\nend",
+  // comments
+  "# only a comment",
+  "a # trailing\n# own line\n\nb",
+  "",
+  "\n\n",
+  "a\r\nb",
+];
+
+const REJECTED = [
+  "[1, 2",
+  "foo(",
+  '"abc',
+  "1 +",
+  "f a, g b, c",
+  "[a: 1, 2]",
+  "fn a end",
+  "end",
+  "a b c d e,",
+  "%{a",
+  "x = )",
+  "1..2//",
+  "foo do: 1 end",
+  "if x do",
+  '"""abc\n"""',
+  "~x",
+  "1abc",
+  "a:b",
+];
+
+function ours(src: string): FileResultJson {
+  try {
+    const r = parse(src);
+    return { file: "", ok: termToJson(r.ast), comments: r.comments };
+  } catch (e) {
+    if (!(e instanceof ParseError)) throw e;
+    return { file: "", error: { line: e.line, column: e.column, message: e.description } };
+  }
+}
+
+describe.skipIf(!hasElixir())("parser fixtures vs Elixir 1.14", () => {
+  const expectedOk = oracle(ACCEPTED);
+  for (let i = 0; i < ACCEPTED.length; i++) {
+    it(`accepts ${JSON.stringify(ACCEPTED[i]).slice(0, 60)}`, () => {
+      const want = expectedOk[i];
+      const got = ours(ACCEPTED[i]);
+      expect("ok" in want).toBe(true);
+      if ("ok" in want && "ok" in got) {
+        expect(firstDifference(got.ok, want.ok)).toBeNull();
+        expect(firstDifference(got.comments, want.comments)).toBeNull();
+      } else {
+        expect(got).toEqual(want);
+      }
+    });
+  }
+  const expectedErr = oracle(REJECTED);
+  for (let i = 0; i < REJECTED.length; i++) {
+    it(`rejects ${JSON.stringify(REJECTED[i])} at Elixir's line`, () => {
+      const want = expectedErr[i];
+      const got = ours(REJECTED[i]);
+      expect("error" in want).toBe(true);
+      expect("error" in got).toBe(true);
+      if ("error" in want && "error" in got) expect(got.error.line).toBe(want.error.line);
+    });
+  }
+});

@@ -1,0 +1,32 @@
+/**
+ * Runs the Elixir oracle (`tools/oracle/quoted.exs --stdin`) on snippets, for fixture tests whose
+ * expected values come from the real Elixir. Returns null when `elixir` is not on PATH.
+ */
+import { execFileSync } from "node:child_process";
+import type { FileResultJson } from "../../../../src/ast/term-json.js";
+
+export function hasElixir(): boolean {
+  try {
+    execFileSync("elixir", ["--version"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function oracle(snippets: string[]): FileResultJson[] {
+  const chunks: Buffer[] = [];
+  snippets.forEach((code, i) => {
+    const b = Buffer.from(code);
+    chunks.push(Buffer.from(`${i}\n${b.length}\n`), b, Buffer.from("\n"));
+  });
+  const out = execFileSync("elixir", ["tools/oracle/quoted.exs", "--stdin"], {
+    input: Buffer.concat(chunks),
+    maxBuffer: 1 << 28,
+  });
+  return out
+    .toString("utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as FileResultJson);
+}
