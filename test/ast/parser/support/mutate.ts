@@ -312,16 +312,18 @@ export function sliceLines(
   let end: number;
   if (aligned) {
     start = rng.pick(marks);
-    // End at the boundary nearest to start + size, or at the file's end.
-    end = Math.min(count, start + size);
-    let best = Number.POSITIVE_INFINITY;
+    // End at the boundary (or the file's end) nearest to start + size if one is within 20
+    // lines of it; otherwise cut there anyway, so that windows stay small.
+    const target = start + size;
+    end = Math.min(count, target);
+    let best = Math.abs(count - target) <= 20 ? Math.abs(count - target) : 21;
+    if (best <= 20) end = count;
     for (const b of marks) {
-      if (b > start && Math.abs(b - (start + size)) < best) {
-        best = Math.abs(b - (start + size));
+      if (b > start && Math.abs(b - target) < best) {
+        best = Math.abs(b - target);
         end = b;
       }
     }
-    if (Math.abs(count - (start + size)) < best) end = count;
   } else {
     start = rng.int(count - size + 1);
     end = start + size;
