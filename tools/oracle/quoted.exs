@@ -87,14 +87,20 @@ defmodule ElixirScope.Oracle do
   # Invalid UTF-8 inside an error message or label: replace the byte rather than emit bad JSON.
   defp escape(<<_, rest::binary>>, acc), do: escape(rest, ["\\ufffd" | acc])
 
+  # Raw bytes out: with the default unicode encoding, IO.binwrite would re-encode every non-ASCII
+  # byte of our (already UTF-8) JSON and garble it.
+  def raw_stdio, do: :io.setopts(:standard_io, binary: true, encoding: :latin1)
+
   def run_files(files) do
+    raw_stdio()
+
     for file <- files do
       IO.binwrite(line(file, parse(File.read!(file))))
     end
   end
 
   def run_stdin do
-    :io.setopts(:standard_io, binary: true, encoding: :latin1)
+    raw_stdio()
     loop()
   end
 
