@@ -58,7 +58,7 @@ export class PoolClosedError extends ElixirScopeError {
 /** Creating a pooled resource failed or timed out. */
 export class PoolResourceError extends ElixirScopeError {
   constructor(pool: string, what: string, cause: unknown) {
-    super("POOL_RESOURCE_FAILED", `Pool "${pool}": ${what} failed: ${describe(cause)}`, {
+    super("POOL_RESOURCE_FAILED", `Pool "${pool}": ${what} failed: ${describeError(cause)}`, {
       context: { pool, what },
       cause,
     });
@@ -78,7 +78,7 @@ export class RetriesExhaustedError extends ElixirScopeError {
   constructor(what: string, attempts: number, lastError: unknown) {
     super(
       "RETRIES_EXHAUSTED",
-      `${what} failed after ${attempts} attempts: ${describe(lastError)}`,
+      `${what} failed after ${attempts} attempts: ${describeError(lastError)}`,
       {
         context: { what, attempts },
         cause: lastError,
@@ -91,20 +91,28 @@ export class RetriesExhaustedError extends ElixirScopeError {
 /** The caller aborted through its AbortSignal. */
 export class AbortedError extends ElixirScopeError {
   constructor(what: string, reason?: unknown) {
-    super("ABORTED", `${what} was aborted${reason === undefined ? "" : `: ${describe(reason)}`}`, {
-      context: { what },
-      cause: reason,
-    });
+    super(
+      "ABORTED",
+      `${what} was aborted${reason === undefined ? "" : `: ${describeError(reason)}`}`,
+      {
+        context: { what },
+        cause: reason,
+      },
+    );
   }
 }
 
 /** The shared rate-limit backend (Redis) could not answer. */
 export class BackendUnavailableError extends ElixirScopeError {
   constructor(backend: string, cause: unknown) {
-    super("RATE_LIMITER_BACKEND_UNAVAILABLE", `${backend} is unavailable: ${describe(cause)}`, {
-      context: { backend },
-      cause,
-    });
+    super(
+      "RATE_LIMITER_BACKEND_UNAVAILABLE",
+      `${backend} is unavailable: ${describeError(cause)}`,
+      {
+        context: { backend },
+        cause,
+      },
+    );
   }
 }
 
@@ -118,7 +126,7 @@ export class HealthCheckTimeoutError extends ElixirScopeError {
 }
 
 /** A readable one-line description of any thrown value. */
-export function describe(value: unknown): string {
+export function describeError(value: unknown): string {
   if (value instanceof Error) return value.message || value.name;
   if (typeof value === "string") return value;
   try {

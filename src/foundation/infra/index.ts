@@ -7,6 +7,7 @@
 export * from "./circuit-breaker.js";
 export * from "./errors.js";
 export * from "./events.js";
+export * from "./health-check.js";
 export * from "./histogram.js";
 export * from "./performance-monitor.js";
 export * from "./pool.js";
