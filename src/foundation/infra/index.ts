@@ -9,6 +9,8 @@ export * from "./errors.js";
 export * from "./events.js";
 export * from "./health-check.js";
 export * from "./histogram.js";
+export * from "./lru-cache.js";
+export * from "./memory-manager.js";
 export * from "./performance-monitor.js";
 export * from "./pool.js";
 export * from "./protect.js";
