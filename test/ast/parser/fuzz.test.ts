@@ -10,17 +10,19 @@ import { type FuzzReport, formatReport, loadSources, runFuzz } from "./support/f
 import { lexTokens, makeMutant, Rng, sliceLines } from "./support/mutate.js";
 import { skipReason } from "./support/oracle.js";
 
-function envInt(name: string, fallback: number): number {
+function envInt(name: string, fallback: number, min: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === "") return fallback;
   const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n < 1)
-    throw new Error(`${name} must be a positive integer, got ${raw}`);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n < min) {
+    throw new Error(`${name} must be an integer >= ${min}, got ${raw}`);
+  }
   return n;
 }
 
-const MUTANTS = envInt("ELIXIRSCOPE_FUZZ_MUTANTS", 10_000);
-const SEED = envInt("ELIXIRSCOPE_FUZZ_SEED", 20240611);
+const MUTANTS = envInt("ELIXIRSCOPE_FUZZ_MUTANTS", 10_000, 1);
+// Mutant seeds mix 32 bits of the run seed.
+const SEED = envInt("ELIXIRSCOPE_FUZZ_SEED", 20240611, 0) >>> 0;
 /** The issue's target. */
 const MIN_AGREEMENT = 0.999;
 

@@ -304,6 +304,11 @@ export async function runFuzz(config: FuzzConfig): Promise<FuzzReport> {
   return report;
 }
 
+function oneLine(s: string): string {
+  const flat = s.replace(/\s*\n\s*/g, " ");
+  return flat.length > 300 ? `${flat.slice(0, 300)}…` : flat;
+}
+
 /** The report as text: rate, counts per kind and per operator, and the first disagreements. */
 export function formatReport(r: FuzzReport): string {
   const pct = r.total ? (100 * r.agreed) / r.total : 0;
@@ -325,8 +330,8 @@ export function formatReport(r: FuzzReport): string {
     const m = d.mutant;
     lines.push(
       `  #${m.index} (mutant seed ${m.seed}) [${d.kind}] ${m.file}:${m.firstLine}-${m.lastLine} ${m.description}`,
-      `      elixir: ${d.elixir.slice(0, 300)}`,
-      `      ours:   ${d.ours.slice(0, 300)}`,
+      `      elixir: ${oneLine(d.elixir)}`,
+      `      ours:   ${oneLine(d.ours)}`,
     );
   }
   return lines.join("\n");
