@@ -52,10 +52,7 @@ export const skipReason: string | null = !hasElixir
 /**
  * Runs the oracle over `files` (paths relative to the repository root) in one Elixir process and
  * returns its output lines, raw, in order (one per file, labelled with the path as given).
- *
- * The sources go through `--stdin` framing rather than as file arguments: in Elixir 1.14 the
- * file-argument mode writes to a stdout left in unicode mode, so every non-ASCII byte of the
- * output comes out encoded twice (`•` as `â¢`); `--stdin` switches stdout to raw bytes.
+ * The sources go through `--stdin` framing, the same path the fuzzer streams mutants through.
  */
 export async function oracleLinesForFiles(files: readonly string[]): Promise<string[]> {
   const oracle = new OracleStream();
