@@ -19,4 +19,4 @@ export * from "./rate-limiter.js";
 export * from "./redis-rate-limiter.js";
 export * from "./retry.js";
 export * from "./telemetry.js";
-export { NEVER_ABORTED, runWithTimeout, type Work } from "./timeout.js";
+export { NEVER_ABORTED, raceTimeout, runWithTimeout, type Work } from "./timeout.js";

@@ -29,7 +29,7 @@ import type { RateDecision } from "./rate-limit-policy.js";
 import type { KeyedRateLimiter } from "./rate-limiter.js";
 import { type RetryOptions, retrySchema, runWithRetry } from "./retry.js";
 import { emitTelemetry } from "./telemetry.js";
-import { NEVER_ABORTED, runWithTimeout } from "./timeout.js";
+import { NEVER_ABORTED, raceTimeout } from "./timeout.js";
 
 /** What the protected function receives on each attempt. */
 export interface ProtectedContext<R> {
@@ -39,6 +39,25 @@ export interface ProtectedContext<R> {
   readonly resource: R;
   /** 1 for the first attempt. */
   readonly attempt: number;
+}
+
+/**
+ * The context handed to the function under a timeout. A class with a prototype getter (an
+ * object literal with a getter is several times slower to create), so the AbortController
+ * behind `signal` is only made if the function reads it.
+ */
+class AttemptContext<R> implements ProtectedContext<R> {
+  readonly #signal: () => AbortSignal;
+  constructor(
+    signal: () => AbortSignal,
+    readonly resource: R,
+    readonly attempt: number,
+  ) {
+    this.#signal = signal;
+  }
+  get signal(): AbortSignal {
+    return this.#signal();
+  }
 }
 
 /** Rate limiting of a protected call. */
@@ -163,8 +182,8 @@ export function protect<T, R = undefined>(
   const runAttempt = (attempt: number, signal: AbortSignal | undefined): Promise<T> => {
     const withResource = async (resource: R, s: AbortSignal | undefined): Promise<T> => {
       if (timeoutMs === undefined) return fn({ signal: s ?? NEVER_ABORTED, resource, attempt });
-      return runWithTimeout(
-        (inner) => fn({ signal: inner, resource, attempt }),
+      return raceTimeout(
+        (signal) => fn(new AttemptContext(signal, resource, attempt)),
         timeoutMs,
         clock,
         what,
