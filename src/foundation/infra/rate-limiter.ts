@@ -144,8 +144,10 @@ export class RateLimiter implements KeyedRateLimiter {
       b.tokens = Math.min(t, this.#capacity);
       b.ts = now;
     }
-    if (b.tokens >= cost) {
-      b.tokens -= cost;
+    // The epsilon absorbs float drift of the refill: after waiting the retry-after we returned,
+    // the request must pass even if the sum lands a hair under `cost`.
+    if (b.tokens + 1e-9 >= cost) {
+      b.tokens = Math.max(0, b.tokens - cost);
       return {
         allowed: true,
         remaining: Math.floor(b.tokens),

@@ -79,8 +79,8 @@ elseif now > ts then
 end
 local allowed = 0
 local retry = 0
-if tokens >= cost then
-  tokens = tokens - cost
+if tokens + 1e-9 >= cost then
+  tokens = math.max(0, tokens - cost)
   allowed = 1
 else
   retry = (cost - tokens) / perMs

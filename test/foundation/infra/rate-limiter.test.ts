@@ -31,6 +31,24 @@ describe("RateLimiter (token bucket)", () => {
     expect(l.consume("c1").allowed).toBe(true);
   });
 
+  it("admits after exactly the retry-after despite float drift (regression)", () => {
+    const clock = new ManualClock(0);
+    const l = new RateLimiter({
+      name: "d",
+      algorithm: "token-bucket",
+      rate: 1,
+      intervalMs: 1512,
+      burst: 1,
+      clock,
+    });
+    l.consume("a");
+    clock.advance(112);
+    const d = l.consume("a");
+    expect(d.allowed).toBe(false);
+    clock.advance(Math.ceil(d.retryAfterMs));
+    expect(l.consume("a").allowed).toBe(true);
+  });
+
   it("keeps separate budgets per key", () => {
     const l = make(new ManualClock(0));
     for (let i = 0; i < 5; i++) l.consume("alice:search");
