@@ -82,7 +82,7 @@ export type RepositoryReply =
   | undefined
   | readonly FunctionRef[]
   | readonly ModuleInfo[]
-  | CallRef[]
+  | readonly CallRef[]
   | RepositoryStats;
 
 const ServiceCommon = {

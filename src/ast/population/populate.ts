@@ -16,7 +16,7 @@ import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { FileError, FileExtraction } from "../model.js";
 import { AnalysisCache, type CacheEntry } from "../repository/cache.js";
-import { AstRepository } from "../repository/repository.js";
+import { AstRepository, countsOf } from "../repository/repository.js";
 import { type DiscoverOptions, discoverFiles } from "./discover.js";
 import { extractorVersion } from "./fingerprint.js";
 import { defaultWorkerCount, ParsePool } from "./pool.js";
@@ -95,6 +95,7 @@ export interface PopulationSummary {
   removed: number;
   modules: number;
   functions: number;
+  clauses: number;
   /** Bytes read. */
   bytes: number;
   /** Threads used to parse (0: in-process). */
@@ -108,6 +109,11 @@ export interface PopulationSummary {
   /** The cache file, or null when running without one. */
   cacheFile: string | null;
   extractorVersion: string;
+  /**
+   * SHA-256 over the extractor version and every file's path and content hash: equal
+   * fingerprints mean equal per-file extractions.
+   */
+  fingerprint: string;
 }
 
 /** What {@link populate} returns. */
@@ -162,9 +168,10 @@ export async function populate(
     let cached = 0;
     const keep = new Set(paths);
     let removedFromRepository = 0;
-    for (const old of [...repository.files()]) {
-      if (!keep.has(old.path) && repository.removeFile(old.path)) removedFromRepository++;
+    for (const old of repository.paths()) {
+      if (!keep.has(old) && repository.removeFile(old)) removedFromRepository++;
     }
+    const loader = cacheFile === null ? null : new DeferredLoader(cacheFile, version, absRoot);
     for (let i = 0; i < paths.length; i++) {
       const path = paths[i]!;
       let source: Uint8Array;
@@ -182,23 +189,31 @@ export async function populate(
       }
       bytes += source.length;
       const hash = sha256(source);
-      const known = repository.file(path);
-      if (known !== undefined && known.hash === hash) {
+      if (repository.hashOf(path) === hash) {
         unchanged++;
         records.set(path, {
           path,
           hash,
           size: source.length,
           source: "memory",
-          error: known.error,
+          error: repository.errorOf(path),
         });
       } else {
-        const hit = cache?.get(path, hash);
-        if (hit !== undefined) {
+        const hit = cache?.peek(path, hash);
+        if (hit !== undefined && loader !== null) {
           cached++;
-          const extraction =
-            hit.extractionJson === null ? null : (JSON.parse(hit.extractionJson) as FileExtraction);
-          repository.setFile({ path, hash, extraction, error: hit.error });
+          // The extraction itself is read from the cache only when a lookup needs it.
+          if (hit.hasExtraction) {
+            loader.expect();
+            repository.setDeferredFile({
+              path,
+              hash,
+              counts: hit.counts,
+              load: () => loader.load(path, hash),
+            });
+          } else {
+            repository.setFile({ path, hash, extraction: null, error: hit.error });
+          }
           records.set(path, { path, hash, size: source.length, source: "cache", error: hit.error });
         } else {
           toParse.push({ path, source });
@@ -242,6 +257,7 @@ export async function populate(
           size: record.size,
           extractionJson: o.ok ? o.extractionJson : null,
           error: o.ok ? null : o.error,
+          counts: countsOf(extraction),
         });
         if (pending.length >= CACHE_BATCH) cache.putMany(pending.splice(0));
       }
@@ -265,7 +281,17 @@ export async function populate(
     const tParsed = performance.now();
 
     const files = paths.map((p) => records.get(p)!);
-    const stats = repository.stats();
+    const totals = { modules: 0, functions: 0, clauses: 0 };
+    for (const p of paths) {
+      const c = repository.countsOf(p);
+      if (c === undefined) continue;
+      totals.modules += c.modules;
+      totals.functions += c.functions;
+      totals.clauses += c.clauses;
+    }
+    const fp = createHash("sha256").update(version);
+    for (const f of files)
+      fp.update(`\n${f.path}\0${f.hash}\0${f.source === "unreadable" ? "!" : ""}`);
     const summary: PopulationSummary = {
       files: files.length,
       parsed: files.filter((f) => f.source === "parsed").length,
@@ -273,8 +299,9 @@ export async function populate(
       unchanged,
       failed: files.filter((f) => f.error !== null).length,
       removed,
-      modules: stats.modules,
-      functions: stats.functions,
+      modules: totals.modules,
+      functions: totals.functions,
+      clauses: totals.clauses,
       bytes,
       workers: poolBox.pool?.size ?? 0,
       discoverMs: tDiscovered - t0,
@@ -284,6 +311,7 @@ export async function populate(
       totalMs: performance.now() - t0,
       cacheFile,
       extractorVersion: version,
+      fingerprint: fp.digest("hex"),
     };
     observer.telemetry?.(
       "population.run",
@@ -316,4 +344,56 @@ function validateWorkers(workers: number | "auto"): void {
 function chooseWorkers(workers: number | "auto", bytes: number): number {
   if (workers === "auto") return bytes < IN_PROCESS_MAX_BYTES ? 0 : defaultWorkerCount();
   return workers;
+}
+
+/**
+ * Loads deferred extractions from the cache when a lookup first needs them. The connection is
+ * opened on the first load and closed once the current synchronous burst of loads is over, so
+ * nothing stays open between lookups. A row that vanished or changed since the run (another
+ * process rewrote the cache) is replaced by parsing the file again in-process when its content
+ * still has the expected hash, else by an empty extraction that the next run corrects.
+ */
+class DeferredLoader {
+  #cache: AnalysisCache | null = null;
+  #outstanding = 0;
+
+  constructor(
+    readonly file: string,
+    readonly version: string,
+    readonly root: string,
+  ) {}
+
+  expect(): void {
+    this.#outstanding++;
+  }
+
+  load(path: string, hash: string): FileExtraction {
+    this.#outstanding--;
+    if (this.#cache === null) {
+      this.#cache = AnalysisCache.open(this.file, this.version);
+      setImmediate(() => this.#close());
+    }
+    const json = this.#cache.loadExtraction(path, hash);
+    if (this.#outstanding === 0) this.#close();
+    if (json !== undefined) return JSON.parse(json) as FileExtraction;
+    return reparse(join(this.root, path), path, hash);
+  }
+
+  #close(): void {
+    this.#cache?.close();
+    this.#cache = null;
+  }
+}
+
+function reparse(abs: string, path: string, hash: string): FileExtraction {
+  const empty: FileExtraction = { path, modules: [], commentCount: 0, lastLine: 0 };
+  let source: Uint8Array;
+  try {
+    source = readFileSync(abs);
+  } catch {
+    return empty;
+  }
+  if (sha256(source) !== hash) return empty;
+  const o = processSource(path, source);
+  return o.ok ? (JSON.parse(o.extractionJson) as FileExtraction) : empty;
 }

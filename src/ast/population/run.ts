@@ -1,14 +1,19 @@
 /**
  * A whole analysis: population (discovery, cache, parse on workers, indexes) followed by the
- * project-level analysis (behaviours, findings, module graph and cycles, call graph).
+ * project-level analysis (behaviours, findings, module graph and cycles, call graph) and the
+ * ranking of the most complex functions.
  *
- * The project analysis is always recomputed from the per-file extractions, cached or not: it is
- * cheap next to parsing, and a changed file can change conclusions about unchanged ones (a cycle,
- * an unused function), so caching it per file would be wrong.
+ * The project analysis is recomputed from the per-file extractions whenever any file changed: a
+ * changed file can change conclusions about unchanged ones (a cycle, an unused function), so it
+ * is never cached per file. When no file changed (same fingerprint, same options) the stored
+ * project analysis is reused, and the per-file extractions stay in the cache until a lookup needs
+ * them.
  * @packageDocumentation
  */
-import { analyzeProject } from "../analysis/project.js";
-import type { FileExtraction, ProjectAnalysis } from "../model.js";
+import { createHash } from "node:crypto";
+import { type AnalysisOptions, analyzeProject, resolveOptions } from "../analysis/project.js";
+import type { ClauseMetrics, FileExtraction, ModuleInfo, ProjectAnalysis } from "../model.js";
+import { AnalysisCache } from "../repository/cache.js";
 import type { AstRepository } from "../repository/repository.js";
 import {
   type FileRecord,
@@ -17,13 +22,33 @@ import {
   populate,
 } from "./populate.js";
 
+/** Options of {@link analyzeRoot}: population's, plus the thresholds of the findings. */
+export interface AnalyzeRootOptions extends PopulateOptions {
+  analysis?: AnalysisOptions;
+}
+
 /** Counters and timings of a whole run, in ms. */
 export interface AnalysisSummary extends PopulationSummary {
-  /** Time of the project-level analysis. */
+  /** Time of the project-level analysis (or of loading it from the cache). */
   analyzeMs: number;
+  /** `cache` when the project was unchanged and its analysis was loaded from the cache. */
+  analysisFrom: "computed" | "cache";
   /** Population plus analysis. */
   runMs: number;
 }
+
+/** A function in the complexity ranking. */
+export interface RankedFunction {
+  module: string;
+  file: string;
+  name: string;
+  arity: number;
+  line: number;
+  metrics: ClauseMetrics;
+}
+
+/** How many functions the stored ranking keeps. */
+export const RANKING_SIZE = 100;
 
 /** The result of {@link analyzeRoot}. */
 export interface AnalysisRun {
@@ -31,7 +56,46 @@ export interface AnalysisRun {
   files: FileRecord[];
   repository: AstRepository;
   analysis: ProjectAnalysis;
+  /** The most complex written functions (cyclomatic, then cognitive), at most {@link RANKING_SIZE}. */
+  ranking: RankedFunction[];
   summary: AnalysisSummary;
+}
+
+/**
+ * The `top` most complex written functions (generated ones and bodiless heads excluded), by
+ * cyclomatic then cognitive complexity, then by name for a stable order.
+ */
+export function rankFunctions(modules: Iterable<ModuleInfo>, top: number): RankedFunction[] {
+  const all: RankedFunction[] = [];
+  for (const m of modules) {
+    for (const fn of m.functions) {
+      if (fn.generated || fn.clauses.length === 0) continue;
+      all.push({
+        module: m.name,
+        file: m.file,
+        name: fn.name,
+        arity: fn.arity,
+        line: fn.line,
+        metrics: fn.metrics,
+      });
+    }
+  }
+  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  all.sort(
+    (a, b) =>
+      b.metrics.cyclomatic - a.metrics.cyclomatic ||
+      b.metrics.cognitive - a.metrics.cognitive ||
+      cmp(a.module, b.module) ||
+      cmp(a.name, b.name) ||
+      a.arity - b.arity ||
+      cmp(a.file, b.file),
+  );
+  return all.slice(0, top);
+}
+
+interface ProjectSnapshot {
+  analysis: ProjectAnalysis;
+  ranking: RankedFunction[];
 }
 
 /** The extractions of the repository's files, in path order. */
@@ -47,15 +111,46 @@ export function extractionsOf(
   return out;
 }
 
-/** Populates the repository for `root` and analyzes the project. */
+/**
+ * Populates the repository for `root` and analyzes the project. With a cache, the project-level
+ * analysis is stored under the population's fingerprint (plus the analysis options) and reused
+ * as long as no file changed: the analysis is a pure function of the per-file extractions.
+ */
 export async function analyzeRoot(
   root: string,
-  options: PopulateOptions = {},
+  options: AnalyzeRootOptions = {},
 ): Promise<AnalysisRun> {
   const t0 = performance.now();
-  const population = await populate(root, options);
+  const { analysis: analysisOptions, ...populateOptions } = options;
+  const resolved = resolveOptions(analysisOptions);
+  const population = await populate(root, populateOptions);
   const t1 = performance.now();
-  const analysis = analyzeProject(extractionsOf(population.files, population.repository));
+  const s = population.summary;
+  const key = createHash("sha256")
+    .update(`${s.fingerprint}\n${JSON.stringify(Object.entries(resolved).sort())}`)
+    .digest("hex");
+  const cache = s.cacheFile === null ? null : AnalysisCache.open(s.cacheFile, s.extractorVersion);
+  let snapshot: ProjectSnapshot;
+  let analysisFrom: AnalysisSummary["analysisFrom"] = "computed";
+  try {
+    const stored = cache?.getProject(key);
+    if (stored !== undefined) {
+      snapshot = JSON.parse(stored) as ProjectSnapshot;
+      analysisFrom = "cache";
+    } else {
+      const extractions = extractionsOf(population.files, population.repository);
+      snapshot = {
+        analysis: analyzeProject(extractions, resolved),
+        ranking: rankFunctions(
+          extractions.flatMap((x) => x.modules),
+          RANKING_SIZE,
+        ),
+      };
+      cache?.putProject(key, JSON.stringify(snapshot));
+    }
+  } finally {
+    cache?.close();
+  }
   const analyzeMs = performance.now() - t1;
   options.observer?.telemetry?.(
     "population.analysis",
@@ -66,7 +161,8 @@ export async function analyzeRoot(
     root: population.root,
     files: population.files,
     repository: population.repository,
-    analysis,
-    summary: { ...population.summary, analyzeMs, runMs: performance.now() - t0 },
+    analysis: snapshot.analysis,
+    ranking: snapshot.ranking,
+    summary: { ...population.summary, analyzeMs, analysisFrom, runMs: performance.now() - t0 },
   };
 }

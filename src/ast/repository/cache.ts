@@ -12,9 +12,10 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import type { FileError } from "../model.js";
+import type { FileCounts } from "./repository.js";
 
 /** Bumped when the table layout changes; an older layout is dropped and rebuilt. */
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 3;
 const APP_ID = "elixirscope-analysis-cache";
 
 /** A cached per-file outcome as stored. */
@@ -29,6 +30,16 @@ export interface CacheEntry {
   extractionJson: string | null;
   /** The parse error, or null. */
   error: FileError | null;
+  /** Modules, functions and clauses of the extraction (zeros for an error). */
+  counts: FileCounts;
+}
+
+/** What {@link AnalysisCache.peek} tells without reading the extraction itself. */
+export interface CachePeek {
+  /** False when the file failed to parse (then `error` is set). */
+  hasExtraction: boolean;
+  error: FileError | null;
+  counts: FileCounts;
 }
 
 /** Raised when the cache file cannot be opened or is not an ElixirScope cache. */
@@ -49,7 +60,12 @@ interface Row {
   size: number;
   extraction: string | null;
   error: string | null;
+  modules: number;
+  functions: number;
+  clauses: number;
 }
+
+type PeekRow = Omit<Row, "extraction" | "size"> & { has: number };
 
 /** Counters of one cache's use since it was opened. */
 export interface CacheStats {
@@ -66,8 +82,10 @@ export class AnalysisCache {
   readonly #db: Database.Database;
   readonly #extractor: string;
   readonly #get: Database.Statement<[string], Row>;
+  readonly #peek: Database.Statement<[string], PeekRow>;
+  readonly #load: Database.Statement<[string, string, string], { extraction: string | null }>;
   readonly #put: Database.Statement<
-    [string, string, string, number, string | null, string | null, number]
+    [string, string, string, number, string | null, string | null, number, number, number, number]
   >;
   readonly #delete: Database.Statement<[string]>;
   readonly #paths: Database.Statement<[], { path: string }>;
@@ -82,14 +100,23 @@ export class AnalysisCache {
     this.#db = db;
     this.#extractor = extractor;
     this.#get = db.prepare(
-      "SELECT hash, extractor, size, extraction, error FROM files WHERE path = ?",
+      "SELECT hash, extractor, size, extraction, error, modules, functions, clauses FROM files WHERE path = ?",
+    );
+    this.#peek = db.prepare(
+      `SELECT hash, extractor, error, modules, functions, clauses, extraction IS NOT NULL AS has
+       FROM files WHERE path = ?`,
+    );
+    this.#load = db.prepare(
+      "SELECT extraction FROM files WHERE path = ? AND hash = ? AND extractor = ?",
     );
     this.#put = db.prepare(
-      `INSERT INTO files (path, hash, extractor, size, extraction, error, analyzed_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO files (path, hash, extractor, size, extraction, error, analyzed_at,
+         modules, functions, clauses)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT(path) DO UPDATE SET hash = excluded.hash, extractor = excluded.extractor,
          size = excluded.size, extraction = excluded.extraction, error = excluded.error,
-         analyzed_at = excluded.analyzed_at`,
+         analyzed_at = excluded.analyzed_at, modules = excluded.modules,
+         functions = excluded.functions, clauses = excluded.clauses`,
     );
     this.#delete = db.prepare("DELETE FROM files WHERE path = ?");
     this.#paths = db.prepare("SELECT path FROM files");
@@ -144,7 +171,7 @@ export class AnalysisCache {
     const version = db.pragma("user_version", { simple: true }) as number;
     if (names.size > 0 && version === SCHEMA_VERSION) return;
     db.transaction(() => {
-      db.exec("DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS meta;");
+      db.exec("DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS project;");
       db.exec(`CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
         CREATE TABLE files (
           path TEXT PRIMARY KEY,
@@ -153,6 +180,15 @@ export class AnalysisCache {
           size INTEGER NOT NULL,
           extraction TEXT,
           error TEXT,
+          analyzed_at INTEGER NOT NULL,
+          modules INTEGER NOT NULL,
+          functions INTEGER NOT NULL,
+          clauses INTEGER NOT NULL
+        );
+        CREATE TABLE project (
+          id INTEGER PRIMARY KEY CHECK (id = 1),
+          fingerprint TEXT NOT NULL,
+          analysis TEXT NOT NULL,
           analyzed_at INTEGER NOT NULL
         );`);
       db.prepare("INSERT INTO meta (key, value) VALUES ('app', ?)").run(APP_ID);
@@ -177,7 +213,32 @@ export class AnalysisCache {
       size: row.size,
       extractionJson: row.extraction,
       error: row.error === null ? null : (JSON.parse(row.error) as FileError),
+      counts: { modules: row.modules, functions: row.functions, clauses: row.clauses },
     };
+  }
+
+  /**
+   * Like {@link AnalysisCache.get} without reading the extraction (the bulk of a row): whether
+   * the row is valid for this hash, its error and its counts. Load the extraction later with
+   * {@link AnalysisCache.loadExtraction}.
+   */
+  peek(path: string, hash: string): CachePeek | undefined {
+    const row = this.#peek.get(path);
+    if (row === undefined || row.hash !== hash || row.extractor !== this.#extractor) {
+      this.#stats.misses++;
+      return undefined;
+    }
+    this.#stats.hits++;
+    return {
+      hasExtraction: row.has === 1,
+      error: row.error === null ? null : (JSON.parse(row.error) as FileError),
+      counts: { modules: row.modules, functions: row.functions, clauses: row.clauses },
+    };
+  }
+
+  /** The extraction JSON stored for `path` at `hash` (this extractor), or undefined. */
+  loadExtraction(path: string, hash: string): string | undefined {
+    return this.#load.get(path, hash, this.#extractor)?.extraction ?? undefined;
   }
 
   /** Stores entries in one transaction (all or none). */
@@ -194,6 +255,9 @@ export class AnalysisCache {
           e.extractionJson,
           e.error === null ? null : JSON.stringify(e.error),
           now,
+          e.counts.modules,
+          e.counts.functions,
+          e.counts.clauses,
         );
       }
     })();
@@ -212,6 +276,28 @@ export class AnalysisCache {
     })();
     this.#stats.deletes += gone.length;
     return gone.length;
+  }
+
+  /**
+   * The project-level analysis stored for `fingerprint` (a digest of every file's path and hash,
+   * the extractor version and the analysis options), as JSON; undefined when the project changed.
+   */
+  getProject(fingerprint: string): string | undefined {
+    const row = this.#db
+      .prepare("SELECT fingerprint, analysis FROM project WHERE id = 1")
+      .get() as { fingerprint: string; analysis: string } | undefined;
+    return row !== undefined && row.fingerprint === fingerprint ? row.analysis : undefined;
+  }
+
+  /** Stores the project-level analysis (one per cache: the latest replaces the previous). */
+  putProject(fingerprint: string, analysisJson: string): void {
+    this.#db
+      .prepare(
+        `INSERT INTO project (id, fingerprint, analysis, analyzed_at) VALUES (1, ?, ?, ?)
+         ON CONFLICT(id) DO UPDATE SET fingerprint = excluded.fingerprint,
+           analysis = excluded.analysis, analyzed_at = excluded.analyzed_at`,
+      )
+      .run(fingerprint, analysisJson, Date.now());
   }
 
   /** Number of rows stored. */

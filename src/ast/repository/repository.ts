@@ -36,6 +36,38 @@ export interface FileEntry {
   error: FileError | null;
 }
 
+/** How much a file holds, known without loading its extraction. */
+export interface FileCounts {
+  modules: number;
+  functions: number;
+  clauses: number;
+}
+
+/**
+ * A file whose extraction is loaded on first use, typically from the persistent cache: an
+ * unchanged project is then answered without materializing every file, and the first lookup that
+ * needs the indexes loads them all.
+ */
+export interface DeferredFile {
+  path: string;
+  hash: string;
+  counts: FileCounts;
+  /** Loads the extraction; called at most once. */
+  load: () => FileExtraction;
+}
+
+/** The counts of an extraction. */
+export function countsOf(extraction: FileExtraction | null): FileCounts {
+  const c: FileCounts = { modules: 0, functions: 0, clauses: 0 };
+  if (extraction === null) return c;
+  for (const m of extraction.modules) {
+    c.modules++;
+    c.functions += m.functions.length;
+    for (const f of m.functions) c.clauses += f.clauses.length;
+  }
+  return c;
+}
+
 /** Sizes of the indexes. */
 export interface RepositoryStats {
   files: number;
@@ -70,36 +102,77 @@ function removeFrom<K, V>(map: Map<K, V[]>, key: K, pred: (v: V) => boolean): vo
   else if (kept.length !== list.length) map.set(key, kept);
 }
 
-function bump(map: Map<string, Map<string, number>>, a: string, b: string, by: number): void {
-  let inner = map.get(a);
-  if (inner === undefined) {
-    if (by <= 0) return;
-    inner = new Map();
-    map.set(a, inner);
-  }
-  const n = (inner.get(b) ?? 0) + by;
-  if (n <= 0) inner.delete(b);
-  else inner.set(b, n);
-  if (inner.size === 0) map.delete(a);
-}
-
 const EMPTY: readonly never[] = Object.freeze([]);
 
 /**
+ * One direction of the call index: key -> other end -> call sites. The list a lookup returns is
+ * built once and kept until that key changes, so a function with 20,000 callers costs the same
+ * to look up as one with two.
+ */
+class EdgeIndex {
+  readonly #edges = new Map<
+    string,
+    { counts: Map<string, number>; refs: readonly CallRef[] | null }
+  >();
+
+  bump(a: string, b: string, by: number): void {
+    let entry = this.#edges.get(a);
+    if (entry === undefined) {
+      if (by <= 0) return;
+      entry = { counts: new Map(), refs: null };
+      this.#edges.set(a, entry);
+    }
+    const n = (entry.counts.get(b) ?? 0) + by;
+    if (n <= 0) entry.counts.delete(b);
+    else entry.counts.set(b, n);
+    entry.refs = null;
+    if (entry.counts.size === 0) this.#edges.delete(a);
+  }
+
+  get(a: string): readonly CallRef[] {
+    const entry = this.#edges.get(a);
+    if (entry === undefined) return EMPTY;
+    if (entry.refs === null) {
+      const refs: CallRef[] = [];
+      for (const [key, count] of entry.counts) refs.push(Object.freeze({ key, count }));
+      entry.refs = Object.freeze(refs);
+    }
+    return entry.refs;
+  }
+
+  size(a: string): number {
+    return this.#edges.get(a)?.counts.size ?? 0;
+  }
+
+  /** Number of (a, b) pairs. */
+  pairs(): number {
+    let n = 0;
+    for (const e of this.#edges.values()) n += e.counts.size;
+    return n;
+  }
+
+  clear(): void {
+    this.#edges.clear();
+  }
+}
+
+/**
  * Indexes over every file of a project. All lookups return arrays owned by the repository: treat
- * them as read-only.
+ * them as read-only. Files added with {@link AstRepository.setDeferredFile} are loaded by the
+ * first lookup that needs them (a per-file lookup loads only that file).
  */
 export class AstRepository {
   readonly #files = new Map<string, FileEntry>();
+  readonly #deferred = new Map<string, DeferredFile>();
   readonly #modules = new Map<string, ModuleInfo[]>();
   readonly #byKey = new Map<string, FunctionRef[]>();
   readonly #byName = new Map<string, FunctionRef[]>();
   readonly #byNameArity = new Map<string, FunctionRef[]>();
   readonly #byBehaviour = new Map<string, ModuleInfo[]>();
   /** callee key -> caller key -> call sites. */
-  readonly #callers = new Map<string, Map<string, number>>();
+  readonly #callers = new EdgeIndex();
   /** caller key -> callee key -> call sites. */
-  readonly #callees = new Map<string, Map<string, number>>();
+  readonly #callees = new EdgeIndex();
   #functionCount = 0;
   #clauseCount = 0;
   #failed = 0;
@@ -107,6 +180,36 @@ export class AstRepository {
   /** Adds or replaces a file's contribution. */
   setFile(entry: FileEntry): void {
     this.removeFile(entry.path);
+    this.#index(entry);
+  }
+
+  /** Adds or replaces a file whose extraction is loaded when first needed. */
+  setDeferredFile(file: DeferredFile): void {
+    this.removeFile(file.path);
+    this.#deferred.set(file.path, file);
+  }
+
+  /** Files not loaded yet. */
+  get deferredCount(): number {
+    return this.#deferred.size;
+  }
+
+  /** Loads every deferred file into the indexes. */
+  materialize(): void {
+    if (this.#deferred.size === 0) return;
+    const all = [...this.#deferred.values()];
+    this.#deferred.clear();
+    for (const d of all) this.#index({ path: d.path, hash: d.hash, extraction: d.load(), error: null });
+  }
+
+  #materializeOne(path: string): void {
+    const d = this.#deferred.get(path);
+    if (d === undefined) return;
+    this.#deferred.delete(path);
+    this.#index({ path, hash: d.hash, extraction: d.load(), error: null });
+  }
+
+  #index(entry: FileEntry): void {
     this.#files.set(entry.path, entry);
     if (entry.extraction === null) {
       this.#failed++;
@@ -133,14 +236,15 @@ export class AstRepository {
       for (const call of clause.calls) {
         const to = callKey(call);
         if (to === null) continue;
-        bump(this.#callees, from, to, sign);
-        bump(this.#callers, to, from, sign);
+        this.#callees.bump(from, to, sign);
+        this.#callers.bump(to, from, sign);
       }
     }
   }
 
   /** Withdraws everything `path` contributed; false when the file was not there. */
   removeFile(path: string): boolean {
+    if (this.#deferred.delete(path)) return true;
     const entry = this.#files.get(path);
     if (entry === undefined) return false;
     this.#files.delete(path);
@@ -175,74 +279,112 @@ export class AstRepository {
       this.#byName,
       this.#byNameArity,
       this.#byBehaviour,
-      this.#callers,
-      this.#callees,
     ]) {
       map.clear();
     }
+    this.#callers.clear();
+    this.#callees.clear();
+    this.#deferred.clear();
     this.#functionCount = 0;
     this.#clauseCount = 0;
     this.#failed = 0;
   }
 
-  /** The file's entry, or undefined. */
+  /** The file's entry (loading it if deferred), or undefined. */
   file(path: string): FileEntry | undefined {
+    this.#materializeOne(path);
     return this.#files.get(path);
   }
 
-  /** Every file entry, in insertion order. */
+  /** Every file entry (loading deferred files), in insertion order. */
   files(): IterableIterator<FileEntry> {
+    this.materialize();
     return this.#files.values();
+  }
+
+  /** Every file path, loaded or deferred, without loading anything. */
+  paths(): string[] {
+    return [...this.#files.keys(), ...this.#deferred.keys()];
+  }
+
+  /** The content hash a file was indexed from, without loading it; undefined when unknown. */
+  hashOf(path: string): string | null | undefined {
+    const d = this.#deferred.get(path);
+    if (d !== undefined) return d.hash;
+    return this.#files.get(path)?.hash;
+  }
+
+  /** The parse error of a file without loading it (deferred files have none). */
+  errorOf(path: string): FileError | null {
+    return this.#files.get(path)?.error ?? null;
+  }
+
+  /** How much a file holds, without loading it; undefined when unknown. */
+  countsOf(path: string): FileCounts | undefined {
+    const d = this.#deferred.get(path);
+    if (d !== undefined) return d.counts;
+    const e = this.#files.get(path);
+    return e === undefined ? undefined : countsOf(e.extraction);
   }
 
   /** Modules defined in `path` (empty for an unknown or failed file). */
   modulesInFile(path: string): readonly ModuleInfo[] {
+    this.#materializeOne(path);
     return this.#files.get(path)?.extraction?.modules ?? EMPTY;
   }
 
   /** Definitions of the module `name` (usually one; more when several files define it). */
   modules(name: string): readonly ModuleInfo[] {
+    if (this.#deferred.size > 0) this.materialize();
     return this.#modules.get(name) ?? EMPTY;
   }
 
   /** The first definition of module `name`, or undefined. */
   module(name: string): ModuleInfo | undefined {
+    if (this.#deferred.size > 0) this.materialize();
     return this.#modules.get(name)?.[0];
   }
 
   /** Every module name, in insertion order. */
   moduleNames(): IterableIterator<string> {
+    if (this.#deferred.size > 0) this.materialize();
     return this.#modules.keys();
   }
 
   /** Every module of every file, in file order. */
   *allModules(): IterableIterator<ModuleInfo> {
+    if (this.#deferred.size > 0) this.materialize();
     for (const f of this.#files.values()) if (f.extraction) yield* f.extraction.modules;
   }
 
   /** The function `module.name/arity` (more than one when the module is defined twice). */
   functions(module: string, name: string, arity: number): readonly FunctionRef[] {
+    if (this.#deferred.size > 0) this.materialize();
     return this.#byKey.get(functionKey(module, name, arity)) ?? EMPTY;
   }
 
   /** The function with key `Module.name/arity`. */
   functionByKey(key: string): readonly FunctionRef[] {
+    if (this.#deferred.size > 0) this.materialize();
     return this.#byKey.get(key) ?? EMPTY;
   }
 
   /** Every function named `name` in any module, any arity; with `arity`, that arity only. */
   functionsNamed(name: string, arity?: number): readonly FunctionRef[] {
+    if (this.#deferred.size > 0) this.materialize();
     if (arity === undefined) return this.#byName.get(name) ?? EMPTY;
     return this.#byNameArity.get(`${name}/${arity}`) ?? EMPTY;
   }
 
   /** Modules that declare or imply `behaviour` (`GenServer`, `Plug`, a project behaviour...). */
   modulesWithBehaviour(behaviour: string): readonly ModuleInfo[] {
+    if (this.#deferred.size > 0) this.materialize();
     return this.#byBehaviour.get(behaviour) ?? EMPTY;
   }
 
   /** Every behaviour name with at least one module. */
   behaviours(): IterableIterator<string> {
+    if (this.#deferred.size > 0) this.materialize();
     return this.#byBehaviour.keys();
   }
 
@@ -250,24 +392,27 @@ export class AstRepository {
    * Functions calling `key` (`Module.name/arity`; outside functions such as `Enum.map/2` too),
    * with their call-site counts, in insertion order.
    */
-  callers(key: string): CallRef[] {
-    return toRefs(this.#callers.get(key));
+  callers(key: string): readonly CallRef[] {
+    if (this.#deferred.size > 0) this.materialize();
+    return this.#callers.get(key);
   }
 
   /** Functions `key` calls (resolved targets only; dynamic calls are not indexed). */
-  callees(key: string): CallRef[] {
-    return toRefs(this.#callees.get(key));
+  callees(key: string): readonly CallRef[] {
+    if (this.#deferred.size > 0) this.materialize();
+    return this.#callees.get(key);
   }
 
   /** Number of distinct functions calling `key`, without allocating. */
   callerCount(key: string): number {
-    return this.#callers.get(key)?.size ?? 0;
+    if (this.#deferred.size > 0) this.materialize();
+    return this.#callers.size(key);
   }
 
   /** Index sizes. */
   stats(): RepositoryStats {
-    let edges = 0;
-    for (const m of this.#callees.values()) edges += m.size;
+    if (this.#deferred.size > 0) this.materialize();
+    const edges = this.#callees.pairs();
     return {
       files: this.#files.size,
       failedFiles: this.#failed,
@@ -277,11 +422,4 @@ export class AstRepository {
       callEdges: edges,
     };
   }
-}
-
-function toRefs(map: Map<string, number> | undefined): CallRef[] {
-  if (map === undefined) return [];
-  const out: CallRef[] = [];
-  for (const [key, count] of map) out.push({ key, count });
-  return out;
 }

@@ -3,8 +3,7 @@
  * found, findings, dependency cycles and parse errors.
  * @packageDocumentation
  */
-import type { FunctionInfo, ModuleInfo } from "../../ast/model.js";
-import type { AnalysisRun } from "../../ast/population/run.js";
+import { type AnalysisRun, RANKING_SIZE, rankFunctions } from "../../ast/population/run.js";
 
 /** Options of {@link renderReport}. */
 export interface ReportOptions {
@@ -37,33 +36,11 @@ function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-/** The most complex written functions, by cyclomatic then cognitive complexity. */
-export function mostComplex(
-  modules: Iterable<ModuleInfo>,
-  top: number,
-): { module: ModuleInfo; fn: FunctionInfo }[] {
-  const all: { module: ModuleInfo; fn: FunctionInfo }[] = [];
-  for (const m of modules) {
-    for (const fn of m.functions)
-      if (!fn.generated && fn.clauses.length > 0) all.push({ module: m, fn });
-  }
-  all.sort(
-    (a, b) =>
-      b.fn.metrics.cyclomatic - a.fn.metrics.cyclomatic ||
-      b.fn.metrics.cognitive - a.fn.metrics.cognitive ||
-      (a.module.name < b.module.name ? -1 : a.module.name > b.module.name ? 1 : 0) ||
-      (a.fn.name < b.fn.name ? -1 : a.fn.name > b.fn.name ? 1 : 0) ||
-      a.fn.arity - b.fn.arity,
-  );
-  return all.slice(0, top);
-}
-
 /** Renders the report as text (ends with a newline). */
 export function renderReport(run: AnalysisRun, options: ReportOptions = {}): string {
   const top = options.top ?? 10;
   const maxFindings = options.maxFindings ?? 50;
   const s = run.summary;
-  const stats = run.repository.stats();
   const a = run.analysis;
   const out: string[] = [];
   out.push(`ElixirScope analysis of ${run.root}`);
@@ -71,29 +48,33 @@ export function renderReport(run: AnalysisRun, options: ReportOptions = {}): str
   const from = [`${s.parsed} parsed`, `${s.cached} from cache`];
   if (s.unchanged > 0) from.push(`${s.unchanged} unchanged`);
   out.push(`  files      ${s.files} (${from.join(", ")}; ${s.failed} failed to parse)`);
-  out.push(`  modules    ${stats.modules}`);
-  out.push(`  functions  ${stats.functions} (${stats.clauses} clauses)`);
+  out.push(`  modules    ${s.modules}`);
+  out.push(`  functions  ${s.functions} (${s.clauses} clauses)`);
   out.push(`  calls      ${a.callGraph.edges.length} edges between project functions`);
   out.push(
     `  time       ${ms(s.runMs)} (parse ${ms(s.parseMs)} on ${s.workers === 0 ? "the main thread" : plural(s.workers, "worker")}, analysis ${ms(s.analyzeMs)})`,
   );
   out.push(`  cache      ${s.cacheFile ?? "off"}`);
 
-  const complex = mostComplex(run.repository.allModules(), top);
+  // The stored ranking covers the usual `--top`; a longer list needs every module loaded.
+  const complex =
+    top <= RANKING_SIZE
+      ? run.ranking.slice(0, top)
+      : rankFunctions(run.repository.allModules(), top);
   out.push("", `Most complex functions (top ${complex.length})`);
   if (complex.length === 0) out.push("  none");
   else {
     out.push(
       ...table(
         ["cyclomatic", "cognitive", "nesting", "abc", "loc", "function", "location"],
-        complex.map(({ module, fn }) => [
+        complex.map((fn) => [
           String(fn.metrics.cyclomatic),
           String(fn.metrics.cognitive),
           String(fn.metrics.nesting),
           fn.metrics.abc.toFixed(1),
           String(fn.metrics.loc),
-          `${module.name}.${fn.name}/${fn.arity}`,
-          `${module.file}:${fn.line}`,
+          `${fn.module}.${fn.name}/${fn.arity}`,
+          `${fn.file}:${fn.line}`,
         ]),
         new Set([0, 1, 2, 3, 4]),
       ),

@@ -6,6 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AnalysisCache, CacheError } from "../../../src/ast/repository/cache.js";
 import { file, fn, mod } from "./fixtures.js";
 
+const C = { modules: 1, functions: 2, clauses: 3 };
+
 describe("AnalysisCache", () => {
   let dir: string;
   beforeEach(() => {
@@ -23,6 +25,7 @@ describe("AnalysisCache", () => {
         path: "lib/a.ex",
         hash: "aa",
         size: 10,
+        counts: C,
         extractionJson: JSON.stringify(extraction),
         error: null,
       },
@@ -30,6 +33,7 @@ describe("AnalysisCache", () => {
         path: "lib/bad.ex",
         hash: "bb",
         size: 3,
+        counts: C,
         extractionJson: null,
         error: { line: 1, column: null, message: "x" },
       },
@@ -43,14 +47,21 @@ describe("AnalysisCache", () => {
     expect(JSON.parse(hit!.extractionJson!)).toEqual(extraction);
     expect(c2.get("lib/bad.ex", "bb")?.error).toEqual({ line: 1, column: null, message: "x" });
     expect(c2.size()).toBe(2);
-    expect(c2.stats()).toMatchObject({ hits: 2, misses: 0 });
+    expect(c2.peek("lib/a.ex", "aa")).toEqual({ hasExtraction: true, error: null, counts: C });
+    expect(c2.peek("lib/bad.ex", "bb")?.hasExtraction).toBe(false);
+    expect(c2.peek("lib/a.ex", "other")).toBeUndefined();
+    expect(JSON.parse(c2.loadExtraction("lib/a.ex", "aa")!)).toEqual(extraction);
+    expect(c2.loadExtraction("lib/a.ex", "other")).toBeUndefined();
+    expect(c2.stats()).toMatchObject({ hits: 4, misses: 1 });
     c2.close();
   });
 
   it("misses on another hash or another extractor version", () => {
     const path = join(dir, "c.sqlite");
     const c1 = AnalysisCache.open(path, "v1");
-    c1.putMany([{ path: "lib/a.ex", hash: "aa", size: 1, extractionJson: "{}", error: null }]);
+    c1.putMany([
+      { path: "lib/a.ex", hash: "aa", size: 1, counts: C, extractionJson: "{}", error: null },
+    ]);
     expect(c1.get("lib/a.ex", "changed")).toBeUndefined();
     expect(c1.get("lib/other.ex", "aa")).toBeUndefined();
     c1.close();
@@ -63,10 +74,10 @@ describe("AnalysisCache", () => {
   it("replaces rows and drops rows of files that are gone", () => {
     const c = AnalysisCache.open(join(dir, "c.sqlite"), "v1");
     c.putMany([
-      { path: "a.ex", hash: "1", size: 1, extractionJson: "{}", error: null },
-      { path: "b.ex", hash: "1", size: 1, extractionJson: "{}", error: null },
+      { path: "a.ex", hash: "1", size: 1, counts: C, extractionJson: "{}", error: null },
+      { path: "b.ex", hash: "1", size: 1, counts: C, extractionJson: "{}", error: null },
     ]);
-    c.putMany([{ path: "a.ex", hash: "2", size: 2, extractionJson: "[]", error: null }]);
+    c.putMany([{ path: "a.ex", hash: "2", size: 2, counts: C, extractionJson: "[]", error: null }]);
     expect(c.get("a.ex", "2")?.extractionJson).toBe("[]");
     expect(c.retainOnly(new Set(["a.ex"]))).toBe(1);
     expect(c.size()).toBe(1);
@@ -76,17 +87,21 @@ describe("AnalysisCache", () => {
   it("writes a batch all or nothing", () => {
     const path = join(dir, "c.sqlite");
     const c = AnalysisCache.open(path, "v1");
-    c.putMany([{ path: "a.ex", hash: "1", size: 1, extractionJson: "{}", error: null }]);
+    c.putMany([{ path: "a.ex", hash: "1", size: 1, counts: C, extractionJson: "{}", error: null }]);
     // A row that violates NOT NULL in the middle of a batch must roll the whole batch back.
     const bad = {
       path: "c.ex",
       hash: null as unknown as string,
       size: 1,
+      counts: C,
       extractionJson: "{}",
       error: null,
     };
     expect(() =>
-      c.putMany([{ path: "b.ex", hash: "1", size: 1, extractionJson: "{}", error: null }, bad]),
+      c.putMany([
+        { path: "b.ex", hash: "1", size: 1, counts: C, extractionJson: "{}", error: null },
+        bad,
+      ]),
     ).toThrow();
     expect(c.get("b.ex", "1")).toBeUndefined();
     expect(c.get("a.ex", "1")).toBeDefined();

@@ -100,6 +100,9 @@ describe("AstRepository", () => {
 
   it("replaces and removes a file's contribution without touching others", () => {
     const repo = sample();
+    // Looked up before the change, so a stale cached list would show below.
+    expect(repo.callers("App.Store.load/1")).toHaveLength(2);
+    expect(repo.callers("Enum.map/2")).toHaveLength(1);
     const a = "lib/a.ex";
     repo.setFile({
       path: a,
@@ -142,5 +145,61 @@ describe("AstRepository", () => {
     expect(repo.functionByKey(functionKey("Dup", "f", 0))).toHaveLength(2);
     repo.removeFile("lib/x.ex");
     expect(repo.modules("Dup").map((m) => m.file)).toEqual(["lib/y.ex"]);
+  });
+});
+
+describe("AstRepository deferred files", () => {
+  it("loads a deferred file on the first lookup that needs it, once", () => {
+    const repo = new AstRepository();
+    const loads: string[] = [];
+    for (const p of ["lib/d1.ex", "lib/d2.ex"]) {
+      const name = p === "lib/d1.ex" ? "D1" : "D2";
+      repo.setDeferredFile({
+        path: p,
+        hash: `h-${p}`,
+        counts: { modules: 1, functions: 1, clauses: 1 },
+        load: () => {
+          loads.push(p);
+          return file(p, [mod(p, name, (id) => [fn(id, p, "run", 0, [call("Enum", "map", 2)])])]);
+        },
+      });
+    }
+    expect(repo.deferredCount).toBe(2);
+    expect(repo.hashOf("lib/d1.ex")).toBe("h-lib/d1.ex");
+    expect(repo.countsOf("lib/d2.ex")).toEqual({ modules: 1, functions: 1, clauses: 1 });
+    expect(repo.paths().sort()).toEqual(["lib/d1.ex", "lib/d2.ex"]);
+    expect(loads).toEqual([]);
+    expect(repo.modulesInFile("lib/d1.ex").map((m) => m.name)).toEqual(["D1"]);
+    expect(loads).toEqual(["lib/d1.ex"]);
+    expect(
+      repo
+        .callers("Enum.map/2")
+        .map((r) => r.key)
+        .sort(),
+    ).toEqual(["D1.run/0", "D2.run/0"]);
+    expect(loads).toEqual(["lib/d1.ex", "lib/d2.ex"]);
+    expect(repo.deferredCount).toBe(0);
+    expect(repo.module("D2")?.file).toBe("lib/d2.ex");
+    expect(loads).toHaveLength(2);
+  });
+
+  it("drops a deferred file that is removed or replaced without loading it", () => {
+    const repo = new AstRepository();
+    let loaded = false;
+    const deferred = {
+      path: "lib/x.ex",
+      hash: "h",
+      counts: { modules: 1, functions: 0, clauses: 0 },
+      load: () => {
+        loaded = true;
+        return file("lib/x.ex", []);
+      },
+    };
+    repo.setDeferredFile(deferred);
+    expect(repo.removeFile("lib/x.ex")).toBe(true);
+    repo.setDeferredFile(deferred);
+    repo.setFile({ path: "lib/x.ex", hash: "h2", error: null, extraction: file("lib/x.ex", []) });
+    expect(repo.stats().files).toBe(1);
+    expect(loaded).toBe(false);
   });
 });
