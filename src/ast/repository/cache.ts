@@ -171,7 +171,9 @@ export class AnalysisCache {
     const version = db.pragma("user_version", { simple: true }) as number;
     if (names.size > 0 && version === SCHEMA_VERSION) return;
     db.transaction(() => {
-      db.exec("DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS project;");
+      db.exec(
+        "DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS project;",
+      );
       db.exec(`CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
         CREATE TABLE files (
           path TEXT PRIMARY KEY,
@@ -283,9 +285,9 @@ export class AnalysisCache {
    * the extractor version and the analysis options), as JSON; undefined when the project changed.
    */
   getProject(fingerprint: string): string | undefined {
-    const row = this.#db
-      .prepare("SELECT fingerprint, analysis FROM project WHERE id = 1")
-      .get() as { fingerprint: string; analysis: string } | undefined;
+    const row = this.#db.prepare("SELECT fingerprint, analysis FROM project WHERE id = 1").get() as
+      | { fingerprint: string; analysis: string }
+      | undefined;
     return row !== undefined && row.fingerprint === fingerprint ? row.analysis : undefined;
   }
 

@@ -199,7 +199,8 @@ export class AstRepository {
     if (this.#deferred.size === 0) return;
     const all = [...this.#deferred.values()];
     this.#deferred.clear();
-    for (const d of all) this.#index({ path: d.path, hash: d.hash, extraction: d.load(), error: null });
+    for (const d of all)
+      this.#index({ path: d.path, hash: d.hash, extraction: d.load(), error: null });
   }
 
   #materializeOne(path: string): void {
