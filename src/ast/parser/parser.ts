@@ -137,6 +137,13 @@ function atomOf(name: string): Term {
   return a;
 }
 
+/** Shapes of the expression just parsed, for map entries without `=>` (`assoc_expr`). */
+const SH_OTHER = 0;
+/** A variable or `expr.name` (`dot_identifier`), or a call without parentheses. */
+const SH_IDENT = 1;
+/** A call with parentheses (`parens_call`). */
+const SH_CALL = 2;
+
 const MATCHED = 0;
 const UNMATCHED = 1;
 const NO_PARENS = 2;
@@ -184,6 +191,18 @@ for (const k of [
   T_KW_IDENTIFIER_UNSAFE,
 ]) {
   START_ARG[k] = true;
+}
+
+/** Identifier token kinds (1), indexed by kind. */
+const IDENT_KINDS = new Uint8Array(256);
+for (const k of [
+  T_IDENTIFIER,
+  T_PAREN_IDENTIFIER,
+  T_BRACKET_IDENTIFIER,
+  T_DO_IDENTIFIER,
+  T_OP_IDENTIFIER,
+]) {
+  IDENT_KINDS[k] = 1;
 }
 
 function isKw(t: Token): boolean {
@@ -250,6 +269,8 @@ export class Parser {
   private cat = MATCHED;
   /** Whether the expression just parsed may be followed by `[...]` access. */
   private access = false;
+  /** Shape of the expression just parsed: SH_OTHER, SH_IDENT or SH_CALL. */
+  private shape = SH_OTHER;
   /** Inside arguments of a call without parentheses: do-blocks belong to the outer call. */
   private noDo = false;
   private depth = 0;
@@ -300,12 +321,17 @@ export class Parser {
     return t;
   }
 
-  /** A closing token, optionally preceded by a newline. */
+  /**
+   * A closing token, optionally preceded by a newline. The grammar's `close_X -> eol X` shifts
+   * a newline before any closer, so a newline followed by anything else fails on that token.
+   */
   private close(kind: number): Token {
     const t = this.toks[this.p];
-    if (t.kind === T_EOL && this.toks[this.p + 1].kind === kind) {
+    if (t.kind === T_EOL) {
+      const n = this.toks[this.p + 1];
+      if (n.kind !== kind) this.syntaxError(n);
       this.p += 2;
-      return this.toks[this.p - 1];
+      return n;
     }
     return this.expect(kind);
   }
@@ -446,6 +472,7 @@ export class Parser {
         rcat = this.cat;
       }
       left = this.buildBinary(left, t, count, right);
+      this.shape = SH_OTHER;
       cat =
         rcat === NO_PARENS
           ? NO_PARENS
@@ -505,6 +532,7 @@ export class Parser {
         const operand = this.unary();
         this.depth--;
         this.access = false;
+        this.shape = SH_OTHER;
         return this.buildUnary(t, operand);
       }
       case T_CAPTURE_OP: {
@@ -515,19 +543,58 @@ export class Parser {
           this.p++;
           this.cat = MATCHED;
           this.access = true;
+          this.shape = SH_OTHER;
           return this.postfix(new NodeClass(atomOf("&"), tokMeta(t), [n.num]));
         }
         const operand = this.parseExpr(CAPTURE_PREC + 1);
         this.access = false;
+        this.shape = SH_OTHER;
         return new NodeClass(atomOf("&"), tokMeta(t), [operand]);
       }
       case T_AT_OP: {
         this.p++;
         this.skipEol();
+        const n = this.toks[this.p];
         this.enter();
+        let node: Term;
+        if (n.kind === T_AT_OP) {
+          // `@@a.b` is `(@(@a)).b` but `@@a[1]` is `@((@a)[1])`: the inner `@` takes its
+          // bracket access only; other postfixes apply to the outer one.
+          const ats: Token[] = [t];
+          while (this.peek().kind === T_AT_OP) {
+            ats.push(this.toks[this.p++]);
+            this.skipEol();
+          }
+          const operand = this.primary(P_AT);
+          node = new NodeClass(atomOf("@"), tokMeta(ats[ats.length - 1]), [operand]);
+          if (this.cat === MATCHED && this.access && this.peek().kind === T_LBRACKET) {
+            node = this.bracketAccess(node);
+          }
+          this.depth--;
+          for (let k = ats.length - 2; k >= 0; k--) {
+            node = new NodeClass(atomOf("@"), tokMeta(ats[k]), [node]);
+          }
+          this.shape = SH_OTHER;
+          if (this.cat !== MATCHED) return node;
+          return this.postfix(node);
+        }
+        if (
+          n.kind === T_UNARY_OP ||
+          n.kind === T_DUAL_OP ||
+          n.kind === T_TERNARY_OP ||
+          n.kind === T_CAPTURE_OP
+        ) {
+          // `at_op_eol matched_expr`: `@-a.b` is `@(-(a.b))`.
+          const inner = this.unary();
+          this.depth--;
+          this.access = false;
+          this.shape = SH_OTHER;
+          return new NodeClass(atomOf("@"), tokMeta(t), [inner]);
+        }
         const operand = this.primary(P_AT);
         this.depth--;
-        const node = new NodeClass(atomOf("@"), tokMeta(t), [operand]);
+        node = new NodeClass(atomOf("@"), tokMeta(t), [operand]);
+        this.shape = SH_OTHER;
         if (this.cat !== MATCHED) return node;
         return this.postfix(node);
       }
@@ -585,6 +652,7 @@ export class Parser {
             this.p++;
             left = this.dotAlias(t, left, n);
             this.access = true;
+            this.shape = SH_OTHER;
             continue;
           case T_LCURLY: {
             const open = this.open(T_LCURLY);
@@ -605,6 +673,7 @@ export class Parser {
             );
             this.access = true;
             this.cat = MATCHED;
+            this.shape = SH_OTHER;
             continue;
           }
           default:
@@ -674,6 +743,7 @@ export class Parser {
     const meta: Meta = [...newlinesPair(open, close), ...tokMeta(open)];
     this.cat = MATCHED;
     this.access = true;
+    this.shape = SH_OTHER;
     return new NodeClass(new NodeClass(A_DOT, meta, [A_ACCESS, A_GET]), meta, [left, arg]);
   }
 
@@ -695,6 +765,7 @@ export class Parser {
       case T_BRACKET_IDENTIFIER: {
         const base = this.zero(form, im, dot !== null);
         this.cat = MATCHED;
+        this.shape = SH_OTHER;
         if (mode === P_AT) {
           this.access = true;
           return base;
@@ -706,25 +777,30 @@ export class Parser {
           const block = this.doBlock();
           this.cat = UNMATCHED;
           this.access = false;
+          this.shape = SH_OTHER;
           return new NodeClass(form, [...block.meta, ...im], [block.kw]);
         }
         this.cat = MATCHED;
         this.access = false;
+        this.shape = SH_IDENT;
         return this.zero(form, im, dot !== null);
       case T_OP_IDENTIFIER:
       case T_IDENTIFIER: {
         if (mode === P_STRUCT || (t.kind === T_IDENTIFIER && !START_ARG[this.peek().kind])) {
           this.cat = MATCHED;
           this.access = false;
+          this.shape = SH_IDENT;
           return this.zero(form, im, dot !== null);
         }
         const args = this.noParensArgs();
         const cat = this.cat;
+        this.shape = SH_IDENT;
         if (this.peek().kind === T_DO && !this.noDo) {
           const block = this.doBlock();
           args.push(block.kw);
           this.cat = UNMATCHED;
           this.access = false;
+          this.shape = SH_OTHER;
           return new NodeClass(form, [...block.meta, ...im], args);
         }
         this.cat = cat;
@@ -761,10 +837,12 @@ export class Parser {
       node.meta = [...block.meta, ...node.meta];
       this.cat = UNMATCHED;
       this.access = false;
+      this.shape = SH_OTHER;
       return node;
     }
     this.cat = MATCHED;
     this.access = true;
+    this.shape = SH_CALL;
     return node;
   }
 
@@ -939,10 +1017,10 @@ export class Parser {
   private containerArgs(closer: number, flatKw: boolean): Term[] {
     const items: Term[] = [];
     if (isKw(this.peek())) {
-      const kw = this.kwData(closer);
-      if (flatKw) return kw;
-      items.push(kw);
-      return items;
+      // Only lists take leading keywords (`list_args -> kw_data`); `container_args` of tuples,
+      // bitstrings and `Foo.{}` must start with an element.
+      if (!flatKw) this.syntaxError(this.peek());
+      return this.kwData(closer);
     }
     for (;;) {
       items.push(this.containerExpr());
@@ -963,6 +1041,14 @@ export class Parser {
   // Primaries
 
   private primary(mode: number): Term {
+    const kind = this.toks[this.p].kind;
+    const r = this.primaryBody(mode);
+    // Identifiers set their own shape; containers must not leak an inner element's.
+    if (IDENT_KINDS[kind] === 0) this.shape = SH_OTHER;
+    return r;
+  }
+
+  private primaryBody(mode: number): Term {
     const t = this.toks[this.p];
     this.cat = MATCHED;
     this.access = true;
@@ -1258,6 +1344,8 @@ export class Parser {
         if (this.cat === NO_PARENS) this.containerError(v);
         items.push(new TupleClass([key, v]));
       } else {
+        // `assoc_expr` without `=>` is only a variable, `a.b`, or a call.
+        if (this.shape === SH_OTHER || this.cat !== MATCHED) this.syntaxError(arrow);
         items.push(key);
       }
       key = undefined;
@@ -1423,6 +1511,13 @@ export class Parser {
             }
             return this.stabRight(args);
           }
+        } else if (this.parensAreStabMany(this.p, m)) {
+          // `(a, b)` starting a clause can only be `stab_parens_many`: `->` or `when` must
+          // follow, and the grammar fails on the first token after `)` that is neither.
+          this.open(T_LPAREN);
+          this.noParensArgs();
+          this.close(T_RPAREN);
+          this.syntaxError(this.peek());
         }
       }
     }
@@ -1452,6 +1547,31 @@ export class Parser {
       }
     }
     return this.stabRight(unwrapWhen(unwrapSplice(args)));
+  }
+
+  /**
+   * Whether `( ... )` between token indexes `o` and `c` can only be clause arguments: keywords
+   * or a top-level comma, and no top-level `->`, `;` or newline before the first comma (which
+   * make it a block).
+   */
+  private parensAreStabMany(o: number, c: number): boolean {
+    let k = o + 1;
+    if (this.toks[k].kind === T_EOL) k++;
+    if (isKw(this.toks[k])) return true;
+    let comma = false;
+    while (k < c) {
+      const kind = this.toks[k].kind;
+      if (kind === T_COMMA) comma = true;
+      else if (kind === T_EOL) {
+        // After `a, b` only `)` may follow a newline: whatever comes next fails here.
+        if (comma) return true;
+        return false;
+      } else if (kind === T_STAB_OP || kind === T_SEMI) return false;
+      const m = this.matchIndex(k);
+      if (m > k) k = m + 1;
+      else k++;
+    }
+    return comma;
   }
 
   /** Whether `( ... )` between token indexes `o` and `c` holds keywords or a top-level comma. */

@@ -117,6 +117,17 @@ const ACCEPTED = [
   "",
   "\n\n",
   "a\r\nb",
+  // nested and prefixed module attributes (`at_op_eol matched_expr`)
+  "@@a.b",
+  "@@a[1]",
+  "@@@a b",
+  "@-1 + 2",
+  "@&a/1",
+  // map entries without `=>`: variables, `a.b`, calls
+  "%{a.b c}",
+  "%{f(a)(b)}",
+  "%{x | a.b}",
+  "x do\n(a,\nb) -> 1\nend",
 ];
 
 const REJECTED = [
@@ -138,6 +149,24 @@ const REJECTED = [
   "~x",
   "1abc",
   "a:b",
+  // a newline before a closer is shifted: the error is on the token after it
+  "[a: 1\n b: 2]",
+  "f(a, b\n c)",
+  "{a\n b}",
+  // tuples and bitstrings do not start with keywords
+  "{a: 1}",
+  "<<a: 1>>",
+  // map entries without `=>` must be variables, `a.b` or calls
+  "%{1}",
+  "%{a :: b}",
+  "%{x | 1}",
+  "%{a[1]}",
+  "%{\n1,\n a}",
+  // `(a, b)` opening a clause must be followed by `->` or `when`
+  "x do (a, b\n c) end",
+  "fn (a, b)\n c end",
+  "x do\n (a, b)\n end",
+  "x do\n (a, b\n)\n c end",
 ];
 
 function ours(src: string): FileResultJson {
