@@ -128,6 +128,7 @@ export class MemoryManager implements InfraComponent {
   #last: MemorySample | undefined;
   #timer: TimerHandle | undefined;
   #running = false;
+  #stopped = false;
   #cleanups = 0;
 
   /** Fired when the level changes. */
@@ -148,9 +149,9 @@ export class MemoryManager implements InfraComponent {
     this.#telemetry = o.telemetry;
   }
 
-  /** Alive while sampling. */
+  /** Alive until stopped (`sample()` works without starting the interval). */
   get alive(): boolean {
-    return this.#running;
+    return !this.#stopped;
   }
 
   /** The current level. */
@@ -167,6 +168,7 @@ export class MemoryManager implements InfraComponent {
   start(): void {
     if (this.#running) return;
     this.#running = true;
+    this.#stopped = false;
     const tick = (): void => {
       if (!this.#running) return;
       this.sample().catch((error: unknown) =>
@@ -180,6 +182,7 @@ export class MemoryManager implements InfraComponent {
   /** Stops sampling. */
   async stop(): Promise<void> {
     this.#running = false;
+    this.#stopped = true;
     this.#timer?.cancel();
     this.#timer = undefined;
   }

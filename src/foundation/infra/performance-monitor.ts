@@ -188,6 +188,7 @@ export class PerformanceMonitor implements InfraComponent {
   #loopDelay: IntervalHistogram | undefined;
   #elu: EventLoopUtilization | undefined;
   #running = false;
+  #stopped = false;
   #activeAlerts = new Map<string, PerformanceAlert>();
   readonly #alerts = new EventEmitter<PerformanceAlert>("performance alert");
   readonly #windows = new EventEmitter<WindowStats>("performance window");
@@ -209,15 +210,16 @@ export class PerformanceMonitor implements InfraComponent {
     this.#telemetry = o.telemetry;
   }
 
-  /** The monitor is alive while started. */
+  /** Alive until stopped (recording works without starting; start only adds event-loop sampling). */
   get alive(): boolean {
-    return this.#running;
+    return !this.#stopped;
   }
 
   /** Starts event-loop sampling (operations can be recorded without starting). */
   start(): void {
     if (this.#running) return;
     this.#running = true;
+    this.#stopped = false;
     if (this.#useEventLoop) {
       this.#loopDelay = monitorEventLoopDelay({ resolution: 10 });
       this.#loopDelay.enable();
@@ -228,6 +230,7 @@ export class PerformanceMonitor implements InfraComponent {
   /** Stops event-loop sampling. */
   async stop(): Promise<void> {
     this.#running = false;
+    this.#stopped = true;
     this.#loopDelay?.disable();
     this.#loopDelay = undefined;
     this.#elu = undefined;
