@@ -257,6 +257,8 @@ export function describeToken(t: Token): string {
       return "string";
     case T_EOL:
       return "newline";
+    case T_DO:
+      return "do";
     default:
       return `'${t.text}'`;
   }
@@ -291,6 +293,7 @@ export class Parser {
   }
 
   private syntaxError(t: Token): never {
+    if (t.kind === T_KW_IDENTIFIER && t.text === "do") this.unexpectedAfterExpr(t);
     fail(`syntax error before: ${describeToken(t)}`, t.line, t.col);
   }
 
@@ -970,6 +973,7 @@ export class Parser {
         const comma = this.toks[this.p++];
         if (this.atClose(T_RPAREN)) break;
         this.expr();
+        if (isKw(this.peek())) this.unexpectedAfterExpr(this.peek());
         fail(KW_CALL_FOLLOW_MSG, comma.line, comma.col);
       }
       break;
@@ -993,6 +997,8 @@ export class Parser {
         const comma = this.toks[this.p++];
         if (this.atClose(closer)) break;
         this.expr();
+        // `access_expr kw_identifier` fails at the keyword before the follow-up is reported.
+        if (isKw(this.peek())) this.unexpectedAfterExpr(this.peek());
         fail(KW_DATA_FOLLOW_MSG, comma.line, comma.col);
       }
       break;
@@ -1341,7 +1347,9 @@ export class Parser {
         this.p++;
         this.skipEol();
         const v = this.parseExpr(0);
-        if (this.cat === NO_PARENS) this.containerError(v);
+        // A value is never `no_parens_expr`: no rule reduces it, so the grammar fails on the
+        // token after it (`%{a => f b, c}` at `}`).
+        if (this.cat === NO_PARENS) this.syntaxError(this.peek());
         items.push(new TupleClass([key, v]));
       } else {
         // `assoc_expr` without `=>` is only a variable, `a.b`, or a call.
@@ -1523,7 +1531,11 @@ export class Parser {
     }
     let args: Term[];
     if (isKw(t)) {
+      // Keyword values are `matched_expr` or `no_parens_expr`: `a: b do` fails at `do`.
+      const saved = this.noDo;
+      this.noDo = true;
       args = [this.noParensKw()];
+      this.noDo = saved;
     } else {
       const first = this.expr();
       const n = this.peek();
@@ -1531,6 +1543,9 @@ export class Parser {
         args = [first];
       } else if (n.kind === T_COMMA && this.cat !== NO_PARENS) {
         args = [first];
+        // Arguments after a comma are `matched_expr` only: `a, b do` fails at `do`.
+        const saved = this.noDo;
+        this.noDo = true;
         while (this.peek().kind === T_COMMA) {
           this.p++;
           if (isKw(this.peek())) {
@@ -1541,6 +1556,7 @@ export class Parser {
           if (this.cat === NO_PARENS) this.noParensManyError(e);
           args.push(e);
         }
+        this.noDo = saved;
         if (this.peek().kind !== T_STAB_OP) this.syntaxError(this.peek());
       } else {
         return first;
@@ -1561,6 +1577,14 @@ export class Parser {
     let comma = false;
     while (k < c) {
       const kind = this.toks[k].kind;
+      // `(f a, b)` is a block holding a call without parentheses, which takes the commas.
+      if (
+        !comma &&
+        (kind === T_IDENTIFIER || kind === T_OP_IDENTIFIER) &&
+        START_ARG[this.toks[k + 1].kind]
+      ) {
+        return false;
+      }
       if (kind === T_COMMA) comma = true;
       else if (kind === T_EOL) {
         // After `a, b` only `)` may follow a newline: whatever comes next fails here.

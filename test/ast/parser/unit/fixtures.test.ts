@@ -128,6 +128,8 @@ const ACCEPTED = [
   "%{f(a)(b)}",
   "%{x | a.b}",
   "x do\n(a,\nb) -> 1\nend",
+  "x do (f a, b) end",
+  "x do\n (y = f a, b)\n c\nend",
 ];
 
 const REJECTED = [
@@ -167,6 +169,15 @@ const REJECTED = [
   "fn (a, b)\n c end",
   "x do\n (a, b)\n end",
   "x do\n (a, b\n)\n c end",
+  // arguments after a comma and keyword values of a clause take no do-block
+  'x do\n test\n "a", c do\n 1\n end\nend',
+  "fn ->:\n receive do\n 1 -> 2\n end\nend",
+  // a map value is never a call without parentheses: the error is on the token after it
+  '%{"a" => f "b",\n "c"\n}',
+  "%{a => f b,\n c, d => 1}",
+  // `access_expr kw_identifier` fails at the keyword, before a keyword follow-up
+  '[a: 1,\n "x"b: 2]',
+  "f(a: 1,\n 1 b: 2)",
 ];
 
 function ours(src: string): FileResultJson {
