@@ -313,9 +313,9 @@ export class Lexer {
           continue;
         case C_SEMI: {
           const l = this.last();
-          if (l === undefined || l.kind !== T_SEMI) {
-            this.toks.push(new TokenClass(T_SEMI, this.line, this.col, 0, ";"));
-          }
+          // Elixir has no rule for `;` right after `;` (even across spaces and newlines).
+          if (l !== undefined && l.kind === T_SEMI) this.unexpected(this.i, this.col);
+          this.toks.push(new TokenClass(T_SEMI, this.line, this.col, 0, ";"));
           this.i++;
           this.col++;
           continue;

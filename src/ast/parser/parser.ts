@@ -1541,6 +1541,9 @@ export class Parser {
       const n = this.peek();
       if (n.kind === T_STAB_OP) {
         args = [first];
+      } else if (n.kind === T_COMMA && this.cat === UNMATCHED) {
+        // Clause arguments start with a `matched_expr`: `case x do end, y` fails at `,`.
+        this.syntaxError(n);
       } else if (n.kind === T_COMMA && this.cat !== NO_PARENS) {
         args = [first];
         // Arguments after a comma are `matched_expr` only: `a, b do` fails at `do`.
