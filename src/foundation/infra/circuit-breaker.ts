@@ -163,6 +163,8 @@ export class CircuitBreaker<R = unknown> implements InfraComponent {
   readonly #clock: TimerClock;
   readonly #telemetry: TelemetryEmitter | undefined;
   readonly #rate: FailureRateOptions | undefined;
+  /** How calls are named in timeout and abort errors (built once, not per call). */
+  readonly #what: string;
   // Sliding window as a ring of buckets: epochs say which slice of time each bucket holds.
   readonly #bucketMs: number;
   readonly #bucketEpoch: Float64Array;
@@ -198,6 +200,7 @@ export class CircuitBreaker<R = unknown> implements InfraComponent {
     this.#clock = o.clock ?? systemClock;
     this.#telemetry = o.telemetry;
     this.#rate = o.failureRate;
+    this.#what = `circuit breaker "${o.name}" call`;
     const buckets = o.failureRate ? (o.failureRate.buckets ?? 10) : 0;
     this.#bucketMs = o.failureRate ? o.failureRate.windowMs / buckets : 1;
     this.#bucketEpoch = new Float64Array(buckets).fill(-1);
@@ -242,26 +245,21 @@ export class CircuitBreaker<R = unknown> implements InfraComponent {
     return result;
   }
 
-  async #runTimed<T extends R>(
+  #runTimed<T extends R>(
     fn: Work<T>,
     signal: AbortSignal | undefined,
     generation: number,
   ): Promise<T> {
-    let result: T;
-    try {
-      result = await runWithTimeout(
-        fn,
-        this.#timeoutMs as number,
-        this.#clock,
-        `circuit breaker "${this.name}" call`,
-        signal,
-      );
-    } catch (error) {
-      this.#onError(error, generation);
-      throw error;
-    }
-    this.#onResult(result, generation);
-    return result;
+    return runWithTimeout(fn, this.#timeoutMs as number, this.#clock, this.#what, signal).then(
+      (result) => {
+        this.#onResult(result, generation);
+        return result;
+      },
+      (error: unknown) => {
+        this.#onError(error, generation);
+        throw error;
+      },
+    );
   }
 
   /** Returns the refusal for a call arriving while not closed, or undefined to admit it. */

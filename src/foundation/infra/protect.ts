@@ -142,6 +142,16 @@ const callSchema = z.strictObject({
   key: z.string().min(1).optional(),
 });
 
+/** A cheap per-call check of the common, valid case: only `signal` and `key`, well typed. */
+function isPlainCallOptions(o: CallOptions): boolean {
+  if (typeof o !== "object" || o === null) return false;
+  for (const k in o) if (k !== "signal" && k !== "key") return false;
+  return (
+    (o.signal === undefined || o.signal instanceof AbortSignal) &&
+    (o.key === undefined || (typeof o.key === "string" && o.key.length > 0))
+  );
+}
+
 /**
  * Wraps `fn` in the given protections (see the module comment for their order).
  * @throws ElixirScopeError (UNKNOWN_OPTION / INVALID_ARGUMENT) at setup on bad options.
@@ -179,40 +189,49 @@ export function protect<T, R = undefined>(
   const rateLimit = o.rateLimit;
   const what = `protected call "${name}"`;
 
-  const runAttempt = (attempt: number, signal: AbortSignal | undefined): Promise<T> => {
-    const withResource = async (resource: R, s: AbortSignal | undefined): Promise<T> => {
-      if (timeoutMs === undefined) return fn({ signal: s ?? NEVER_ABORTED, resource, attempt });
+  // The layers are chosen once here, so a call runs only the ones configured. Plain functions
+  // returning promises rather than nested async functions: each async layer costs a promise.
+  const invoke = (resource: R, signal: AbortSignal | undefined, attempt: number): Promise<T> => {
+    if (timeoutMs !== undefined) {
       return raceTimeout(
-        (signal) => fn(new AttemptContext(signal, resource, attempt)),
+        (s) => fn(new AttemptContext(s, resource, attempt)),
         timeoutMs,
         clock,
         what,
-        s,
+        signal,
       );
-    };
-    const withPool = (s: AbortSignal | undefined): Promise<T> =>
-      pool
-        ? pool.withResource((resource) => withResource(resource, s), s ? { signal: s } : undefined)
-        : withResource(undefined as R, s);
-    if (!breaker) return withPool(signal);
+    }
+    try {
+      return Promise.resolve(fn({ signal: signal ?? NEVER_ABORTED, resource, attempt }));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  };
+  const withPool = (signal: AbortSignal | undefined, attempt: number): Promise<T> =>
+    pool
+      ? pool.withResource(
+          (resource) => invoke(resource, signal, attempt),
+          signal ? { signal } : undefined,
+        )
+      : invoke(undefined as R, signal, attempt);
+  const runAttempt = (attempt: number, signal: AbortSignal | undefined): Promise<T> => {
+    if (!breaker) return withPool(signal, attempt);
+    // The breaker passes the caller's signal through (or its never-aborted stand-in).
     return breaker.execute(
-      (s) => withPool(s === NEVER_ABORTED ? undefined : s),
+      (s) => withPool(s === NEVER_ABORTED ? undefined : s, attempt),
       signal,
     ) as Promise<T>;
   };
 
-  const call = async (callOptions?: CallOptions): Promise<T> => {
-    if (callOptions !== undefined) parseOptions(callSchema, callOptions, `${what} call`);
-    const signal = callOptions?.signal;
-    if (signal?.aborted) throw new AbortedError(what, signal.reason);
+  const slowCall = async (signal: AbortSignal | undefined, key: string | undefined): Promise<T> => {
     const started = telemetry ? performance.now() : 0;
     try {
       if (rateLimit) {
-        const key = callOptions?.key ?? rateLimit.key ?? name;
-        const pending = rateLimit.limiter.consume(key, rateLimit.cost ?? 1);
+        const k = key ?? rateLimit.key ?? name;
+        const pending = rateLimit.limiter.consume(k, rateLimit.cost ?? 1);
         const d: RateDecision = pending instanceof Promise ? await pending : pending;
         if (!d.allowed)
-          throw new RateLimitedError(rateLimit.limiter.name, key, d.retryAfterMs, d.remaining);
+          throw new RateLimitedError(rateLimit.limiter.name, k, d.retryAfterMs, d.remaining);
       }
       const result = retry
         ? await runWithRetry(what, retry, clock, signal, (n) => runAttempt(n, signal))
@@ -241,6 +260,21 @@ export function protect<T, R = undefined>(
       }
       throw error;
     }
+  };
+  const direct = !rateLimit && !retry && !telemetry;
+
+  const call = (callOptions?: CallOptions): Promise<T> => {
+    if (callOptions !== undefined && !isPlainCallOptions(callOptions)) {
+      // Only the slow path pays for zod: it builds the error that names the bad key.
+      try {
+        parseOptions(callSchema, callOptions, `${what} call`);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    const signal = callOptions?.signal;
+    if (signal?.aborted) return Promise.reject(new AbortedError(what, signal.reason));
+    return direct ? runAttempt(1, signal) : slowCall(signal, callOptions?.key);
   };
   return Object.assign(call, { protectedName: name, breaker });
 }

@@ -6,7 +6,7 @@
  * one costs more than the rest of the race, and most hot-path functions never look at it.
  * @packageDocumentation
  */
-import type { TimerClock } from "../clock.js";
+import { systemClock, type TimerClock, type TimerHandle } from "../clock.js";
 import { AbortedError, TimeoutError } from "./errors.js";
 
 /** A signal that never aborts, shared so that the no-signal path allocates nothing. */
@@ -37,6 +37,68 @@ export function runWithTimeout<T>(
 }
 
 /**
+ * The state of one race. A class with prototype methods rather than closures over shared
+ * variables: the closure version measured ten times slower in V8 (each closure sharing mutable
+ * context cost hundreds of nanoseconds per call), and this sits on every protected call.
+ */
+class Race<T> {
+  settled = false;
+  inner: AbortController | undefined = undefined;
+  timer: TimerHandle | undefined = undefined;
+  nodeTimer: NodeJS.Timeout | undefined = undefined;
+  resolve!: (value: T) => void;
+  reject!: (error: unknown) => void;
+  constructor(
+    readonly what: string,
+    readonly timeoutMs: number,
+    readonly outer: AbortSignal | undefined,
+  ) {}
+
+  signal(): AbortSignal {
+    if (!this.inner) {
+      this.inner = new AbortController();
+      if (this.settled) this.inner.abort(new TimeoutError(this.what, this.timeoutMs));
+    }
+    return this.inner.signal;
+  }
+
+  finish(): boolean {
+    if (this.settled) return false;
+    this.settled = true;
+    if (this.nodeTimer !== undefined) clearTimeout(this.nodeTimer);
+    else this.timer?.cancel();
+    this.outer?.removeEventListener("abort", this);
+    return true;
+  }
+
+  ok(value: T): void {
+    if (this.finish()) this.resolve(value);
+  }
+
+  fail(error: unknown): void {
+    if (this.finish()) this.reject(error);
+  }
+
+  timeout(): void {
+    if (!this.finish()) return;
+    const error = new TimeoutError(this.what, this.timeoutMs);
+    this.inner?.abort(error);
+    this.reject(error);
+  }
+
+  /** The outer signal's abort listener (an EventListener object, so no closure is needed). */
+  handleEvent(): void {
+    if (!this.finish()) return;
+    this.inner?.abort(this.outer?.reason);
+    this.reject(new AbortedError(this.what, this.outer?.reason));
+  }
+}
+
+function timeoutRace(race: { timeout(): void }): void {
+  race.timeout();
+}
+
+/**
  * Like {@link runWithTimeout}, but `fn` receives a function returning the signal, which creates
  * the AbortController on first call.
  */
@@ -48,54 +110,27 @@ export function raceTimeout<T>(
   outer?: AbortSignal,
 ): Promise<T> {
   if (outer?.aborted) return Promise.reject(new AbortedError(what, outer.reason));
-  return new Promise<T>((resolve, reject) => {
-    let inner: AbortController | undefined;
-    let settled = false;
-    const getSignal = (): AbortSignal => {
-      if (!inner) {
-        inner = new AbortController();
-        if (settled) inner.abort(new TimeoutError(what, timeoutMs));
-      }
-      return inner.signal;
-    };
-    const cleanup = (): void => {
-      settled = true;
-      timer.cancel();
-      if (outer) outer.removeEventListener("abort", onOuterAbort);
-    };
-    const onOuterAbort = (): void => {
-      if (settled) return;
-      cleanup();
-      inner?.abort(outer?.reason);
-      reject(new AbortedError(what, outer?.reason));
-    };
-    const timer = clock.setTimeout(() => {
-      if (settled) return;
-      cleanup();
-      const error = new TimeoutError(what, timeoutMs);
-      inner?.abort(error);
-      reject(error);
-    }, timeoutMs);
-    if (outer) outer.addEventListener("abort", onOuterAbort, { once: true });
-    let pending: T | PromiseLike<T>;
-    try {
-      pending = fn(getSignal);
-    } catch (error) {
-      cleanup();
-      reject(error);
-      return;
-    }
-    Promise.resolve(pending).then(
-      (value) => {
-        if (settled) return;
-        cleanup();
-        resolve(value);
-      },
-      (error: unknown) => {
-        if (settled) return;
-        cleanup();
-        reject(error);
-      },
-    );
+  const race = new Race<T>(what, timeoutMs, outer);
+  const result = new Promise<T>((resolve, reject) => {
+    race.resolve = resolve;
+    race.reject = reject;
   });
+  // On the real clock, a plain Node timer with the race as its argument: no wrapper object and
+  // no closure. It is not unref'd: like any pending I/O, a call still running keeps the process
+  // alive, and the timer is cleared the moment the call settles.
+  if (clock === systemClock) race.nodeTimer = setTimeout(timeoutRace, timeoutMs, race);
+  else race.timer = clock.setTimeout(() => race.timeout(), timeoutMs);
+  if (outer) outer.addEventListener("abort", race, { once: true });
+  let pending: T | PromiseLike<T>;
+  try {
+    pending = fn(() => race.signal());
+  } catch (error) {
+    race.fail(error);
+    return result;
+  }
+  Promise.resolve(pending).then(
+    (value) => race.ok(value),
+    (error: unknown) => race.fail(error),
+  );
+  return result;
 }

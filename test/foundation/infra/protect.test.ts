@@ -161,3 +161,12 @@ describe("protect", () => {
     expect(() => protect("", { timeoutMs: 1 }, fn)).toThrow(/name/);
   });
 });
+
+describe("protect call options", () => {
+  it("rejects unknown per-call options by name", async () => {
+    const call = protect("x", { timeoutMs: 100 }, async () => 1);
+    await expect(call({ keys: "a" } as never)).rejects.toThrow(/keys/);
+    await expect(call({ key: "" })).rejects.toThrow(/key/);
+    await expect(call({ key: "a" })).resolves.toBe(1);
+  });
+});
