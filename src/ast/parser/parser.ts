@@ -1306,7 +1306,9 @@ export class Parser {
         items = this.kwData(T_RCURLY);
       } else {
         let key = this.parseExpr(PIPE_PREC + 1);
-        if (this.cat === NO_PARENS) this.containerError(key);
+        // Unlike list elements, map entries have no rule reducing a no-parens call (whose
+        // reduction reports the ambiguity): the grammar fails on the token after it.
+        if (this.cat === NO_PARENS) this.syntaxError(this.peek());
         const pipe = this.peek();
         if (pipe.kind === T_PIPE_OP) {
           this.p++;
@@ -1340,7 +1342,7 @@ export class Parser {
     for (;;) {
       if (key === undefined) {
         key = this.parseExpr(ASSOC_PREC + 1);
-        if (this.cat === NO_PARENS) this.containerError(key);
+        if (this.cat === NO_PARENS) this.syntaxError(this.peek());
       }
       const arrow = this.peek();
       if (arrow.kind === T_ASSOC_OP) {
@@ -1540,6 +1542,8 @@ export class Parser {
       const first = this.expr();
       const n = this.peek();
       if (n.kind === T_STAB_OP) {
+        // Clause arguments are matched: `foo do end -> x` fails at `->`.
+        if (this.cat === UNMATCHED) this.syntaxError(n);
         args = [first];
       } else if (n.kind === T_COMMA && this.cat === UNMATCHED) {
         // Clause arguments start with a `matched_expr`: `case x do end, y` fails at `,`.
@@ -1589,7 +1593,7 @@ export class Parser {
         return false;
       }
       if (kind === T_COMMA) comma = true;
-      else if (kind === T_EOL) {
+      else if (kind === T_EOL && !this.eolContinues(k)) {
         // After `a, b` only `)` may follow a newline: whatever comes next fails here.
         if (comma) return true;
         return false;
@@ -1599,6 +1603,21 @@ export class Parser {
       else k++;
     }
     return comma;
+  }
+
+  /** Whether the newline at token index `k` follows a token that continues past it. */
+  private eolContinues(k: number): boolean {
+    const prev = this.toks[k - 1].kind;
+    return (
+      BINARY[prev] !== undefined ||
+      prev === T_UNARY_OP ||
+      prev === T_AT_OP ||
+      prev === T_CAPTURE_OP ||
+      prev === T_ASSOC_OP ||
+      prev === T_DOT ||
+      prev === T_KW_IDENTIFIER ||
+      prev === T_KW_IDENTIFIER_UNSAFE
+    );
   }
 
   /** Whether `( ... )` between token indexes `o` and `c` holds keywords or a top-level comma. */

@@ -178,6 +178,16 @@ const REJECTED = [
   // `access_expr kw_identifier` fails at the keyword, before a keyword follow-up
   '[a: 1,\n "x"b: 2]',
   "f(a: 1,\n 1 b: 2)",
+  // `;` right after `;` is an unexpected token
+  "a;\n;b",
+  // clause arguments are matched expressions
+  "x do\n case y do\n end,\n end",
+  "x do\n foo do end\n -> 1\nend",
+  // a newline after a binary operator does not end `(a, b)` early
+  "x do\n f\n(\n a ==\n b,\n c\n )\nend",
+  // map keys that are no-parens calls with several arguments fail on the token after them
+  "%{f a,\n b\n}",
+  "%{x | 1 => 2,\n f a, b\n}",
 ];
 
 function ours(src: string): FileResultJson {
