@@ -1,6 +1,9 @@
 /**
  * `npm run bench:analyze`: end-to-end analysis speed and memory, and repository lookups.
  *
+ * Each analysis is timed end to end as `elixirscope analyze` runs it: discovery, reading and
+ * hashing, parsing and extraction on workers, the cache, indexes, project analysis and the report.
+ *
  * 1. Elixir 1.14's `lib/` tree (corpus/elixir/lib), cold (no cache), next to Elixir's own parse
  *    of the same files in the same run (Code.string_to_quoted_with_comments with columns and
  *    token metadata, the AST we produce), sequential and on every scheduler.
@@ -8,18 +11,18 @@
  *    then a second run on the unchanged project; time, peak RSS per 1,000 modules, warm/cold ratio.
  * 3. Lookups in a repository holding 100,000 functions: p50/p99/max per lookup kind.
  *
- * Each analysis runs in a child process so that its peak memory is its own. Options:
- * `--json` (one JSON object per line), `--modules N` (default 10000), `--skip-corpus`.
+ * Each analysis runs in a child process so that its peak memory is its own, on the compiled
+ * package (the bench builds dist/ first). Options: `--json` (one JSON object per line),
+ * `--modules N` (default 10000), `--skip-corpus`, `--no-build` (use dist/ as it is).
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import type { FileExtraction, FunctionInfo, ModuleInfo } from "../src/ast/model.js";
 import { discoverFiles } from "../src/ast/population/discover.js";
 import { defaultWorkerCount } from "../src/ast/population/pool.js";
-import { analyzeRoot } from "../src/ast/population/run.js";
 import { AstRepository } from "../src/ast/repository/repository.js";
 import { generateProject } from "./gen-project.js";
 import { jsonOutput } from "./lib/report.js";
@@ -57,35 +60,58 @@ interface ChildResult {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Child mode: one analysis, printed as one JSON line.
+// One analysis in a child process running the compiled package (dist/), as `elixirscope analyze`
+// runs: workers load compiled JavaScript, not TypeScript through a loader.
 
-async function child(root: string, cache: string | false): Promise<void> {
-  const t0 = performance.now();
-  const run = await analyzeRoot(root, { cache, gitignore: true });
-  const ms = performance.now() - t0;
-  const result: ChildResult = {
-    ms,
-    files: run.summary.files,
-    modules: run.summary.modules,
-    functions: run.summary.functions,
-    parsed: run.summary.parsed,
-    cached: run.summary.cached,
-    failed: run.summary.failed,
-    workers: run.summary.workers,
-    // maxRSS is in KiB and covers the whole process (main thread and workers) since it started.
-    peakRssMb: process.resourceUsage().maxRSS / 1024,
-  };
-  process.stdout.write(`${JSON.stringify(result)}\n`);
+const DIST = join(here, "..", "dist");
+
+const CHILD = `
+const [root, cacheArg, runUrl, textUrl] = process.argv.slice(1);
+const { analyzeRoot } = await import(runUrl);
+const { renderReport } = await import(textUrl);
+const t0 = performance.now();
+const run = await analyzeRoot(root, { cache: cacheArg === "off" ? false : cacheArg });
+// End to end as the command does it: the report is rendered too.
+const report = renderReport(run);
+const ms = performance.now() - t0;
+if (report.length === 0) throw new Error("empty report");
+const s = run.summary;
+process.stdout.write(JSON.stringify({
+  ms, files: s.files, modules: s.modules, functions: s.functions, parsed: s.parsed,
+  cached: s.cached, failed: s.failed, workers: s.workers,
+  // maxRSS is in KiB and covers the whole process (main thread and workers) since it started.
+  peakRssMb: process.resourceUsage().maxRSS / 1024,
+}) + "\\n");
+`;
+
+/** Compiles src/ to dist/ so that the children run what the CLI runs. */
+function build(): void {
+  try {
+    execFileSync(
+      process.execPath,
+      [
+        join(here, "..", "node_modules", "typescript", "bin", "tsc"),
+        "-p",
+        join(here, "..", "tsconfig.build.json"),
+      ],
+      { stdio: "pipe" },
+    );
+  } catch (error) {
+    // tsc still emits on type errors elsewhere; what matters is that the entry points exist.
+    if (!existsSync(join(DIST, "ast", "population", "run.js"))) throw error;
+    process.stderr.write("bench:analyze: tsc reported errors; running the emitted dist/ anyway\n");
+  }
 }
 
 function runChild(root: string, cache: string | false): ChildResult {
   const args = [
-    ...process.execArgv,
-    fileURLToPath(import.meta.url),
-    "--child",
+    "--input-type=module",
+    "-e",
+    CHILD,
     root,
-    "--cache",
     cache === false ? "off" : cache,
+    pathToFileURL(join(DIST, "ast", "population", "run.js")).href,
+    pathToFileURL(join(DIST, "cli", "report", "text.js")).href,
   ];
   const r = spawnSync(process.execPath, args, { encoding: "utf8", maxBuffer: 1 << 26 });
   if (r.status !== 0) throw new Error(`analysis child failed (${r.status}): ${r.stderr}`);
@@ -373,12 +399,7 @@ function print(rows: readonly Row[], title: string): void {
 }
 
 async function main(argv: string[]): Promise<void> {
-  const childAt = argv.indexOf("--child");
-  if (childAt !== -1) {
-    const cacheArg = argv[argv.indexOf("--cache") + 1]!;
-    await child(argv[childAt + 1]!, cacheArg === "off" ? false : cacheArg);
-    return;
-  }
+  if (!argv.includes("--no-build")) build();
   const modulesAt = argv.indexOf("--modules");
   const moduleCount = modulesAt === -1 ? 10_000 : Number(argv[modulesAt + 1]);
   const cores = defaultWorkerCount();

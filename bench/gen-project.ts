@@ -53,7 +53,8 @@ function modulePath(i: number, perDir: number): string {
 
 /** A plain function with a shape chosen by `r`. */
 function plainFunction(name: string, r: () => number, callee: string | null): string[] {
-  const remote = callee ? `${callee}.transform(value, opts)` : "value";
+  // Calls into the next module go through its public entry points, as real code does.
+  const remote = callee ? `${callee}.run(value, opts)` : "value";
   switch (Math.floor(r() * 5)) {
     case 0:
       return [
@@ -148,7 +149,11 @@ function plainModule(i: number, n: number, perDir: number, r: () => number): [st
   for (let f = 0; f < fnCount; f++) {
     lines.push(...plainFunction(`step_${f}`, r, callee), "");
   }
+  const steps = Array.from({ length: fnCount }, (_, f) => `step_${f}(opts)`).join(" |> ");
   lines.push(
+    '  @doc "Runs every step in turn."',
+    `  def run(value, opts), do: value |> ${steps}`,
+    "",
     "  @impl true",
     "  def transform(value, opts) do",
     "    value",
@@ -166,7 +171,7 @@ function plainModule(i: number, n: number, perDir: number, r: () => number): [st
     "end",
     "",
   );
-  return [lines.join("\n"), fnCount + 4];
+  return [lines.join("\n"), fnCount + 5];
 }
 
 function serverModule(i: number, perDir: number): [string, number] {

@@ -23,9 +23,11 @@ import {
 import {
   CORE_SERVICES,
   type ConfigServer,
+  type Disposable,
   ElixirScopeError,
   type EventStore,
   type Foundation,
+  type MemoryManager,
   type Namespace,
   parseOptions,
   type RegistryApi,
@@ -93,23 +95,52 @@ const ServiceCommon = {
     .optional(),
 };
 
-/** The service holding the in-memory indexes. */
+/**
+ * The service holding the in-memory indexes. With a MemoryManager, the rebuildable lists of the
+ * indexes are dropped when memory pressure reaches "high".
+ */
 export class AstRepositoryService extends Service<RepositoryCall, RepositoryReply> {
   /** The indexes; read directly when a call's round trip is not wanted. */
   readonly repository = new AstRepository();
+  readonly #memory: MemoryManager | undefined;
+  #memoryHook: Disposable | undefined;
+  /** Lists dropped under memory pressure since start. */
+  droppedUnderPressure = 0;
 
   constructor(options: {
     registry: RegistryApi;
     namespace: Namespace;
     telemetry?: TelemetryEmitter;
+    memory?: MemoryManager;
   }) {
-    const o = parseOptions(z.strictObject(ServiceCommon), options, "AstRepositoryService");
+    const o = parseOptions(
+      z.strictObject({
+        ...ServiceCommon,
+        memory: z
+          .custom<MemoryManager>((v) => typeof (v as MemoryManager)?.onLevel === "function")
+          .optional(),
+      }),
+      options,
+      "AstRepositoryService",
+    );
     super({
       name: AST_REPOSITORY_SERVICE,
       registry: o.registry,
       namespace: o.namespace,
       telemetry: o.telemetry,
     });
+    this.#memory = o.memory;
+  }
+
+  protected override init(): void {
+    this.#memoryHook = this.#memory?.onLevel("high", () => {
+      this.droppedUnderPressure += this.repository.dropCaches();
+    });
+  }
+
+  protected override terminate(): void {
+    this.#memoryHook?.dispose();
+    this.#memoryHook = undefined;
   }
 
   protected override handleCall(msg: RepositoryCall): RepositoryReply {
@@ -308,8 +339,9 @@ export class PopulationService extends Service<PopulationCall, PopulationReply> 
  */
 export function startAnalysisOnFoundation(
   foundation: Foundation,
-  config: AnalysisConfig = {},
+  options: { config?: AnalysisConfig; memory?: MemoryManager } = {},
 ): Promise<Supervisor> {
+  const { config = {}, memory } = options;
   const { registry, namespace } = foundation;
   const telemetry: TelemetryEmitter = {
     execute: (event, measurements, metadata) =>
@@ -337,7 +369,15 @@ export function startAnalysisOnFoundation(
       }
     },
   };
-  return startAnalysisServices({ registry, namespace, telemetry, events, config, configSource });
+  return startAnalysisServices({
+    registry,
+    namespace,
+    telemetry,
+    events,
+    config,
+    configSource,
+    ...(memory ? { memory } : {}),
+  });
 }
 
 /** Options of {@link startAnalysisServices}. */
@@ -349,6 +389,8 @@ export interface AnalysisServicesOptions {
   config?: AnalysisConfig;
   configSource?: AnalysisConfigSource;
   configPath?: string;
+  /** The repository's rebuildable caches are dropped when this manager reports high pressure. */
+  memory?: MemoryManager;
 }
 
 /**
@@ -356,7 +398,8 @@ export interface AnalysisServicesOptions {
  * repository and population services, all registered in `namespace`.
  */
 export async function startAnalysisServices(options: AnalysisServicesOptions): Promise<Supervisor> {
-  const { registry, namespace, telemetry, events, config, configSource, configPath } = options;
+  const { registry, namespace, telemetry, events, config, configSource, configPath, memory } =
+    options;
   const supervisor = new Supervisor({
     name: ANALYSIS_SUPERVISOR,
     registry,
@@ -366,7 +409,7 @@ export async function startAnalysisServices(options: AnalysisServicesOptions): P
     children: [
       {
         id: AST_REPOSITORY_SERVICE,
-        start: () => new AstRepositoryService({ registry, namespace, telemetry }).start(),
+        start: () => new AstRepositoryService({ registry, namespace, telemetry, memory }).start(),
       },
       {
         id: POPULATION_SERVICE,

@@ -7,6 +7,8 @@ import {
   ConfigServer,
   createTestNamespace,
   EventStore,
+  MemoryManager,
+  type MemorySample,
   type Namespace,
   Registry,
   startIsolatedFoundation,
@@ -137,7 +139,7 @@ describe("analysis services on the Foundation", () => {
       foundation.telemetry.attach("t", "elixirscope.population.run", (_e, m) =>
         parsed.push(m.parsed!),
       );
-      await startAnalysisOnFoundation(foundation, { cache: false });
+      await startAnalysisOnFoundation(foundation, { config: { cache: false } });
       const population = foundation.registry.get<PopulationService>(
         foundation.namespace,
         POPULATION_SERVICE,
@@ -153,5 +155,36 @@ describe("analysis services on the Foundation", () => {
     } finally {
       await foundation.stop();
     }
+  });
+
+  it("drops the repository's rebuildable lists when the MemoryManager reports high pressure", async () => {
+    let heapUsed = 10;
+    const source = (): MemorySample => ({
+      heapUsed,
+      heapTotal: 100,
+      heapLimit: 100,
+      rss: 0,
+      external: 0,
+    });
+    const memory = new MemoryManager({ name: "analysis-test", source });
+    await startAnalysisServices({
+      registry,
+      namespace: ns,
+      memory,
+      config: { root, cache: false },
+    });
+    const population = registry.get<PopulationService>(ns, POPULATION_SERVICE);
+    const repoService = registry.get<AstRepositoryService>(ns, AST_REPOSITORY_SERVICE);
+    await population.analyze();
+    const key = "Inventory.Catalog.fetch/1";
+    const before = repoService.repository.callers(key);
+    expect(before.length).toBeGreaterThan(0);
+    expect(repoService.repository.callers(key)).toBe(before);
+    heapUsed = 90;
+    await memory.sample();
+    expect(repoService.droppedUnderPressure).toBeGreaterThan(0);
+    const after = repoService.repository.callers(key);
+    expect(after).not.toBe(before);
+    expect(after).toEqual(before);
   });
 });

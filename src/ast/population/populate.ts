@@ -172,6 +172,8 @@ export async function populate(
       if (!keep.has(old) && repository.removeFile(old)) removedFromRepository++;
     }
     const loader = cacheFile === null ? null : new DeferredLoader(cacheFile, version, absRoot);
+    // One scan of the cache's small columns instead of a lookup per file.
+    const peeked = cache?.peekAll();
     for (let i = 0; i < paths.length; i++) {
       const path = paths[i]!;
       let source: Uint8Array;
@@ -199,7 +201,8 @@ export async function populate(
           error: repository.errorOf(path),
         });
       } else {
-        const hit = cache?.peek(path, hash);
+        const row = peeked?.get(path);
+        const hit = row !== undefined && row.hash === hash ? row.peek : undefined;
         if (hit !== undefined && loader !== null) {
           cached++;
           // The extraction itself is read from the cache only when a lookup needs it.

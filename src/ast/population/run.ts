@@ -12,7 +12,13 @@
  */
 import { createHash } from "node:crypto";
 import { type AnalysisOptions, analyzeProject, resolveOptions } from "../analysis/project.js";
-import type { ClauseMetrics, FileExtraction, ModuleInfo, ProjectAnalysis } from "../model.js";
+import type {
+  CallGraph,
+  ClauseMetrics,
+  FileExtraction,
+  ModuleInfo,
+  ProjectAnalysis,
+} from "../model.js";
 import { AnalysisCache } from "../repository/cache.js";
 import type { AstRepository } from "../repository/repository.js";
 import {
@@ -31,6 +37,8 @@ export interface AnalyzeRootOptions extends PopulateOptions {
 export interface AnalysisSummary extends PopulationSummary {
   /** Time of the project-level analysis (or of loading it from the cache). */
   analyzeMs: number;
+  /** Edges of the call graph between project functions. */
+  callEdges: number;
   /** `cache` when the project was unchanged and its analysis was loaded from the cache. */
   analysisFrom: "computed" | "cache";
   /** Population plus analysis. */
@@ -96,6 +104,33 @@ export function rankFunctions(modules: Iterable<ModuleInfo>, top: number): Ranke
 interface ProjectSnapshot {
   analysis: ProjectAnalysis;
   ranking: RankedFunction[];
+  /** Edges of the call graph, so that reports need not load the call graph itself. */
+  callEdges: number;
+}
+
+/**
+ * Rebuilds a stored snapshot. The call graph (the bulk of it) stays JSON text until something
+ * reads `analysis.callGraph`: a report does not, `--json` and API users do, and see a plain
+ * enumerable property either way.
+ */
+function restoreSnapshot(summary: string, detail: string): ProjectSnapshot {
+  const stored = JSON.parse(summary) as Omit<ProjectSnapshot, "analysis"> & {
+    analysis: Omit<ProjectAnalysis, "callGraph">;
+  };
+  let callGraph: CallGraph | undefined;
+  const analysis = stored.analysis as ProjectAnalysis;
+  Object.defineProperty(analysis, "callGraph", {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      callGraph ??= JSON.parse(detail) as CallGraph;
+      return callGraph;
+    },
+    set: (value: CallGraph) => {
+      callGraph = value;
+    },
+  });
+  return { analysis, ranking: stored.ranking, callEdges: stored.callEdges };
 }
 
 /** The extractions of the repository's files, in path order. */
@@ -135,18 +170,26 @@ export async function analyzeRoot(
   try {
     const stored = cache?.getProject(key);
     if (stored !== undefined) {
-      snapshot = JSON.parse(stored) as ProjectSnapshot;
+      snapshot = restoreSnapshot(stored.summary, stored.detail);
       analysisFrom = "cache";
     } else {
       const extractions = extractionsOf(population.files, population.repository);
+      const analysis = analyzeProject(extractions, resolved);
       snapshot = {
-        analysis: analyzeProject(extractions, resolved),
+        analysis,
         ranking: rankFunctions(
           extractions.flatMap((x) => x.modules),
           RANKING_SIZE,
         ),
+        callEdges: analysis.callGraph.edges.length,
       };
-      cache?.putProject(key, JSON.stringify(snapshot));
+      if (cache !== null) {
+        const { callGraph, ...rest } = analysis;
+        cache.putProject(key, {
+          summary: JSON.stringify({ ...snapshot, analysis: rest }),
+          detail: JSON.stringify(callGraph),
+        });
+      }
     }
   } finally {
     cache?.close();
@@ -163,6 +206,12 @@ export async function analyzeRoot(
     repository: population.repository,
     analysis: snapshot.analysis,
     ranking: snapshot.ranking,
-    summary: { ...population.summary, analyzeMs, analysisFrom, runMs: performance.now() - t0 },
+    summary: {
+      ...population.summary,
+      analyzeMs,
+      analysisFrom,
+      callEdges: snapshot.callEdges,
+      runMs: performance.now() - t0,
+    },
   };
 }

@@ -15,7 +15,7 @@ import type { FileError } from "../model.js";
 import type { FileCounts } from "./repository.js";
 
 /** Bumped when the table layout changes; an older layout is dropped and rebuilt. */
-const SCHEMA_VERSION = 3;
+const SCHEMA_VERSION = 5;
 const APP_ID = "elixirscope-analysis-cache";
 
 /** A cached per-file outcome as stored. */
@@ -40,6 +40,14 @@ export interface CachePeek {
   hasExtraction: boolean;
   error: FileError | null;
   counts: FileCounts;
+}
+
+/** A stored project-level analysis: two JSON texts chosen by the caller. */
+export interface ProjectRecord {
+  /** What every run needs. */
+  summary: string;
+  /** What only some uses need (parsed lazily). */
+  detail: string;
 }
 
 /** Raised when the cache file cannot be opened or is not an ElixirScope cache. */
@@ -180,17 +188,19 @@ export class AnalysisCache {
           hash TEXT NOT NULL,
           extractor TEXT NOT NULL,
           size INTEGER NOT NULL,
-          extraction TEXT,
-          error TEXT,
           analyzed_at INTEGER NOT NULL,
           modules INTEGER NOT NULL,
           functions INTEGER NOT NULL,
-          clauses INTEGER NOT NULL
+          clauses INTEGER NOT NULL,
+          error TEXT,
+          -- Last: reading any column after a large value walks its overflow pages.
+          extraction TEXT
         );
         CREATE TABLE project (
           id INTEGER PRIMARY KEY CHECK (id = 1),
           fingerprint TEXT NOT NULL,
           analysis TEXT NOT NULL,
+          detail TEXT NOT NULL,
           analyzed_at INTEGER NOT NULL
         );`);
       db.prepare("INSERT INTO meta (key, value) VALUES ('app', ?)").run(APP_ID);
@@ -238,6 +248,32 @@ export class AnalysisCache {
     };
   }
 
+  /**
+   * {@link AnalysisCache.peek} for every row at once, in one table scan (much cheaper than one
+   * lookup per file for a whole project): path to the row's hash and peek, rows of another
+   * extractor version left out.
+   */
+  peekAll(): Map<string, { hash: string; peek: CachePeek }> {
+    const out = new Map<string, { hash: string; peek: CachePeek }>();
+    const rows = this.#db
+      .prepare(
+        `SELECT path, hash, error, modules, functions, clauses, extraction IS NOT NULL AS has
+         FROM files WHERE extractor = ?`,
+      )
+      .all(this.#extractor) as (Omit<PeekRow, "extractor"> & { path: string })[];
+    for (const r of rows) {
+      out.set(r.path, {
+        hash: r.hash,
+        peek: {
+          hasExtraction: r.has === 1,
+          error: r.error === null ? null : (JSON.parse(r.error) as FileError),
+          counts: { modules: r.modules, functions: r.functions, clauses: r.clauses },
+        },
+      });
+    }
+    return out;
+  }
+
   /** The extraction JSON stored for `path` at `hash` (this extractor), or undefined. */
   loadExtraction(path: string, hash: string): string | undefined {
     return this.#load.get(path, hash, this.#extractor)?.extraction ?? undefined;
@@ -282,24 +318,28 @@ export class AnalysisCache {
 
   /**
    * The project-level analysis stored for `fingerprint` (a digest of every file's path and hash,
-   * the extractor version and the analysis options), as JSON; undefined when the project changed.
+   * the extractor version and the analysis options), or undefined when the project changed. It is
+   * kept as two JSON texts, so that the bulky part (`detail`) can be parsed only when needed.
    */
-  getProject(fingerprint: string): string | undefined {
-    const row = this.#db.prepare("SELECT fingerprint, analysis FROM project WHERE id = 1").get() as
-      | { fingerprint: string; analysis: string }
-      | undefined;
-    return row !== undefined && row.fingerprint === fingerprint ? row.analysis : undefined;
+  getProject(fingerprint: string): ProjectRecord | undefined {
+    const row = this.#db
+      .prepare("SELECT fingerprint, analysis, detail FROM project WHERE id = 1")
+      .get() as { fingerprint: string; analysis: string; detail: string } | undefined;
+    return row !== undefined && row.fingerprint === fingerprint
+      ? { summary: row.analysis, detail: row.detail }
+      : undefined;
   }
 
   /** Stores the project-level analysis (one per cache: the latest replaces the previous). */
-  putProject(fingerprint: string, analysisJson: string): void {
+  putProject(fingerprint: string, record: ProjectRecord): void {
     this.#db
       .prepare(
-        `INSERT INTO project (id, fingerprint, analysis, analyzed_at) VALUES (1, ?, ?, ?)
+        `INSERT INTO project (id, fingerprint, analysis, detail, analyzed_at) VALUES (1, ?, ?, ?, ?)
          ON CONFLICT(id) DO UPDATE SET fingerprint = excluded.fingerprint,
-           analysis = excluded.analysis, analyzed_at = excluded.analyzed_at`,
+           analysis = excluded.analysis, detail = excluded.detail,
+           analyzed_at = excluded.analyzed_at`,
       )
-      .run(fingerprint, analysisJson, Date.now());
+      .run(fingerprint, record.summary, record.detail, Date.now());
   }
 
   /** Number of rows stored. */

@@ -144,6 +144,18 @@ class EdgeIndex {
     return this.#edges.get(a)?.counts.size ?? 0;
   }
 
+  /** Forgets the built lists (they are rebuilt on demand); returns how many were dropped. */
+  dropLists(): number {
+    let n = 0;
+    for (const e of this.#edges.values()) {
+      if (e.refs !== null) {
+        e.refs = null;
+        n++;
+      }
+    }
+    return n;
+  }
+
   /** Number of (a, b) pairs. */
   pairs(): number {
     let n = 0;
@@ -289,6 +301,14 @@ export class AstRepository {
     this.#functionCount = 0;
     this.#clauseCount = 0;
     this.#failed = 0;
+  }
+
+  /**
+   * Drops what can be rebuilt on demand (the caller and callee lists built by lookups), for a
+   * memory manager under pressure; returns how many lists were dropped.
+   */
+  dropCaches(): number {
+    return this.#callers.dropLists() + this.#callees.dropLists();
   }
 
   /** The file's entry (loading it if deferred), or undefined. */

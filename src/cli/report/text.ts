@@ -50,7 +50,7 @@ export function renderReport(run: AnalysisRun, options: ReportOptions = {}): str
   out.push(`  files      ${s.files} (${from.join(", ")}; ${s.failed} failed to parse)`);
   out.push(`  modules    ${s.modules}`);
   out.push(`  functions  ${s.functions} (${s.clauses} clauses)`);
-  out.push(`  calls      ${a.callGraph.edges.length} edges between project functions`);
+  out.push(`  calls      ${s.callEdges} edges between project functions`);
   out.push(
     `  time       ${ms(s.runMs)} (parse ${ms(s.parseMs)} on ${s.workers === 0 ? "the main thread" : plural(s.workers, "worker")}, analysis ${ms(s.analyzeMs)})`,
   );
