@@ -2,8 +2,9 @@
  * Performance monitor: per-operation latency histograms (HDR), throughput and error rate per
  * window, baselines and threshold alerts, event-loop delay and utilization, and a snapshot.
  *
- * Windows roll over lazily, on the first record or snapshot after a window's end, so the monitor
- * needs no timer; alerts are evaluated when a window closes.
+ * Window ends are marked by one monitor-wide timer that is armed by activity and not re-armed
+ * while idle; a record only compares two integers to know its window is over, so recording
+ * reads no clock. Alerts are evaluated when a window closes.
  * @packageDocumentation
  */
 import {
@@ -13,7 +14,7 @@ import {
   performance,
 } from "node:perf_hooks";
 import { z } from "zod";
-import { systemClock, type TimerClock } from "../clock.js";
+import { systemClock, type TimerClock, type TimerHandle } from "../clock.js";
 import { parseOptions } from "../options.js";
 import type { TelemetryEmitter } from "../telemetry/types.js";
 import { type Event, EventEmitter } from "./events.js";
@@ -134,8 +135,8 @@ const optionsSchema = z.strictObject({
 class Operation implements OperationRecorder {
   readonly total = new LatencyHistogram();
   window = new LatencyHistogram();
-  spare = new LatencyHistogram();
   windowStart: number;
+  epoch: number;
   windowCount = 0;
   windowErrors = 0;
   totalErrors = 0;
@@ -146,14 +147,16 @@ class Operation implements OperationRecorder {
     readonly name: string,
     readonly monitor: PerformanceMonitor,
     now: number,
+    epoch: number,
   ) {
     this.windowStart = now;
+    this.epoch = epoch;
   }
 
   record(durationMs: number, ok = true): void {
-    this.monitor.roll(this);
+    if (this.epoch !== this.monitor.epoch) this.monitor.roll(this);
+    if (!this.monitor.armed) this.monitor.arm();
     this.window.record(durationMs);
-    this.total.record(durationMs);
     this.windowCount++;
     if (!ok) {
       this.windowErrors++;
@@ -189,6 +192,10 @@ export class PerformanceMonitor implements InfraComponent {
   #elu: EventLoopUtilization | undefined;
   #running = false;
   #stopped = false;
+  /** Incremented when a window ends; an operation whose epoch differs has a window to close. */
+  epoch = 0;
+  #epochAt = 0;
+  #windowTimer: TimerHandle | undefined;
   #activeAlerts = new Map<string, PerformanceAlert>();
   readonly #alerts = new EventEmitter<PerformanceAlert>("performance alert");
   readonly #windows = new EventEmitter<WindowStats>("performance window");
@@ -231,6 +238,8 @@ export class PerformanceMonitor implements InfraComponent {
   async stop(): Promise<void> {
     this.#running = false;
     this.#stopped = true;
+    this.#windowTimer?.cancel();
+    this.#windowTimer = undefined;
     this.#loopDelay?.disable();
     this.#loopDelay = undefined;
     this.#elu = undefined;
@@ -245,7 +254,7 @@ export class PerformanceMonitor implements InfraComponent {
           `PerformanceMonitor "${this.name}": operation name must be a non-empty string`,
         );
       }
-      op = new Operation(name, this, this.#clock.now());
+      op = new Operation(name, this, this.#clock.now(), this.epoch);
       this.#ops.set(name, op);
     }
     return op;
@@ -272,26 +281,41 @@ export class PerformanceMonitor implements InfraComponent {
     op.baseline = metricsOf(last);
   }
 
-  /** @internal Closes the current window of `op` if its time is up. */
+  /** @internal Whether the window timer is running. */
+  get armed(): boolean {
+    return this.#windowTimer !== undefined;
+  }
+
+  /** @internal Starts the timer that ends the current window (activity re-arms it). */
+  arm(): void {
+    if (this.#windowTimer) return;
+    this.#windowTimer = this.#clock.setTimeout(() => {
+      this.#windowTimer = undefined;
+      this.#epochAt = this.#clock.now();
+      this.epoch++;
+    }, this.#windowMs);
+  }
+
+  /** @internal Closes the current window of `op` if a window end has passed since it began. */
   roll(op: Operation): void {
-    const now = this.#clock.now();
-    if (now < op.windowStart + this.#windowMs) return;
+    if (op.epoch === this.epoch) return;
+    const end = Math.max(this.#epochAt, op.windowStart);
+    const durationMs = Math.max(end - op.windowStart, 1e-9);
     const stats: WindowStats = {
       operation: op.name,
       start: op.windowStart,
-      durationMs: this.#windowMs,
+      durationMs: end - op.windowStart,
       count: op.windowCount,
       errors: op.windowErrors,
       errorRate: op.windowCount === 0 ? 0 : op.windowErrors / op.windowCount,
-      throughputPerSec: (op.windowCount * 1000) / this.#windowMs,
+      throughputPerSec: (op.windowCount * 1000) / durationMs,
       latency: op.window.snapshot(),
     };
-    // Windows with no traffic in between are skipped over, not recorded one by one.
-    op.windowStart += Math.floor((now - op.windowStart) / this.#windowMs) * this.#windowMs;
-    const spare = op.spare;
-    op.spare = op.window;
-    op.window = spare;
-    op.spare.reset();
+    op.total.add(op.window);
+    op.window.reset();
+    op.epoch = this.epoch;
+    // Time between the window's end and now had no traffic; the next window starts now.
+    op.windowStart = this.#clock.now();
     op.windowCount = 0;
     op.windowErrors = 0;
     op.history.push(stats);
@@ -370,7 +394,7 @@ export class PerformanceMonitor implements InfraComponent {
     for (const op of this.#ops.values()) {
       this.roll(op);
       operations[op.name] = {
-        total: { ...op.total.snapshot(), errors: op.totalErrors },
+        total: { ...totalOf(op), errors: op.totalErrors },
         lastWindow: op.history[op.history.length - 1] ?? null,
         baseline: { ...op.baseline },
       };
@@ -423,6 +447,15 @@ export class PerformanceMonitor implements InfraComponent {
       details,
     };
   }
+}
+
+/** All-time latency: closed windows plus the open one. */
+function totalOf(op: Operation): LatencySnapshot {
+  if (op.windowCount === 0) return op.total.snapshot();
+  const merged = new LatencyHistogram();
+  merged.add(op.total);
+  merged.add(op.window);
+  return merged.snapshot();
 }
 
 function metricsOf(w: WindowStats): Record<WatchedMetric, number> {
