@@ -14,7 +14,7 @@ import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-import type { FileOutcome, JobResult, ParseJob } from "./protocol.js";
+import type { FileOutcome, JobResult, ParseJob, WorkerReady } from "./protocol.js";
 
 /** Jobs posted to one worker before it answers; two keeps it busy while the main thread catches up. */
 const IN_FLIGHT_PER_WORKER = 2;
@@ -27,7 +27,7 @@ export function defaultWorkerCount(): number {
 interface WorkerSpec {
   filename: string | URL;
   eval: boolean;
-  execArgv: string[] | undefined;
+  execArgv: string[];
 }
 
 let cachedSpec: WorkerSpec | undefined;
@@ -48,7 +48,8 @@ export function workerSpec(): WorkerSpec {
   if (cachedSpec) return cachedSpec;
   const js = new URL("./worker.js", import.meta.url);
   if (existsSync(fileURLToPath(js))) {
-    cachedSpec = { filename: js, eval: false, execArgv: undefined };
+    // Not the parent's flags: `--input-type`, `-e` and loaders make no sense for this entry.
+    cachedSpec = { filename: js, eval: false, execArgv: [] };
     return cachedSpec;
   }
   const ts = new URL("./worker.ts", import.meta.url);
@@ -67,6 +68,8 @@ interface Slot {
   worker: Worker;
   inFlight: Map<number, ParseJob>;
   ready: boolean;
+  /** True once the worker said it is ready; a worker that dies before that cannot start. */
+  started: boolean;
 }
 
 /**
@@ -82,24 +85,44 @@ export class ParsePool {
   #onOutcome: ((o: FileOutcome) => void) | null = null;
   #pending = 0;
   #drained: (() => void) | null = null;
+  #rejectRun: ((error: Error) => void) | null = null;
+  #failure: Error | null = null;
   #closed = false;
   /** Workers that died and were replaced. */
   restarts = 0;
 
-  constructor(size: number = defaultWorkerCount()) {
+  readonly #spec: WorkerSpec;
+
+  /**
+   * @param size  number of worker threads (default: one per core)
+   * @param options.entry  another worker entry (a JavaScript file or data: URL) speaking the
+   *   same protocol; for tests of the pool itself
+   */
+  constructor(size: number = defaultWorkerCount(), options: { entry?: URL } = {}) {
     if (!Number.isInteger(size) || size < 1) {
       throw new RangeError(`ParsePool: size must be a positive integer, got ${size}`);
     }
+    for (const key of Object.keys(options)) {
+      if (key !== "entry") throw new TypeError(`ParsePool: unknown option "${key}"`);
+    }
     this.size = size;
+    this.#spec =
+      options.entry === undefined
+        ? workerSpec()
+        : { filename: options.entry, eval: false, execArgv: [] };
     // Start every worker now: their start-up overlaps whatever the caller does next.
     for (let i = 0; i < size; i++) this.#slots.push(this.#spawn());
   }
 
   #spawn(): Slot {
-    const spec = workerSpec();
+    const spec = this.#spec;
     const worker = new Worker(spec.filename, { eval: spec.eval, execArgv: spec.execArgv });
-    const slot: Slot = { worker, inFlight: new Map(), ready: true };
-    worker.on("message", (msg: JobResult) => {
+    const slot: Slot = { worker, inFlight: new Map(), ready: true, started: false };
+    worker.on("message", (msg: JobResult | WorkerReady) => {
+      if ("ready" in msg) {
+        slot.started = true;
+        return;
+      }
       const job = slot.inFlight.get(msg.id);
       if (job === undefined) return;
       slot.inFlight.delete(msg.id);
@@ -117,11 +140,17 @@ export class ParsePool {
 
   #crashed(slot: Slot, error: Error): void {
     const index = this.#slots.indexOf(slot);
-    if (index === -1) return;
+    if (index === -1 || this.#failure !== null) return;
     slot.ready = false;
     void slot.worker.terminate();
     const lost = [...slot.inFlight.values()];
     slot.inFlight.clear();
+    if (!slot.started) {
+      // It died before it could take work: the entry itself is broken (a missing build, a bad
+      // flag), and every replacement would die the same way. Fail the run instead of the files.
+      this.#fail(new Error(`parse worker cannot start: ${error.message}`));
+      return;
+    }
     const replacement = this.#spawn();
     this.#slots[index] = replacement;
     this.restarts++;
@@ -135,6 +164,18 @@ export class ParsePool {
       });
     }
     this.#feed(replacement);
+  }
+
+  #fail(error: Error): void {
+    this.#failure = error;
+    this.#queue = [];
+    this.#pending = 0;
+    this.#onOutcome = null;
+    const reject = this.#rejectRun;
+    this.#drained = null;
+    this.#rejectRun = null;
+    reject?.(error);
+    void this.close();
   }
 
   #deliver(outcome: FileOutcome): void {
@@ -166,6 +207,7 @@ export class ParsePool {
     files: readonly { path: string; source: Uint8Array }[],
     onOutcome: (outcome: FileOutcome) => void,
   ): Promise<void> {
+    if (this.#failure !== null) return Promise.reject(this.#failure);
     if (this.#closed) return Promise.reject(new Error("ParsePool: closed"));
     if (this.#pending > 0) return Promise.reject(new Error("ParsePool: a run is in progress"));
     if (files.length === 0) return Promise.resolve();
@@ -176,9 +218,11 @@ export class ParsePool {
     this.#queue = jobs;
     this.#pending = jobs.length;
     this.#onOutcome = onOutcome;
-    return new Promise<void>((resolve) => {
+    return new Promise<void>((resolve, reject) => {
+      this.#rejectRun = reject;
       this.#drained = () => {
         this.#onOutcome = null;
+        this.#rejectRun = null;
         resolve();
       };
       for (const slot of this.#slots) this.#feed(slot);

@@ -39,3 +39,8 @@ export interface JobResult {
   id: number;
   outcome: FileOutcome;
 }
+
+/** Posted once by a worker when its code is loaded and it takes jobs. */
+export interface WorkerReady {
+  ready: true;
+}

@@ -4,7 +4,7 @@
  */
 import { parentPort } from "node:worker_threads";
 import { processSource } from "./process.js";
-import type { JobResult, ParseJob } from "./protocol.js";
+import type { JobResult, ParseJob, WorkerReady } from "./protocol.js";
 
 if (parentPort === null) throw new Error("worker.ts runs only as a worker thread");
 const port = parentPort;
@@ -12,3 +12,5 @@ port.on("message", (job: ParseJob) => {
   const result: JobResult = { id: job.id, outcome: processSource(job.path, job.source) };
   port.postMessage(result);
 });
+const ready: WorkerReady = { ready: true };
+port.postMessage(ready);

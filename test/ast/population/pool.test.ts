@@ -1,0 +1,79 @@
+import { describe, expect, it } from "vitest";
+import { ParsePool } from "../../../src/ast/population/pool.js";
+import type { FileOutcome } from "../../../src/ast/population/protocol.js";
+
+function entry(code: string): URL {
+  return new URL(`data:text/javascript,${encodeURIComponent(code)}`);
+}
+
+const source = (text: string) => new TextEncoder().encode(text);
+
+describe("ParsePool", () => {
+  it("parses on real workers and reports each file once", async () => {
+    const pool = new ParsePool(2);
+    const outcomes: FileOutcome[] = [];
+    try {
+      await pool.run(
+        [
+          { path: "a.ex", source: source("defmodule A do\n  def f, do: 1\nend\n") },
+          { path: "b.ex", source: source("defmodule B do\n  def g(x), do: x\nend\n") },
+          { path: "bad.ex", source: source("defmodule Bad do\n") },
+        ],
+        (o) => outcomes.push(o),
+      );
+    } finally {
+      await pool.close();
+    }
+    expect(outcomes.map((o) => o.path).sort()).toEqual(["a.ex", "b.ex", "bad.ex"]);
+    const bad = outcomes.find((o) => o.path === "bad.ex")!;
+    expect(bad.ok).toBe(false);
+    const a = outcomes.find((o) => o.path === "a.ex")!;
+    expect(a.ok && JSON.parse(a.extractionJson).modules[0].name).toBe("A");
+  });
+
+  it("fails the in-flight files of a worker that dies and goes on with a replacement", async () => {
+    // Answers its first job, dies on its second.
+    const code = `import { parentPort } from "node:worker_threads";
+      parentPort.postMessage({ ready: true });
+      let n = 0;
+      parentPort.on("message", (j) => {
+        if (n++ > 0) process.exit(3);
+        parentPort.postMessage({ id: j.id, outcome: { path: j.path, ok: false,
+          error: { line: 1, column: 1, message: "fake" }, parseMs: 0, extractMs: 0 } });
+      });`;
+    const pool = new ParsePool(1, { entry: entry(code) });
+    const outcomes: FileOutcome[] = [];
+    try {
+      await pool.run(
+        ["a", "b", "c"].map((p) => ({ path: p, source: source(p) })),
+        (o) => outcomes.push(o),
+      );
+    } finally {
+      await pool.close();
+    }
+    expect(outcomes).toHaveLength(3);
+    const messages = outcomes.map((o) => (o.ok ? "" : o.error.message));
+    expect(messages.filter((m) => m === "fake").length).toBeGreaterThanOrEqual(1);
+    expect(messages.some((m) => m.startsWith("parse worker failed"))).toBe(true);
+    expect(pool.restarts).toBeGreaterThanOrEqual(1);
+  });
+
+  it("fails the run when a worker cannot start at all, instead of respawning forever", async () => {
+    const pool = new ParsePool(2, { entry: entry("throw new Error('no parser here');") });
+    try {
+      await expect(pool.run([{ path: "a", source: source("x") }], () => {})).rejects.toThrow(
+        /parse worker cannot start: no parser here/,
+      );
+      expect(pool.restarts).toBe(0);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("rejects bad sizes and unknown options", () => {
+    expect(() => new ParsePool(0)).toThrow(RangeError);
+    expect(() => new ParsePool(1, { entyr: new URL("file:///x") } as never)).toThrow(
+      /unknown option/,
+    );
+  });
+});
