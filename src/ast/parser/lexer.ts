@@ -83,6 +83,7 @@ const {
   T_XOR_OP,
 } = TK;
 const TokenClass = TK.Token;
+const ValueTokenClass = TK.ValueToken;
 
 // Module-local bindings: hot paths read these without cross-module lookups.
 const {
@@ -919,7 +920,7 @@ export class Lexer {
         this.checkAtomLength(parts[0], line, col);
         this.toks.push(new TokenClass(T_ATOM_QUOTED, line, col, null, parts[0]));
       } else {
-        const t = new TokenClass(T_ATOM_UNSAFE, line, col, null, "");
+        const t = new ValueTokenClass(T_ATOM_UNSAFE, line, col, null, "");
         t.parts = parts;
         this.toks.push(t);
       }
@@ -959,7 +960,7 @@ export class Lexer {
           else break;
         }
         const digits = s.slice(start + 2, j).replaceAll("_", "");
-        const t = new TokenClass(T_INT, this.line, this.col, null, s.slice(start, j));
+        const t = new ValueTokenClass(T_INT, this.line, this.col, null, s.slice(start, j));
         t.num = toInt(digits, radix);
         this.toks.push(t);
         this.col += j - start;
@@ -997,10 +998,10 @@ export class Lexer {
     if (float) {
       const v = Number(clean);
       if (!Number.isFinite(v)) fail(`invalid float number ${text}`, this.line, this.col);
-      t = new TokenClass(T_FLT, this.line, this.col, null, text);
+      t = new ValueTokenClass(T_FLT, this.line, this.col, null, text);
       t.num = v;
     } else {
-      t = new TokenClass(T_INT, this.line, this.col, null, text);
+      t = new ValueTokenClass(T_INT, this.line, this.col, null, text);
       t.num = toInt(clean, 10);
     }
     this.toks.push(t);
@@ -1012,7 +1013,7 @@ export class Lexer {
     const s = this.src;
     const i = this.i;
     let cp = s.codePointAt(i + 1)!;
-    const t = new TokenClass(T_CHAR, this.line, this.col, null, "?");
+    const t = new ValueTokenClass(T_CHAR, this.line, this.col, null, "?");
     if (cp === C_BACKSLASH && i + 2 < s.length) {
       const h = s.codePointAt(i + 2)!;
       cp = unescapeChar(h);
@@ -1043,7 +1044,7 @@ export class Lexer {
         this.checkAtomLength(parts[0], line, col);
         this.toks.push(new TokenClass(T_KW_IDENTIFIER, line, col, null, parts[0]));
       } else {
-        const t = new TokenClass(T_KW_IDENTIFIER_UNSAFE, line, col, null, "");
+        const t = new ValueTokenClass(T_KW_IDENTIFIER_UNSAFE, line, col, null, "");
         t.parts = parts;
         this.toks.push(t);
       }
@@ -1051,7 +1052,7 @@ export class Lexer {
       this.col++;
       return;
     }
-    const t = new TokenClass(q === C_DQUOTE ? T_BIN_STRING : T_LIST_STRING, line, col, null, "");
+    const t = new ValueTokenClass(q === C_DQUOTE ? T_BIN_STRING : T_LIST_STRING, line, col, null, "");
     t.parts = unescapeParts(raw, line, col + 1);
     this.toks.push(t);
   }
@@ -1081,7 +1082,7 @@ export class Lexer {
     this.heredocHeader(q, line, col);
     const raw = extract(this, true, q, true, "heredoc", line);
     const indent = this.col - 4;
-    const t = new TokenClass(q === C_DQUOTE ? T_BIN_HEREDOC : T_LIST_HEREDOC, line, col, null, "");
+    const t = new ValueTokenClass(q === C_DQUOTE ? T_BIN_HEREDOC : T_LIST_HEREDOC, line, col, null, "");
     t.indent = indent;
     t.parts = unescapeParts(stripHeredoc(raw, indent), line, col);
     this.toks.push(t);
@@ -1136,7 +1137,7 @@ export class Lexer {
         this.col++;
       } else break;
     }
-    const t = new TokenClass(T_SIGIL, line, col, null, "");
+    const t = new ValueTokenClass(T_SIGIL, line, col, null, "");
     t.parts = raw;
     t.sigil = { letter: s[i + 1], modifiers, indentation, delimiter };
     this.toks.push(t);

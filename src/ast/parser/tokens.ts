@@ -172,17 +172,22 @@ export interface SigilInfo {
 /**
  * One token. `eol` is the third element of Elixir's token location: the newline count an
  * operator or bracket carries, or `null` (Elixir's `nil`).
+ *
+ * Most tokens (identifiers, operators, punctuation, newlines) carry only these five fields; the
+ * value fields exist on {@link ValueToken}s (numbers, strings, sigils, quoted atoms/keys) only,
+ * which keeps the common token small: a large file holds millions of them until parsing ends.
  */
 export class Token {
   /** Atom/operator/identifier name; the original text of numbers. */
   text: string;
-  /** Value of int/flt/char tokens. */
-  num: number | bigint;
-  /** Parts of string-like tokens. */
-  parts: Part[] | null;
-  sigil: SigilInfo | null;
-  /** Heredoc indentation. */
-  indent: number;
+  /** Value of int/flt/char tokens ({@link ValueToken} only). */
+  declare num: number | bigint;
+  /** Parts of string-like tokens ({@link ValueToken} only). */
+  declare parts: Part[] | null;
+  /** Sigil data ({@link ValueToken} only). */
+  declare sigil: SigilInfo | null;
+  /** Heredoc indentation ({@link ValueToken} only). */
+  declare indent: number;
 
   constructor(
     public kind: number,
@@ -192,6 +197,13 @@ export class Token {
     text: string,
   ) {
     this.text = text;
+  }
+}
+
+/** A token with a value: numbers, chars, strings, heredocs, sigils, quoted atoms and keys. */
+export class ValueToken extends Token {
+  constructor(kind: number, line: number, col: number, eol: number | null, text: string) {
+    super(kind, line, col, eol, text);
     this.num = 0;
     this.parts = null;
     this.sigil = null;
