@@ -143,8 +143,12 @@ export function annotateEoe(eoe: Token, exprs: Term[]): void {
 
 /** `[entry, ...meta]` without the spread's iterator protocol. */
 function prepend(entry: Pair, meta: Meta): Meta {
-  const out: Meta = [entry];
-  for (let i = 0; i < meta.length; i++) out.push(meta[i]);
+  // Exactly sized: pushing onto `[entry]` would over-allocate the backing store.
+  const n = meta.length;
+  if (n === 2) return [entry, meta[0], meta[1]];
+  const out: Meta = new Array(n + 1);
+  out[0] = entry;
+  for (let i = 0; i < n; i++) out[i + 1] = meta[i];
   return out;
 }
 
