@@ -193,18 +193,6 @@ for (const k of [
   START_ARG[k] = true;
 }
 
-/** Identifier token kinds (1), indexed by kind. */
-const IDENT_KINDS = new Uint8Array(256);
-for (const k of [
-  T_IDENTIFIER,
-  T_PAREN_IDENTIFIER,
-  T_BRACKET_IDENTIFIER,
-  T_DO_IDENTIFIER,
-  T_OP_IDENTIFIER,
-]) {
-  IDENT_KINDS[k] = 1;
-}
-
 function isKw(t: Token): boolean {
   return t.kind === T_KW_IDENTIFIER || t.kind === T_KW_IDENTIFIER_UNSAFE;
 }
@@ -747,6 +735,7 @@ export class Parser {
     this.cat = MATCHED;
     this.access = true;
     this.shape = SH_OTHER;
+    this.shape = SH_OTHER;
     return new NodeClass(new NodeClass(A_DOT, meta, [A_ACCESS, A_GET]), meta, [left, arg]);
   }
 
@@ -845,6 +834,7 @@ export class Parser {
     }
     this.cat = MATCHED;
     this.access = true;
+    this.shape = SH_OTHER;
     this.shape = SH_CALL;
     return node;
   }
@@ -1047,16 +1037,11 @@ export class Parser {
   // Primaries
 
   private primary(mode: number): Term {
-    const kind = this.toks[this.p].kind;
-    const r = this.primaryBody(mode);
-    // Identifiers set their own shape; containers must not leak an inner element's.
-    if (IDENT_KINDS[kind] === 0) this.shape = SH_OTHER;
-    return r;
-  }
-
-  private primaryBody(mode: number): Term {
     const t = this.toks[this.p];
     this.cat = MATCHED;
+    // Identifiers set their own shape; containers reset it after their elements (no wrapper
+    // function here: every frame per nesting level costs stack depth).
+    this.shape = SH_OTHER;
     this.access = true;
     switch (t.kind) {
       case T_INT:
@@ -1199,6 +1184,7 @@ export class Parser {
     this.noDo = saved;
     this.cat = MATCHED;
     this.access = true;
+    this.shape = SH_OTHER;
     void open;
     return items;
   }
@@ -1213,6 +1199,7 @@ export class Parser {
     this.noDo = saved;
     this.cat = MATCHED;
     this.access = true;
+    this.shape = SH_OTHER;
     if (items.length === 2) return new TupleClass(items);
     return new NodeClass(A_TUPLE, [...newlinesPair(open, close), ...tokMeta(open)], items);
   }
@@ -1227,6 +1214,7 @@ export class Parser {
     this.noDo = saved;
     this.cat = MATCHED;
     this.access = true;
+    this.shape = SH_OTHER;
     return new NodeClass(A_BITSTRING, [...newlinesPair(open, close), ...tokMeta(open)], items);
   }
 
@@ -1244,6 +1232,7 @@ export class Parser {
     const map = this.mapArgs();
     this.cat = MATCHED;
     this.access = true;
+    this.shape = SH_OTHER;
     return new NodeClass(A_STRUCT, tokMeta(pct), [name, map]);
   }
 
@@ -1332,6 +1321,7 @@ export class Parser {
     this.noDo = saved;
     this.cat = MATCHED;
     this.access = true;
+    this.shape = SH_OTHER;
     return new NodeClass(A_MAP, [...newlinesPair(open, close), ...tokMeta(open)], items);
   }
 
@@ -1400,6 +1390,7 @@ export class Parser {
     this.noDo = saved;
     this.cat = MATCHED;
     this.access = true;
+    this.shape = SH_OTHER;
     const built = this.buildStab(items, null);
     if (built instanceof NodeClass && built.form === A_BLOCK) {
       return new NodeClass(
@@ -1425,6 +1416,7 @@ export class Parser {
     const built = this.buildStab(items, fnTok);
     this.cat = MATCHED;
     this.access = true;
+    this.shape = SH_OTHER;
     return new NodeClass(
       A_FN,
       withNewlines(count, [["closing", tokMeta(end)], ...tokMeta(fnTok)]),
