@@ -24,10 +24,11 @@ import { processSource } from "./process.js";
 import type { FileOutcome } from "./protocol.js";
 
 /**
- * Below this many bytes to parse, parsing in-process beats starting workers (measured on the
- * example application: see docs/ANALYZE.md).
+ * Below this many bytes to parse, parsing in the calling thread is at least as fast as starting
+ * workers, each of which must load and warm up the parser (measured from 50 KB to 23 MB: see
+ * docs/ANALYZE.md).
  */
-export const IN_PROCESS_MAX_BYTES = 256 * 1024;
+export const IN_PROCESS_MAX_BYTES = 1024 * 1024;
 
 /** Cache rows written per transaction while results stream in. */
 const CACHE_BATCH = 512;
