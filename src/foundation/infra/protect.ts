@@ -172,6 +172,18 @@ export function protect<T, R = undefined>(
     });
   }
   const o = parseOptions(optionsSchema, options, `protect "${name}"`);
+  if (o.circuitBreaker !== undefined && !(o.circuitBreaker instanceof CircuitBreaker)) {
+    const owned = Object.keys(o.circuitBreaker).filter(
+      (k) => k === "name" || k === "clock" || k === "telemetry",
+    );
+    if (owned.length > 0) {
+      throw new ElixirScopeError(
+        "UNKNOWN_OPTION",
+        `protect "${name}": circuitBreaker.${owned[0]} is set by protect itself (pass a CircuitBreaker instance to choose it)`,
+        { context: { name, keys: owned } },
+      );
+    }
+  }
   const clock = o.clock ?? systemClock;
   const telemetry = o.telemetry;
   const breaker =

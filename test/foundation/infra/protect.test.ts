@@ -158,6 +158,9 @@ describe("protect", () => {
       /consecutiveFailurs/,
     );
     expect(() => protect("x", { pool: {} as never }, fn)).toThrow(/pool/);
+    expect(() => protect("x", { circuitBreaker: { name: "other" } as never }, fn)).toThrow(
+      /circuitBreaker\.name/,
+    );
     expect(() => protect("", { timeoutMs: 1 }, fn)).toThrow(/name/);
   });
 });
