@@ -18,6 +18,17 @@ let bench = false;
 const files: string[] = [];
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
+  if (a === "--help" || a === "-h") {
+    process.stdout.write(
+      "usage: npx tsx tools/parser-diff.ts [--oracle ORACLE.jsonl] [--quiet] [--bench] FILE...\n" +
+        "  --oracle  oracle output (elixir tools/oracle/quoted.exs FILE... > ORACLE.jsonl);\n" +
+        "            without it the oracle is run on the files\n" +
+        "  --quiet   only the summary and the most common difference kinds\n" +
+        "  --bench   also time our parser on the files (best of 5; under tsx, so slower than\n" +
+        "            the compiled build)\n",
+    );
+    process.exit(0);
+  }
   if (a === "--oracle") oraclePath = argv[++i];
   else if (a === "--quiet") quiet = true;
   else if (a === "--bench") bench = true;

@@ -1052,7 +1052,13 @@ export class Lexer {
       this.col++;
       return;
     }
-    const t = new ValueTokenClass(q === C_DQUOTE ? T_BIN_STRING : T_LIST_STRING, line, col, null, "");
+    const t = new ValueTokenClass(
+      q === C_DQUOTE ? T_BIN_STRING : T_LIST_STRING,
+      line,
+      col,
+      null,
+      "",
+    );
     t.parts = unescapeParts(raw, line, col + 1);
     this.toks.push(t);
   }
@@ -1082,7 +1088,13 @@ export class Lexer {
     this.heredocHeader(q, line, col);
     const raw = extract(this, true, q, true, "heredoc", line);
     const indent = this.col - 4;
-    const t = new ValueTokenClass(q === C_DQUOTE ? T_BIN_HEREDOC : T_LIST_HEREDOC, line, col, null, "");
+    const t = new ValueTokenClass(
+      q === C_DQUOTE ? T_BIN_HEREDOC : T_LIST_HEREDOC,
+      line,
+      col,
+      null,
+      "",
+    );
     t.indent = indent;
     t.parts = unescapeParts(stripHeredoc(raw, indent), line, col);
     this.toks.push(t);
