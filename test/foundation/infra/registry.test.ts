@@ -10,6 +10,7 @@ import {
   PerformanceMonitor,
   RateLimiter,
   Registry,
+  startIsolatedFoundation,
   type TelemetryEmitter,
 } from "../../../src/foundation/index.js";
 
@@ -69,5 +70,35 @@ describe("infrastructure components as named services", () => {
     expect(pool.alive).toBe(false);
     expect(memory.alive).toBe(false);
     expect(clock.pendingTimers).toBe(0);
+  });
+});
+
+describe("inside an isolated Foundation", () => {
+  it("reports through the core TelemetryService and stops with the Foundation", async () => {
+    const f = await startIsolatedFoundation({ label: "infra" });
+    const seen: Array<{ event: string; to: unknown }> = [];
+    f.telemetry.attach("infra-test", ["foundation.circuit_breaker.state_change"], (event, _m, md) =>
+      seen.push({ event, to: md.to }),
+    );
+    const breaker = new CircuitBreaker({
+      name: "search",
+      consecutiveFailures: 1,
+      telemetry: f.telemetry,
+    });
+    const pool = new ConnectionPool({
+      name: "conns",
+      factory: { create: () => ({}), destroy: () => {} },
+      max: 1,
+      telemetry: f.telemetry,
+    });
+    f.registry.register(f.namespace, "circuit_breaker:search", breaker);
+    f.registry.register(f.namespace, "pool:conns", pool);
+    await breaker.execute(() => Promise.reject(new Error("down"))).catch(() => {});
+    expect(seen).toEqual([{ event: "foundation.circuit_breaker.state_change", to: "open" }]);
+    expect((await f.registry.health(f.namespace, "circuit_breaker:search")).status).toBe(
+      "unhealthy",
+    );
+    await f.stop();
+    expect(pool.alive).toBe(false);
   });
 });
