@@ -1,9 +1,11 @@
 import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { analyzeRoot } from "../../src/ast/population/run.js";
 import "../../src/cli/commands/analyze.js";
 import { runCli } from "../../src/cli/program.js";
-import { copyExample } from "../ast/population/support.js";
+import { analyzeJson, writeAnalyzeJson } from "../../src/cli/report/json.js";
+import { copyExample, EXAMPLE } from "../ast/population/support.js";
 
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = "";
@@ -117,5 +119,15 @@ describe("elixirscope analyze", () => {
     const badCache = await cli("analyze", root, "--cache", notDb);
     expect(badCache.code).toBe(1);
     expect(badCache.err).toMatch(/cache/);
+  });
+});
+
+describe("the --json writer", () => {
+  it("streams exactly the document analyzeJson builds", async () => {
+    const run = await analyzeRoot(EXAMPLE, { cache: false });
+    const chunks: string[] = [];
+    writeAnalyzeJson(run, (c) => chunks.push(c));
+    expect(chunks.length).toBeGreaterThan(run.summary.modules);
+    expect(chunks.join("")).toBe(`${JSON.stringify(analyzeJson(run))}\n`);
   });
 });

@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { InvalidArgumentError } from "commander";
 import { analyzeRoot } from "../../ast/population/run.js";
 import { addCommand, EXIT } from "../program.js";
-import { analyzeJson } from "../report/json.js";
+import { writeAnalyzeJson } from "../report/json.js";
 import { ProgressBar } from "../report/progress.js";
 import { renderReport } from "../report/text.js";
 
@@ -76,7 +76,7 @@ addCommand((program, ctx) => {
       } finally {
         progress?.done();
       }
-      if (flags.json) ctx.stdout(`${JSON.stringify(analyzeJson(run))}\n`);
+      if (flags.json) writeAnalyzeJson(run, ctx.stdout);
       else ctx.stdout(renderReport(run, { top: flags.top ?? 10 }));
       ctx.setExitCode(EXIT.ok);
     });

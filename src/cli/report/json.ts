@@ -133,7 +133,41 @@ function moduleJson(m: ModuleInfo): ModuleJson {
   };
 }
 
-/** Builds the `--json` document of a run. */
+/**
+ * Writes the `--json` document of a run in pieces (one per module, one per other field), so that
+ * a large project never needs the whole document as one string; followed by a newline. The text
+ * is exactly `JSON.stringify(analyzeJson(run))`.
+ */
+export function writeAnalyzeJson(run: AnalysisRun, write: (chunk: string) => void): void {
+  const a = run.analysis;
+  write(`{"root":${JSON.stringify(run.root)}`);
+  write(`,"files":${JSON.stringify(run.files.map((f) => ({ path: f.path, error: f.error })))}`);
+  write(`,"modules":[`);
+  let first = true;
+  for (const record of run.files) {
+    for (const m of run.repository.modulesInFile(record.path)) {
+      write((first ? "" : ",") + JSON.stringify(moduleJson(m)));
+      first = false;
+    }
+  }
+  write("]");
+  write(`,"patterns":${JSON.stringify(a.patterns)}`);
+  write(`,"findings":${JSON.stringify(a.findings)}`);
+  const graph: AnalyzeJson["moduleGraph"] = {
+    nodes: a.moduleGraph.nodes.length,
+    edges: a.moduleGraph.edges,
+    cycles: a.moduleGraph.cycles,
+  };
+  write(`,"moduleGraph":${JSON.stringify(graph)}`);
+  const calls: AnalyzeJson["callGraph"] = {
+    nodes: a.callGraph.nodes.length,
+    edges: a.callGraph.edges,
+  };
+  write(`,"callGraph":${JSON.stringify(calls)}`);
+  write(`,"summary":${JSON.stringify(run.summary)}}\n`);
+}
+
+/** Builds the `--json` document of a run as an object. */
 export function analyzeJson(run: AnalysisRun): AnalyzeJson {
   const modules: ModuleJson[] = [];
   for (const record of run.files) {
