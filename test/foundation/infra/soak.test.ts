@@ -103,11 +103,11 @@ describe("soak: protected calls against a flaky dependency", () => {
     const limiter = new RateLimiter({
       name: "soak-limit",
       algorithm: "token-bucket",
-      // 50 clients × 50/s is well under what two cores push through, so callers do get limited
+      // 50 clients × 120/s is under what two cores push through, so callers do get limited
       // even on a busy CI machine.
-      rate: 50,
+      rate: 120,
       intervalMs: 1000,
-      burst: 20,
+      burst: 40,
       clock,
     });
     const monitor = new PerformanceMonitor({ name: "soak", windowMs: 1000, clock });
