@@ -12,7 +12,7 @@
  */
 import { z } from "zod";
 import type { ModuleInfo } from "../ast/model.js";
-import type { PopulationObserver } from "../ast/population/populate.js";
+import type { PopulationObserver, PopulationProgress } from "../ast/population/populate.js";
 import { type AnalysisRun, analyzeRoot } from "../ast/population/run.js";
 import {
   AstRepository,
@@ -191,6 +191,8 @@ export type PopulationCall = {
   op: "analyze";
   root?: string;
   correlationId?: string;
+  /** Progress of the run (the call stays in-process, so a function can travel with it). */
+  onProgress?: (progress: PopulationProgress) => void;
   /** Settings validated by the caller; read from the configuration when absent. */
   settings?: AnalysisConfig;
 };
@@ -310,6 +312,7 @@ export class PopulationService extends Service<PopulationCall, PopulationReply> 
       ...populate,
       repository: repoService.repository,
       observer,
+      ...(msg.onProgress ? { onProgress: msg.onProgress } : {}),
     });
     this.runs++;
     return run;
@@ -319,12 +322,20 @@ export class PopulationService extends Service<PopulationCall, PopulationReply> 
    * Analyzes `root` (or the configured root) and resolves to the run; rejects with the run's error
    * (the service keeps running). `timeoutMs` bounds the wait (default 10 minutes).
    */
-  async analyze(root?: string, timeoutMs = 600_000): Promise<AnalysisRun> {
+  async analyze(
+    root?: string,
+    options: { timeoutMs?: number; onProgress?: (progress: PopulationProgress) => void } = {},
+  ): Promise<AnalysisRun> {
     // Settings are validated here, in the caller, so an invalid configuration is the caller's error.
     const settings = this.#settings();
     const reply = await this.call(
-      { op: "analyze", settings, ...(root === undefined ? {} : { root }) },
-      timeoutMs,
+      {
+        op: "analyze",
+        settings,
+        ...(root === undefined ? {} : { root }),
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      },
+      options.timeoutMs ?? 600_000,
     );
     if (!reply.ok) throw reply.error;
     return reply.run;

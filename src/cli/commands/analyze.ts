@@ -5,7 +5,15 @@
  */
 import { fileURLToPath } from "node:url";
 import { InvalidArgumentError } from "commander";
-import { analyzeRoot } from "../../ast/population/run.js";
+import type { PopulationProgress } from "../../ast/population/populate.js";
+import type { AnalysisRun } from "../../ast/population/run.js";
+import { startFoundation } from "../../foundation/index.js";
+import {
+  type AnalysisConfig,
+  POPULATION_SERVICE,
+  type PopulationService,
+  startAnalysisOnFoundation,
+} from "../../integration/analysis-services.js";
 import { addCommand, EXIT } from "../program.js";
 import { writeAnalyzeJson } from "../report/json.js";
 import { ProgressBar } from "../report/progress.js";
@@ -58,23 +66,34 @@ addCommand((program, ctx) => {
       const root = path ?? DEFAULT_PROJECT;
       const progress =
         !flags.json && process.stdout.isTTY === true ? new ProgressBar(ctx.stderr) : null;
-      let run: Awaited<ReturnType<typeof analyzeRoot>>;
+      const config: AnalysisConfig = {
+        cache:
+          flags.cache === false ? false : typeof flags.cache === "string" ? flags.cache : undefined,
+        workers: flags.workers ?? "auto",
+        include: flags.include ?? [],
+        exclude: flags.exclude ?? [],
+        gitignore: flags.gitignore !== false,
+      };
+      // The run goes through the Foundation: the analysis services are supervised, and their
+      // events and telemetry reach its EventStore (in memory: a command leaves no event file in
+      // the project) and its TelemetryServer.
+      const foundation = await startFoundation({
+        namespace: "production",
+        config: { overrides: { eventStore: { storage: "memory" } } },
+      });
+      let run: AnalysisRun;
       try {
-        run = await analyzeRoot(root, {
-          cache:
-            flags.cache === false
-              ? false
-              : typeof flags.cache === "string"
-                ? flags.cache
-                : undefined,
-          workers: flags.workers ?? "auto",
-          include: flags.include ?? [],
-          exclude: flags.exclude ?? [],
-          gitignore: flags.gitignore !== false,
-          onProgress: progress ? (p) => progress.update(p) : undefined,
+        await startAnalysisOnFoundation(foundation, { config });
+        const population = foundation.registry.get<PopulationService>(
+          foundation.namespace,
+          POPULATION_SERVICE,
+        );
+        run = await population.analyze(root, {
+          ...(progress ? { onProgress: (p: PopulationProgress) => progress.update(p) } : {}),
         });
       } finally {
         progress?.done();
+        await foundation.stop();
       }
       if (flags.json) writeAnalyzeJson(run, ctx.stdout);
       else ctx.stdout(renderReport(run, { top: flags.top ?? 10 }));
