@@ -14,7 +14,7 @@
 import type { Meta, Node, Term } from "../term.js";
 import * as TM from "../term.js";
 import * as B from "./build.js";
-import { fail } from "./errors.js";
+import { fail, SyntaxFailure } from "./errors.js";
 import * as PR from "./precedence.js";
 import type { Token } from "./tokens.js";
 import * as K from "./tokens.js";
@@ -1226,14 +1226,35 @@ export class Parser {
 
   private struct(): Term {
     const pct = this.toks[this.p++];
-    const name = this.structExpr();
-    this.skipEol();
-    if (this.peek().kind !== T_LCURLY) this.syntaxError(this.peek());
+    const start = this.p;
+    let name: Term;
+    try {
+      name = this.structExpr();
+      this.skipEol();
+      if (this.peek().kind !== T_LCURLY) this.syntaxError(this.peek());
+    } catch (e) {
+      if (!(e instanceof SyntaxFailure)) throw e;
+      this.badStructName(start);
+    }
     const map = this.mapArgs();
     this.cat = MATCHED;
     this.access = true;
     this.shape = SH_OTHER;
     return new NodeClass(A_STRUCT, tokMeta(pct), [name, map]);
+  }
+
+  /**
+   * After `%` the grammar also admits `matched_expr . identifier` as the struct name, so on a
+   * bad name Elixir reads a whole matched expression (operators included) and fails on the
+   * first token that cannot continue it: `% a = b do` fails at `do`.
+   */
+  private badStructName(start: number): never {
+    this.p = start;
+    const saved = this.noDo;
+    this.noDo = true;
+    this.parseExpr(0);
+    this.noDo = saved;
+    this.syntaxError(this.peek());
   }
 
   private structExpr(): Term {

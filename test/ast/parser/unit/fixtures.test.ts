@@ -188,6 +188,10 @@ const REJECTED = [
   // map keys that are no-parens calls with several arguments fail on the token after them
   "%{f a,\n b\n}",
   "%{x | 1 => 2,\n f a, b\n}",
+  // after `%` a bad struct name is read as a whole matched expression
+  "%DateTi|me{\n year: 2000}",
+  "x do\n %  fun =\n quote do\n 1\n end\nend",
+  '%"abc"\nx',
 ];
 
 function ours(src: string): FileResultJson {
