@@ -300,3 +300,17 @@ describe("ConnectionPool invariants (property)", () => {
     );
   });
 });
+
+describe("ConnectionPool acquire options", () => {
+  it("rejects bad acquire options naming them", async () => {
+    const pool = new ConnectionPool({
+      name: "x",
+      factory: factory(),
+      max: 1,
+      clock: new ManualClock(0),
+    });
+    await expect(pool.acquire({ timeout: 5 } as never)).rejects.toThrow(/timeout/);
+    await expect(pool.acquire({ timeoutMs: -1 })).rejects.toThrow(/timeoutMs/);
+    await expect(pool.acquire({ timeoutMs: 10 })).resolves.toMatchObject({ id: 0 });
+  });
+});
