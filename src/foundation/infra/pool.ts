@@ -126,6 +126,17 @@ const acquireSchema = z.strictObject({
     .optional(),
 });
 
+/** A cheap check of the common, valid case: only `timeoutMs` and `signal`, well typed. */
+function isPlainAcquireOptions(o: AcquireOptions): boolean {
+  if (typeof o !== "object" || o === null) return false;
+  for (const k in o) if (k !== "timeoutMs" && k !== "signal") return false;
+  return (
+    (o.signal === undefined || o.signal instanceof AbortSignal) &&
+    (o.timeoutMs === undefined ||
+      (typeof o.timeoutMs === "number" && o.timeoutMs > 0 && Number.isFinite(o.timeoutMs)))
+  );
+}
+
 interface Waiter<R> {
   done: boolean;
   resolve(resource: R): void;
@@ -206,8 +217,14 @@ export class ConnectionPool<R> implements InfraComponent {
    *   PoolClosedError once closing; PoolResourceError when creating one for this waiter failed.
    */
   acquire(options?: AcquireOptions): Promise<R> {
-    if (options !== undefined)
-      parseOptions(acquireSchema, options, `ConnectionPool "${this.name}" acquire`);
+    if (options !== undefined && !isPlainAcquireOptions(options)) {
+      // zod only on the unusual path, where it builds the error naming the bad option.
+      try {
+        parseOptions(acquireSchema, options, `ConnectionPool "${this.name}" acquire`);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
     if (this.#closing) return Promise.reject(new PoolClosedError(this.name));
     const signal = options?.signal;
     if (signal?.aborted)
