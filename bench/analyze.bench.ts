@@ -1,8 +1,9 @@
 /**
  * `npm run bench:analyze`: end-to-end analysis speed and memory, and repository lookups.
  *
- * Each analysis is timed end to end as `elixirscope analyze` runs it: discovery, reading and
- * hashing, parsing and extraction on workers, the cache, indexes, project analysis and the report.
+ * Each analysis is the `elixirscope analyze` command, timed end to end (everything but Node's
+ * start-up): the Foundation and its services, discovery, reading and hashing, parsing and
+ * extraction, the cache, indexes, project analysis and the rendered report.
  *
  * 1. Elixir 1.14's `lib/` tree (corpus/elixir/lib), cold (no cache), next to Elixir's own parse
  *    of the same files in the same run (Code.string_to_quoted_with_comments with columns and
@@ -60,25 +61,35 @@ interface ChildResult {
 }
 
 // ---------------------------------------------------------------------------------------------
-// One analysis in a child process running the compiled package (dist/), as `elixirscope analyze`
-// runs: workers load compiled JavaScript, not TypeScript through a loader.
+// One analysis in a child process: the `elixirscope analyze` command itself, from the compiled
+// package (dist/), in-process through runCli, its report collected rather than printed.
 
 const DIST = join(here, "..", "dist");
 
 const CHILD = `
-const [root, cacheArg, runUrl, textUrl] = process.argv.slice(1);
-const { analyzeRoot } = await import(runUrl);
-const { renderReport } = await import(textUrl);
+const [root, cacheArg, commandsUrl, programUrl] = process.argv.slice(1);
+await import(commandsUrl);
+const { runCli } = await import(programUrl);
+let out = "";
+let err = "";
 const t0 = performance.now();
-const run = await analyzeRoot(root, { cache: cacheArg === "off" ? false : cacheArg });
-// End to end as the command does it: the report is rendered too.
-const report = renderReport(run);
+const code = await runCli(
+  ["analyze", root, ...(cacheArg === "off" ? ["--no-cache"] : ["--cache", cacheArg])],
+  { stdout: (s) => { out += s; }, stderr: (s) => { err += s; } },
+);
 const ms = performance.now() - t0;
-if (report.length === 0) throw new Error("empty report");
-const s = run.summary;
+if (code !== 0) throw new Error("analyze exited " + code + ": " + err);
+const num = (re) => Number((out.match(re) ?? [])[1] ?? NaN);
+const workers = /on the main thread/.test(out) ? 0 : num(/on (\\d+) workers?/);
 process.stdout.write(JSON.stringify({
-  ms, files: s.files, modules: s.modules, functions: s.functions, parsed: s.parsed,
-  cached: s.cached, failed: s.failed, workers: s.workers,
+  ms,
+  files: num(/files +(\\d+)/),
+  modules: num(/modules +(\\d+)/),
+  functions: num(/functions +(\\d+)/),
+  parsed: num(/\\((\\d+) parsed/),
+  cached: num(/(\\d+) from cache/),
+  failed: num(/(\\d+) failed to parse/),
+  workers,
   // maxRSS is in KiB and covers the whole process (main thread and workers) since it started.
   peakRssMb: process.resourceUsage().maxRSS / 1024,
 }) + "\\n");
@@ -110,8 +121,8 @@ function runChild(root: string, cache: string | false): ChildResult {
     CHILD,
     root,
     cache === false ? "off" : cache,
-    pathToFileURL(join(DIST, "ast", "population", "run.js")).href,
-    pathToFileURL(join(DIST, "cli", "report", "text.js")).href,
+    pathToFileURL(join(DIST, "cli", "commands", "index.js")).href,
+    pathToFileURL(join(DIST, "cli", "program.js")).href,
   ];
   const r = spawnSync(process.execPath, args, { encoding: "utf8", maxBuffer: 1 << 26 });
   if (r.status !== 0) throw new Error(`analysis child failed (${r.status}): ${r.stderr}`);
