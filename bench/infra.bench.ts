@@ -153,20 +153,28 @@ async function limiters(): Promise<void> {
       duration: 60,
       keyPrefix: "rlfbench",
     });
-    const rows2 = [
-      await measureAsync(
+    // A loopback round trip is noisy and order-sensitive: run both twice in alternating order
+    // and keep each one's better run.
+    const measureOurs = () =>
+      measureAsync(
         g2,
         "elixirscope Redis token bucket",
         () => oursRedis.consume(keys[i++ % 1000]),
         opts,
-      ),
-      await measureAsync(
+      );
+    const measurePeer = () =>
+      measureAsync(
         g2,
         "rate-limiter-flexible Redis",
         () => rlfRedis.consume(keys[i++ % 1000]),
         opts,
-      ),
-    ];
+      );
+    const best = (a: BenchResult, b: BenchResult) => (a.nsPerOp <= b.nsPerOp ? a : b);
+    const ours1 = await measureOurs();
+    const peer1 = await measurePeer();
+    const peer2 = await measurePeer();
+    const ours2 = await measureOurs();
+    const rows2 = [best(ours1, ours2), best(peer1, peer2)];
     compare(rows2, ["elixirscope Redis token bucket"]);
   } finally {
     redis.disconnect();
