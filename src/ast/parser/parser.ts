@@ -1230,10 +1230,15 @@ export class Parser {
     let name: Term;
     try {
       name = this.structExpr();
-      this.skipEol();
-      if (this.peek().kind !== T_LCURLY) this.syntaxError(this.peek());
     } catch (e) {
       if (!(e instanceof SyntaxFailure)) throw e;
+      this.badStructName(start);
+    }
+    // `struct_op struct_expr eol map_args`: after a valid name a newline is shifted and the
+    // next token fails; any other token may still continue a matched expression.
+    if (this.skipEol() !== null) {
+      if (this.peek().kind !== T_LCURLY) this.syntaxError(this.peek());
+    } else if (this.peek().kind !== T_LCURLY) {
       this.badStructName(start);
     }
     const map = this.mapArgs();

@@ -192,6 +192,7 @@ const REJECTED = [
   "%DateTi|me{\n year: 2000}",
   "x do\n %  fun =\n quote do\n 1\n end\nend",
   '%"abc"\nx',
+  "x do\n %foo(1)\n assert x\nend",
 ];
 
 function ours(src: string): FileResultJson {
