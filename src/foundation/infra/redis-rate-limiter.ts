@@ -8,6 +8,9 @@
  * module promises (at most rate·t + burst units in any window of length t) needs a token bucket
  * or a sliding log, and those are short scripts.
  *
+ * Needs Redis 7 or later (number arguments of `redis.call` converted exactly, which the bucket's
+ * stored timestamps rely on).
+ *
  * When Redis cannot answer (down, unreachable, or slower than `backendTimeoutMs`) the limiter
  * follows `whenUnavailable`, which must be chosen explicitly:
  * - `"local"`: decide from an in-memory limiter with the same policy in this process (the
@@ -87,7 +90,9 @@ if tokens + 1e-9 >= cost then
 else
   retry = (cost - tokens) / perMs
 end
-redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', tostring(ts))
+-- Numbers, not tostring(): Lua's tostring keeps 14 digits (0.1 ms of an epoch time), while
+-- Redis 7 converts number arguments exactly.
+redis.call('HSET', KEYS[1], 'tokens', tokens, 'ts', ts)
 redis.call('PEXPIRE', KEYS[1], math.ceil(burst / perMs) + 1000)
 return {allowed, math.floor(tokens), math.ceil(retry * 1000)}
 `;
