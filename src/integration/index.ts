@@ -1,0 +1,5 @@
+/**
+ * Integration: L2 (repository, population) running as services on the L1 Foundation.
+ * @packageDocumentation
+ */
+export * from "./analysis-services.js";
