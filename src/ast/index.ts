@@ -25,5 +25,7 @@ export {
   parse,
   tryParse,
 } from "./parser/index.js";
+export * from "./population/index.js";
+export * from "./repository/index.js";
 export * from "./term.js";
 export * from "./term-json.js";

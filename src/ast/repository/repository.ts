@@ -8,6 +8,8 @@
  * file holds, so re-analyzing one changed file costs in proportion to that file.
  * @packageDocumentation
  */
+
+import { functionKey } from "../analysis/project.js";
 import type { CallInfo, FileError, FileExtraction, FunctionInfo, ModuleInfo } from "../model.js";
 
 /** A function together with its module and file. */
@@ -78,10 +80,8 @@ export interface RepositoryStats {
   callEdges: number;
 }
 
-/** The key `Module.name/arity` of a function. */
-export function functionKey(module: string, name: string, arity: number): string {
-  return `${module}.${name}/${arity}`;
-}
+/** The key `Module.name/arity` of a function: the same key the call graph uses. */
+export { functionKey };
 
 /** The callee key of a call, or null when its target module is not known (dynamic calls). */
 export function callKey(call: CallInfo): string | null {

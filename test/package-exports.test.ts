@@ -1,0 +1,42 @@
+import { execFileSync } from "node:child_process";
+import { describe, expect, it } from "vitest";
+
+// Imports the built package by its own name, as a user would, so the `exports` map, the compiled
+// output and the layering (foundation usable alone) are checked together. `npm test` builds first.
+function importInNode(source: string): string {
+  return execFileSync(process.execPath, ["--input-type=module", "-e", source], {
+    encoding: "utf8",
+  }).trim();
+}
+
+describe("package exports", () => {
+  it("elixirscope/foundation stands alone", () => {
+    const out = importInNode(`
+      const f = await import("elixirscope/foundation");
+      console.log([typeof f.startFoundation, typeof f.Registry, typeof f.ElixirScopeError, typeof f.CircuitBreaker].join(","));
+    `);
+    expect(out).toBe("function,function,function,function");
+  });
+
+  it("elixirscope/ast parses Elixir", () => {
+    const out = importInNode(`
+      const { parse, termToJson } = await import("elixirscope/ast");
+      console.log(JSON.stringify(termToJson(parse("1 + 2").ast)));
+    `);
+    expect(JSON.parse(out)).toEqual({
+      tuple: [
+        { atom: "+" },
+        [{ tuple: [{ atom: "line" }, 1] }, { tuple: [{ atom: "column" }, 3] }],
+        [1, 2],
+      ],
+    });
+  });
+
+  it("elixirscope exposes every layer", () => {
+    const out = importInNode(`
+      const m = await import("elixirscope");
+      console.log([typeof m.foundation.startFoundation, typeof m.ast.analyzeProject, typeof m.VERSION].join(","));
+    `);
+    expect(out).toBe("function,function,string");
+  });
+});
