@@ -861,7 +861,8 @@ export class Lexer {
       }
       this.pushDropEol(new TokenClass(T_DOT, dotLine, dotCol, null, "."));
       const name = parts[0] as string;
-      this.checkAtomLength(name, line, col);
+      // Elixir builds this atom from a charlist: the limit counts code points.
+      if (name.length > MAX_ATOM) checkAtomChars(name, line, col);
       this.callIdentifier(name, this.i, line, col);
       return;
     }
@@ -917,7 +918,8 @@ export class Lexer {
       const raw = extract(this, true, c1, false, "atom", line);
       const parts = unescapeParts(raw, line, col);
       if (parts.length === 1 && typeof parts[0] === "string") {
-        this.checkAtomLength(parts[0], line, col);
+        // Built from a binary: the limit counts UTF-8 bytes.
+        if (parts[0].length > MAX_ATOM / 3) checkAtomBytes(parts[0], line, col);
         this.toks.push(new TokenClass(T_ATOM_QUOTED, line, col, null, parts[0]));
       } else {
         const t = new ValueTokenClass(T_ATOM_UNSAFE, line, col, null, "");
@@ -928,16 +930,11 @@ export class Lexer {
     }
     const id = this.scanIdentifier(i + 1, this.col + 1);
     if (id === null) this.unexpected(i, this.col);
+    if (id.name.length > MAX_ATOM) checkAtomChars(id.name, this.line, this.col);
     this.toks.push(new TokenClass(T_ATOM, this.line, this.col, null, id.name));
     this.i = id.end;
     this.col += 1 + id.length;
     return true;
-  }
-
-  private checkAtomLength(name: string, line: number, col: number): void {
-    if (name.length > 255 && [...name].length > 255) {
-      fail(`atom length must be less than system limit: ${name}`, line, col);
-    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1041,7 +1038,9 @@ export class Lexer {
     if (s.charCodeAt(this.i) === C_COLON && isSpace(s.charCodeAt(this.i + 1))) {
       const parts = unescapeParts(raw, line, col + 1);
       if (parts.length === 1 && typeof parts[0] === "string") {
-        this.checkAtomLength(parts[0], line, col);
+        // Built from a binary: the limit counts UTF-8 bytes. (Elixir 1.14's string_to_quoted
+        // then crashes on this tokenizer error; we report it at the quote.)
+        if (parts[0].length > MAX_ATOM / 3) checkAtomBytes(parts[0], line, col);
         this.toks.push(new TokenClass(T_KW_IDENTIFIER, line, col, null, parts[0]));
       } else {
         const t = new ValueTokenClass(T_KW_IDENTIFIER_UNSAFE, line, col, null, "");
@@ -1259,6 +1258,8 @@ export class Lexer {
     const col = this.col;
     const id = this.scanIdentifier(i, col);
     if (id === null) this.unexpected(i, col);
+    // Elixir checks the atom length before anything else about the identifier.
+    if (id.name.length > MAX_ATOM) checkAtomChars(id.name, line, col);
     const { name, end } = id;
     const l = this.last();
     const afterDot = l !== undefined && l.kind === T_DOT;
@@ -1456,6 +1457,39 @@ function dotOpName(s: string, i: number): string | null {
   const one = two.slice(0, 1);
   if (DOT_OPS1.has(one)) return one;
   return null;
+}
+
+/**
+ * The longest atom Erlang accepts. Elixir's `unsafe_to_atom` counts code points for atoms it
+ * builds from charlists (identifiers, aliases, `:name`, `name:`, `foo."name"`) and UTF-8 bytes
+ * for those it builds from binaries (`:"name"`, `"name":`). Callers first test the UTF-16
+ * length, an upper bound of both counts (`> MAX_ATOM` for code points, `> MAX_ATOM / 3` for
+ * bytes, at most 3 per unit), so the common case costs one compare. Identifiers are counted
+ * after NFC normalisation, as Elixir normalises before the check.
+ */
+const MAX_ATOM = 255;
+
+const ATOM_LIMIT_MSG = "atom length must be less than system limit: ";
+
+/** Fails when `name` (NFC, as scanned) has more than 255 code points. */
+function checkAtomChars(name: string, line: number, col: number): void {
+  let n = 0;
+  for (let k = 0; k < name.length; k++) {
+    const u = name.charCodeAt(k);
+    if (u < 0xdc00 || u > 0xdfff) n++;
+  }
+  if (n > MAX_ATOM) fail(ATOM_LIMIT_MSG + name, line, col);
+}
+
+/** Fails when `name` has more than 255 bytes in UTF-8. */
+function checkAtomBytes(name: string, line: number, col: number): void {
+  let n = 0;
+  for (let k = 0; k < name.length; k++) {
+    const u = name.charCodeAt(k);
+    // A surrogate pair is 4 bytes: 2 for each half.
+    n += u < 0x80 ? 1 : u < 0x800 ? 2 : u >= 0xd800 && u <= 0xdfff ? 2 : 3;
+  }
+  if (n > MAX_ATOM) fail(ATOM_LIMIT_MSG + name, line, col);
 }
 
 function toInt(digits: string, radix: number): number | bigint {
