@@ -226,14 +226,27 @@ const CONTRACT_BY_USE: Record<string, string[]> = {
   "Plug.Router": ["init/1", "call/2"],
 };
 
+/**
+ * The functions each module's patterns define, by module name, in pattern order: one pass over
+ * the patterns instead of one per module (which made the findings quadratic in project size).
+ */
+function definedByPatterns(patterns: ProjectAnalysis["patterns"]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const p of patterns) {
+    const list = out.get(p.module);
+    if (list === undefined) out.set(p.module, [...p.defined]);
+    else for (const d of p.defined) list.push(d);
+  }
+  return out;
+}
+
 /** Callbacks a module implements by contract, so nobody in the project needs to call them. */
 function contractFunctions(
   m: ModuleInfo,
-  patterns: ProjectAnalysis["patterns"],
+  definedByPattern: ReadonlyMap<string, readonly string[]>,
   index: Index,
 ): Set<string> {
-  const out = new Set<string>();
-  for (const p of patterns) if (p.module === m.name) for (const d of p.defined) out.add(d);
+  const out = new Set<string>(definedByPattern.get(m.name));
   for (const b of m.behaviours) {
     for (const beh of index.modules.get(b) ?? [])
       for (const cb of beh.callbacks) out.add(`${cb.name}/${cb.arity}`);
@@ -251,8 +264,9 @@ function computeFindings(
   patterns: ProjectAnalysis["patterns"],
 ): Finding[] {
   const out: Finding[] = [];
+  const definedByPattern = definedByPatterns(patterns);
   for (const m of modules) {
-    const contract = contractFunctions(m, patterns, index);
+    const contract = contractFunctions(m, definedByPattern, index);
     for (const [used, fns] of Object.entries(CONTRACT_BY_USE)) {
       if (m.uses.some((u) => u.module === used)) for (const f of fns) contract.add(f);
     }
