@@ -62,7 +62,10 @@ export const AnalysisConfigSchema = z.strictObject({
   workers: z.union([z.number().int().min(0), z.literal("auto")]).optional(),
   include: z.array(z.string()).optional(),
   exclude: z.array(z.string()).optional(),
+  /** Honour `.gitignore` files (default true). */
   gitignore: z.boolean().optional(),
+  /** How many of the most complex functions a report lists; the population ignores it. */
+  top: z.number().int().positive().optional(),
 });
 /** The analysis configuration. */
 export type AnalysisConfig = z.infer<typeof AnalysisConfigSchema>;
@@ -307,7 +310,7 @@ export class PopulationService extends Service<PopulationCall, PopulationReply> 
         telemetry?.execute(`elixirscope.${event}`, measurements, metadata);
       },
     };
-    const { root: _root, ...populate } = settings;
+    const { root: _root, top: _top, ...populate } = settings;
     const run = await analyzeRoot(root, {
       ...populate,
       repository: repoService.repository,

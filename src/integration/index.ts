@@ -2,4 +2,6 @@
  * Integration: L2 (repository, population) running as services on the L1 Foundation.
  * @packageDocumentation
  */
+
+export * from "./analysis-foundation.js";
 export * from "./analysis-services.js";

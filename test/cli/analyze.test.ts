@@ -122,6 +122,74 @@ describe("elixirscope analyze", () => {
   });
 });
 
+describe("elixirscope analyze: settings through the Foundation config", () => {
+  let root: string;
+  const saved = new Map<string, string | undefined>();
+  function setEnv(vars: Record<string, string>): void {
+    for (const [k, v] of Object.entries(vars)) {
+      if (!saved.has(k)) saved.set(k, process.env[k]);
+      process.env[k] = v;
+    }
+  }
+  beforeEach(() => {
+    root = copyExample("es-cli-cfg-");
+  });
+  afterEach(() => {
+    for (const [k, v] of saved) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    saved.clear();
+    rmSync(dirname(root), { recursive: true, force: true });
+  });
+
+  const paths = (out: string): string[] =>
+    JSON.parse(out).files.map((f: { path: string }) => f.path);
+
+  it("takes ELIXIRSCOPE_ANALYSIS__* variables, and explicit options over them", async () => {
+    setEnv({ ELIXIRSCOPE_ANALYSIS__EXCLUDE: '["test/"]', ELIXIRSCOPE_ANALYSIS__WORKERS: "0" });
+    const fromEnv = await cli("analyze", root, "--no-cache", "--json");
+    expect(fromEnv.err).toBe("");
+    expect(fromEnv.code).toBe(0);
+    expect(JSON.parse(fromEnv.out).summary.workers).toBe(0);
+    expect(paths(fromEnv.out).some((p) => p.startsWith("test/"))).toBe(false);
+    expect(paths(fromEnv.out).some((p) => p.startsWith("lib/"))).toBe(true);
+
+    const explicit = await cli("analyze", root, "--no-cache", "--json", "--exclude", "lib/");
+    expect(explicit.code).toBe(0);
+    expect(paths(explicit.out).some((p) => p.startsWith("test/"))).toBe(true);
+    expect(paths(explicit.out).some((p) => p.startsWith("lib/"))).toBe(false);
+  });
+
+  it("reads a --config file under the environment, and its top for the report", async () => {
+    const file = join(dirname(root), "elixirscope.json");
+    writeFileSync(file, JSON.stringify({ analysis: { cache: false, top: 1, exclude: ["lib/"] } }));
+    setEnv({ ELIXIRSCOPE_ANALYSIS__EXCLUDE: "[]" });
+    const { code, out } = await cli("analyze", root, "--config", file);
+    expect(code).toBe(0);
+    expect(existsSync(join(root, ".elixirscope"))).toBe(false); // cache: false from the file
+    expect(out).toContain("Most complex functions (top 1)"); // top from the file
+    const two = await cli("analyze", root, "--config", file, "--top", "2");
+    expect(two.out).toContain("Most complex functions (top 2)");
+  });
+
+  it("exits 2 naming an unknown setting in the environment or the config file", async () => {
+    const file = join(dirname(root), "bad.json");
+    writeFileSync(file, JSON.stringify({ analysis: { wrokers: 2 } }));
+    const badFile = await cli("analyze", root, "--config", file, "--json");
+    expect(badFile.code).toBe(2);
+    expect(badFile.out).toBe("");
+    expect(badFile.err).toMatch(/analysis: Unrecognized key.*wrokers/);
+    const missing = await cli("analyze", root, "--config", join(dirname(root), "none.json"));
+    expect(missing.code).toBe(2);
+    expect(missing.err).toMatch(/Cannot read config file/);
+    setEnv({ ELIXIRSCOPE_ANALYSIS__WROKERS: "2" });
+    const badEnv = await cli("analyze", root, "--json");
+    expect(badEnv.code).toBe(2);
+    expect(badEnv.err).toMatch(/ELIXIRSCOPE_ANALYSIS__WROKERS names no configuration path/);
+  });
+});
+
 describe("the --json writer", () => {
   it("streams exactly the document analyzeJson builds", async () => {
     const run = await analyzeRoot(EXAMPLE, { cache: false });

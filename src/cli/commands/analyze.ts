@@ -7,14 +7,13 @@ import { fileURLToPath } from "node:url";
 import { InvalidArgumentError } from "commander";
 import type { PopulationProgress } from "../../ast/population/populate.js";
 import type { AnalysisRun } from "../../ast/population/run.js";
-import { startFoundation } from "../../foundation/index.js";
+import { ElixirScopeError } from "../../foundation/index.js";
 import {
   type AnalysisConfig,
-  POPULATION_SERVICE,
-  type PopulationService,
-  startAnalysisOnFoundation,
-} from "../../integration/analysis-services.js";
-import { addCommand, EXIT } from "../program.js";
+  type AnalysisFoundation,
+  startAnalysisFoundation,
+} from "../../integration/index.js";
+import { addCommand, EXIT, UsageError } from "../program.js";
 import { writeAnalyzeJson } from "../report/json.js";
 import { ProgressBar } from "../report/progress.js";
 import { renderReport } from "../report/text.js";
@@ -26,12 +25,32 @@ export const DEFAULT_PROJECT = fileURLToPath(
 
 interface AnalyzeFlags {
   json?: boolean;
+  config?: string;
   cache?: string | boolean;
   workers?: number | "auto";
   include?: string[];
   exclude?: string[];
   gitignore?: boolean;
   top?: number;
+}
+
+/** Configuration errors are the user's: exit code 2, like a bad option. */
+const CONFIG_ERRORS = new Set(["CONFIG_INVALID", "CONFIG_UNKNOWN_ENV", "CONFIG_FILE_UNREADABLE"]);
+
+/**
+ * The options given on the command line, as the top layer of the `analysis` config section:
+ * only what was given, so that the config file and `ELIXIRSCOPE_ANALYSIS__*` apply otherwise.
+ */
+function explicitSettings(flags: AnalyzeFlags): AnalysisConfig {
+  const s: AnalysisConfig = {};
+  if (flags.cache === false) s.cache = false;
+  else if (typeof flags.cache === "string") s.cache = flags.cache;
+  if (flags.workers !== undefined) s.workers = flags.workers;
+  if (flags.include !== undefined) s.include = flags.include;
+  if (flags.exclude !== undefined) s.exclude = flags.exclude;
+  if (flags.gitignore === false) s.gitignore = false;
+  if (flags.top !== undefined) s.top = flags.top;
+  return s;
 }
 
 function workersArg(value: string): number | "auto" {
@@ -55,6 +74,7 @@ addCommand((program, ctx) => {
     .description("analyze an Elixir project: metrics, behaviours, findings, dependency cycles")
     .argument("[path]", "project directory (default: the bundled example application)")
     .option("--json", "print the whole result as one JSON document on stdout")
+    .option("--config <file>", "JSON config file (Foundation sections and `analysis`)")
     .option("--cache <file>", "cache file (default: <path>/.elixirscope/cache.sqlite)")
     .option("--no-cache", "run cold: neither read nor write the cache")
     .option("--workers <n>", 'parse threads: a number, 0 for none, or "auto"', workersArg)
@@ -63,40 +83,39 @@ addCommand((program, ctx) => {
     .option("--no-gitignore", "do not honour .gitignore files")
     .option("--top <n>", "how many of the most complex functions to list", positiveArg)
     .action(async (path: string | undefined, flags: AnalyzeFlags) => {
-      const root = path ?? DEFAULT_PROJECT;
       const progress =
         !flags.json && process.stdout.isTTY === true ? new ProgressBar(ctx.stderr) : null;
-      const config: AnalysisConfig = {
-        cache:
-          flags.cache === false ? false : typeof flags.cache === "string" ? flags.cache : undefined,
-        workers: flags.workers ?? "auto",
-        include: flags.include ?? [],
-        exclude: flags.exclude ?? [],
-        gitignore: flags.gitignore !== false,
-      };
-      // The run goes through the Foundation: the analysis services are supervised, and their
-      // events and telemetry reach its EventStore (in memory: a command leaves no event file in
-      // the project) and its TelemetryServer.
-      const foundation = await startFoundation({
-        namespace: "production",
-        config: { overrides: { eventStore: { storage: "memory" } } },
-      });
-      let run: AnalysisRun;
+      // The run goes through the Foundation: settings come from its ConfigServer's `analysis`
+      // section (defaults < --config file < ELIXIRSCOPE_ANALYSIS__* < these options), the
+      // analysis services are supervised, and events and telemetry reach its EventStore (in
+      // memory: a command leaves no event file in the project) and its TelemetryServer.
+      let analysis: AnalysisFoundation;
       try {
-        await startAnalysisOnFoundation(foundation, { config });
-        const population = foundation.registry.get<PopulationService>(
-          foundation.namespace,
-          POPULATION_SERVICE,
-        );
-        run = await population.analyze(root, {
+        analysis = await startAnalysisFoundation({
+          config: {
+            ...(flags.config === undefined ? {} : { file: flags.config }),
+            overrides: { eventStore: { storage: "memory" }, analysis: explicitSettings(flags) },
+          },
+        });
+      } catch (error) {
+        if (error instanceof ElixirScopeError && CONFIG_ERRORS.has(error.code)) {
+          throw new UsageError(error.message);
+        }
+        throw error;
+      }
+      let run: AnalysisRun;
+      let settings: AnalysisConfig;
+      try {
+        settings = analysis.settings();
+        run = await analysis.population.analyze(path ?? settings.root ?? DEFAULT_PROJECT, {
           ...(progress ? { onProgress: (p: PopulationProgress) => progress.update(p) } : {}),
         });
       } finally {
         progress?.done();
-        await foundation.stop();
+        await analysis.stop();
       }
       if (flags.json) writeAnalyzeJson(run, ctx.stdout);
-      else ctx.stdout(renderReport(run, { top: flags.top ?? 10 }));
+      else ctx.stdout(renderReport(run, { top: settings.top ?? 10 }));
       ctx.setExitCode(EXIT.ok);
     });
 });

@@ -1,0 +1,160 @@
+/**
+ * A Foundation configured for the analysis: its ConfigServer's schema is the Foundation's plus an
+ * `analysis` section (the same settings as `elixirscope analyze`'s options), layered like every
+ * other section (defaults < config file < `ELIXIRSCOPE_ANALYSIS__*` environment variables <
+ * explicit overrides), with the analysis services started on it.
+ *
+ * L1 knows nothing of the analysis: the section is added here through the ConfigServer's own
+ * extension options (`schema`, `defaults`, `updatable`), so the Foundation's config module is
+ * untouched and another layer could add its own section the same way.
+ * @packageDocumentation
+ */
+import { z } from "zod";
+import {
+  type ConfigServerOptions,
+  FOUNDATION_DEFAULTS,
+  FOUNDATION_UPDATABLE_PATHS,
+  type Foundation,
+  FoundationConfigSchema,
+  type Namespace,
+  parseOptions,
+  Registry,
+  type Supervisor,
+  startFoundation,
+} from "../foundation/index.js";
+import {
+  type AnalysisConfig,
+  AnalysisConfigSchema,
+  AST_REPOSITORY_SERVICE,
+  type AstRepositoryService,
+  POPULATION_SERVICE,
+  type PopulationService,
+  startAnalysisOnFoundation,
+} from "./analysis-services.js";
+
+/** The config section the analysis settings live in. */
+export const ANALYSIS_CONFIG_SECTION = "analysis";
+
+/**
+ * Defaults of the `analysis` section: those of `elixirscope analyze` (every parse thread the
+ * machine has, no include or exclude pattern, `.gitignore` honoured, ten functions listed). `root`
+ * and `cache` have none: the command's path argument, and `<root>/.elixirscope/cache.sqlite`.
+ */
+export const ANALYSIS_CONFIG_DEFAULTS: Readonly<AnalysisConfig> = Object.freeze({
+  workers: "auto",
+  include: [],
+  exclude: [],
+  gitignore: true,
+  top: 10,
+});
+
+/** The Foundation's config schema with the `analysis` section; strict at every level. */
+export const AnalysisFoundationConfigSchema = FoundationConfigSchema.extend({
+  [ANALYSIS_CONFIG_SECTION]: AnalysisConfigSchema,
+});
+
+/** The configuration of a Foundation with the `analysis` section. */
+export type AnalysisFoundationConfig = z.output<typeof AnalysisFoundationConfigSchema>;
+
+/** The layers of an analysis Foundation's configuration (see the ConfigServer). */
+export interface AnalysisConfigLayers {
+  /** A JSON file over the defaults: any Foundation section, plus `analysis`. */
+  file?: string;
+  /** Environment variables (default `process.env`): `ELIXIRSCOPE_ANALYSIS__WORKERS=0`, ... */
+  env?: Record<string, string | undefined>;
+  /** Prefix of the environment variables (default `ELIXIRSCOPE_`). */
+  envPrefix?: string;
+  /** Explicit settings, the top layer: `{ analysis: { exclude: ["test/"] } }`. */
+  overrides?: Record<string, unknown>;
+}
+
+/**
+ * ConfigServer options (for `startFoundation({ config })`) whose schema adds the `analysis`
+ * section to the Foundation's, with its defaults; `analysis` is updatable at run time (it is read
+ * at each run), next to the Foundation's own updatable paths.
+ */
+export function analysisConfigOptions(layers: AnalysisConfigLayers = {}): ConfigServerOptions {
+  return {
+    ...layers,
+    schema: AnalysisFoundationConfigSchema,
+    defaults: {
+      ...FOUNDATION_DEFAULTS,
+      [ANALYSIS_CONFIG_SECTION]: { ...ANALYSIS_CONFIG_DEFAULTS },
+    },
+    updatable: [...FOUNDATION_UPDATABLE_PATHS, ANALYSIS_CONFIG_SECTION],
+  };
+}
+
+/** Options of {@link startAnalysisFoundation}. Unknown keys are errors. */
+export interface AnalysisFoundationOptions {
+  /** Default "production". */
+  namespace?: Namespace;
+  registry?: Registry;
+  /** The configuration layers; the `analysis` section is added to the schema. */
+  config?: AnalysisConfigLayers;
+}
+
+const OptionsSchema = z.strictObject({
+  namespace: z.custom<Namespace>((v) => typeof v === "string").optional(),
+  registry: z.custom<Registry>((v) => v instanceof Registry).optional(),
+  config: z
+    .strictObject({
+      file: z.string().min(1).optional(),
+      env: z.record(z.string(), z.string().optional()).optional(),
+      envPrefix: z.string().min(1).optional(),
+      overrides: z.record(z.string(), z.unknown()).optional(),
+    })
+    .optional(),
+});
+
+/** A running analysis Foundation (see {@link startAnalysisFoundation}). */
+export interface AnalysisFoundation {
+  readonly foundation: Foundation;
+  /** The supervisor of the analysis services. */
+  readonly supervisor: Supervisor;
+  /** The current population service (looked up, so restarts are followed). */
+  readonly population: PopulationService;
+  /** The current repository service. */
+  readonly repository: AstRepositoryService;
+  /** The current `analysis` section (validated, frozen). */
+  settings(): AnalysisConfig;
+  /** Stops the analysis services and the Foundation. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a Foundation whose config has the `analysis` section, and the analysis services on it. An invalid configuration (unknown key in any layer, unknown `ELIXIRSCOPE_` variable, bad
+ * value) rejects with `CONFIG_INVALID` / `CONFIG_UNKNOWN_ENV` before anything is started.
+ */
+export async function startAnalysisFoundation(
+  options: AnalysisFoundationOptions = {},
+): Promise<AnalysisFoundation> {
+  const o = parseOptions(OptionsSchema, options, "startAnalysisFoundation");
+  const foundation = await startFoundation({
+    namespace: o.namespace ?? "production",
+    ...(o.registry ? { registry: o.registry } : {}),
+    config: analysisConfigOptions(o.config) as Record<string, unknown>,
+  });
+  const { registry, namespace } = foundation;
+  try {
+    const supervisor = await startAnalysisOnFoundation(foundation);
+    return {
+      foundation,
+      supervisor,
+      get population() {
+        return registry.get<PopulationService>(namespace, POPULATION_SERVICE);
+      },
+      get repository() {
+        return registry.get<AstRepositoryService>(namespace, AST_REPOSITORY_SERVICE);
+      },
+      settings: () => foundation.config.get<AnalysisConfig>(ANALYSIS_CONFIG_SECTION),
+      stop: async () => {
+        await supervisor.stop("shutdown");
+        await foundation.stop();
+      },
+    };
+  } catch (error) {
+    await foundation.stop();
+    throw error;
+  }
+}
