@@ -2,7 +2,7 @@
  * A Foundation configured for the analysis: its ConfigServer's schema is the Foundation's plus an
  * `analysis` section (the same settings as `elixirscope analyze`'s options), layered like every
  * other section (defaults < config file < `ELIXIRSCOPE_ANALYSIS__*` environment variables <
- * explicit overrides), with the analysis services started on it.
+ * explicit overrides), with the analysis services and a MemoryManager started on it.
  *
  * L1 knows nothing of the analysis: the section is added here through the ConfigServer's own
  * extension options (`schema`, `defaults`, `updatable`), so the Foundation's config module is
@@ -11,16 +11,22 @@
  */
 import { z } from "zod";
 import {
+  CORE_SERVICES,
   type ConfigServerOptions,
   FOUNDATION_DEFAULTS,
   FOUNDATION_UPDATABLE_PATHS,
   type Foundation,
   FoundationConfigSchema,
+  MemoryManager,
+  type MemorySource,
   type Namespace,
   parseOptions,
   Registry,
   type Supervisor,
   startFoundation,
+  type TelemetryEmitter,
+  type TelemetryServer,
+  type TimerClock,
 } from "../foundation/index.js";
 import {
   type AnalysisConfig,
@@ -85,6 +91,16 @@ export function analysisConfigOptions(layers: AnalysisConfigLayers = {}): Config
   };
 }
 
+/** Options of the MemoryManager {@link startAnalysisFoundation} starts. */
+export interface AnalysisMemoryOptions {
+  /** Sampling interval in ms (default 1 000: a CLI run lasts seconds). */
+  intervalMs?: number;
+  /** Where samples come from (default: the process). */
+  source?: MemorySource;
+  thresholds?: { elevated?: number; high?: number; critical?: number };
+  clock?: TimerClock;
+}
+
 /** Options of {@link startAnalysisFoundation}. Unknown keys are errors. */
 export interface AnalysisFoundationOptions {
   /** Default "production". */
@@ -92,8 +108,11 @@ export interface AnalysisFoundationOptions {
   registry?: Registry;
   /** The configuration layers; the `analysis` section is added to the schema. */
   config?: AnalysisConfigLayers;
+  /** The MemoryManager's options, or `false` for none (default: one with default options). */
+  memory?: AnalysisMemoryOptions | false;
 }
 
+const fn = (v: unknown) => typeof v === "function";
 const OptionsSchema = z.strictObject({
   namespace: z.custom<Namespace>((v) => typeof v === "string").optional(),
   registry: z.custom<Registry>((v) => v instanceof Registry).optional(),
@@ -105,25 +124,51 @@ const OptionsSchema = z.strictObject({
       overrides: z.record(z.string(), z.unknown()).optional(),
     })
     .optional(),
+  memory: z
+    .union([
+      z.literal(false),
+      z.strictObject({
+        intervalMs: z.number().positive().optional(),
+        source: z.custom<MemorySource>(fn).optional(),
+        thresholds: z
+          .strictObject({
+            elevated: z.number().optional(),
+            high: z.number().optional(),
+            critical: z.number().optional(),
+          })
+          .optional(),
+        clock: z
+          .custom<TimerClock>((v) => typeof (v as TimerClock)?.setTimeout === "function")
+          .optional(),
+      }),
+    ])
+    .optional(),
 });
+
+/** Sampling interval of the analysis MemoryManager by default, in ms. */
+export const ANALYSIS_MEMORY_INTERVAL_MS = 1_000;
 
 /** A running analysis Foundation (see {@link startAnalysisFoundation}). */
 export interface AnalysisFoundation {
   readonly foundation: Foundation;
   /** The supervisor of the analysis services. */
   readonly supervisor: Supervisor;
+  /** The sampling MemoryManager the repository drops its caches on, if any. */
+  readonly memory: MemoryManager | undefined;
   /** The current population service (looked up, so restarts are followed). */
   readonly population: PopulationService;
   /** The current repository service. */
   readonly repository: AstRepositoryService;
   /** The current `analysis` section (validated, frozen). */
   settings(): AnalysisConfig;
-  /** Stops the analysis services and the Foundation. */
+  /** Stops the MemoryManager, the analysis services and the Foundation. */
   stop(): Promise<void>;
 }
 
 /**
- * Starts a Foundation whose config has the `analysis` section, and the analysis services on it. An invalid configuration (unknown key in any layer, unknown `ELIXIRSCOPE_` variable, bad
+ * Starts a Foundation whose config has the `analysis` section, a MemoryManager sampling memory
+ * pressure (the repository drops its rebuildable caches at `high`), and the analysis services on
+ * it. An invalid configuration (unknown key in any layer, unknown `ELIXIRSCOPE_` variable, bad
  * value) rejects with `CONFIG_INVALID` / `CONFIG_UNKNOWN_ENV` before anything is started.
  */
 export async function startAnalysisFoundation(
@@ -136,11 +181,32 @@ export async function startAnalysisFoundation(
     config: analysisConfigOptions(o.config) as Record<string, unknown>,
   });
   const { registry, namespace } = foundation;
+  let memory: MemoryManager | undefined;
   try {
-    const supervisor = await startAnalysisOnFoundation(foundation);
+    if (o.memory !== false) {
+      const telemetry: TelemetryEmitter = {
+        execute: (event, measurements, metadata) =>
+          registry
+            .lookup<TelemetryServer>(namespace, CORE_SERVICES.telemetry)
+            ?.execute(event, measurements, metadata),
+      };
+      const m = o.memory ?? {};
+      memory = new MemoryManager({
+        name: "elixirscope.analysis.memory",
+        intervalMs: m.intervalMs ?? ANALYSIS_MEMORY_INTERVAL_MS,
+        telemetry,
+        ...(m.source ? { source: m.source } : {}),
+        ...(m.thresholds ? { thresholds: m.thresholds } : {}),
+        ...(m.clock ? { clock: m.clock } : {}),
+      });
+    }
+    const supervisor = await startAnalysisOnFoundation(foundation, memory ? { memory } : {});
+    memory?.start();
+    const mm = memory;
     return {
       foundation,
       supervisor,
+      memory: mm,
       get population() {
         return registry.get<PopulationService>(namespace, POPULATION_SERVICE);
       },
@@ -149,11 +215,13 @@ export async function startAnalysisFoundation(
       },
       settings: () => foundation.config.get<AnalysisConfig>(ANALYSIS_CONFIG_SECTION),
       stop: async () => {
+        await mm?.stop();
         await supervisor.stop("shutdown");
         await foundation.stop();
       },
     };
   } catch (error) {
+    await memory?.stop();
     await foundation.stop();
     throw error;
   }

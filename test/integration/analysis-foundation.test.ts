@@ -2,7 +2,13 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createTestNamespace, ElixirScopeError, Registry } from "../../src/foundation/index.js";
+import {
+  createTestNamespace,
+  ElixirScopeError,
+  ManualClock,
+  type MemorySample,
+  Registry,
+} from "../../src/foundation/index.js";
 import {
   ANALYSIS_CONFIG_DEFAULTS,
   type AnalysisFoundation,
@@ -20,6 +26,7 @@ describe("the analysis Foundation: the analysis section of the config", () => {
     const a = await startAnalysisFoundation({
       namespace: createTestNamespace("analysis-foundation"),
       registry: new Registry(),
+      memory: false,
       ...options,
     });
     started.push(a);
@@ -119,5 +126,63 @@ describe("the analysis Foundation: the analysis section of the config", () => {
       expect((error as ElixirScopeError).message).toMatch(message);
     }
     await expect(start({ config: { env: {} }, bogus: 1 } as never)).rejects.toThrow(/bogus/);
+  });
+});
+
+describe("the analysis Foundation: memory pressure", () => {
+  let root: string;
+  afterEach(() => rmSync(dirname(root), { recursive: true, force: true }));
+
+  it("samples on its interval, drops the repository's caches at high pressure, and stops", async () => {
+    root = copyExample("es-af-mem-");
+    let heapUsed = 10;
+    const source = (): MemorySample => ({
+      heapUsed,
+      heapTotal: 100,
+      heapLimit: 100,
+      rss: 0,
+      external: 0,
+    });
+    const clock = new ManualClock();
+    const a = await startAnalysisFoundation({
+      namespace: createTestNamespace("analysis-memory"),
+      registry: new Registry(),
+      config: { env: {}, overrides: { eventStore: { storage: "memory" } } },
+      memory: { intervalMs: 500, source, clock },
+    });
+    try {
+      expect(a.memory?.level).toBe("normal");
+      const run = await a.population.analyze(root, { timeoutMs: 60_000 });
+      const repo = a.repository.repository;
+      expect(repo).toBe(run.repository);
+      const key = "Inventory.Catalog.fetch/1";
+      const callers = repo.callers(key);
+      const callees = await a.repository.call({ op: "callees", key });
+      expect(callers.length).toBeGreaterThan(0);
+      expect(repo.callers(key)).toBe(callers); // cached list
+
+      heapUsed = 90; // above the "high" threshold (0.85)
+      clock.advance(499);
+      expect(a.repository.droppedUnderPressure).toBe(0); // not sampled yet
+      clock.advance(1);
+      await Promise.resolve();
+      expect(a.memory?.level).toBe("high");
+      expect(a.repository.droppedUnderPressure).toBeGreaterThan(0);
+
+      // Lookups still answer the same, from rebuilt lists.
+      const rebuilt = repo.callers(key);
+      expect(rebuilt).not.toBe(callers);
+      expect(rebuilt).toEqual(callers);
+      expect(await a.repository.call({ op: "callees", key })).toEqual(callees);
+      expect(await a.repository.call({ op: "module", name: "Inventory.Catalog" })).toBeDefined();
+      // And a further run over the same repository gives the same answers.
+      const again = await a.population.analyze(root, { timeoutMs: 60_000 });
+      expect(again.analysis.findings).toEqual(run.analysis.findings);
+      expect(again.repository.callers(key)).toEqual(callers);
+    } finally {
+      await a.stop();
+    }
+    expect(a.memory?.alive).toBe(false);
+    expect(a.foundation.supervisor.alive).toBe(false);
   });
 });

@@ -87,7 +87,8 @@ addCommand((program, ctx) => {
         !flags.json && process.stdout.isTTY === true ? new ProgressBar(ctx.stderr) : null;
       // The run goes through the Foundation: settings come from its ConfigServer's `analysis`
       // section (defaults < --config file < ELIXIRSCOPE_ANALYSIS__* < these options), the
-      // analysis services are supervised, and events and telemetry reach its EventStore (in
+      // analysis services are supervised, a MemoryManager lets the repository drop its
+      // rebuildable caches under pressure, and events and telemetry reach its EventStore (in
       // memory: a command leaves no event file in the project) and its TelemetryServer.
       let analysis: AnalysisFoundation;
       try {
