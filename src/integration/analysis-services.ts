@@ -189,13 +189,19 @@ function isThenable(v: unknown): v is PromiseLike<unknown> {
   return typeof (v as PromiseLike<unknown> | null)?.then === "function";
 }
 
+/**
+ * Progress of an analysis run: the population's phases (`read`, `parse`: files done of total),
+ * then `analyze`, the project-level analysis (0 of 1 when it starts, 1 of 1 when it ends).
+ */
+export type AnalysisProgress = PopulationProgress | { phase: "analyze"; done: 0 | 1; total: 1 };
+
 /** A request to the population service. */
 export type PopulationCall = {
   op: "analyze";
   root?: string;
   correlationId?: string;
   /** Progress of the run (the call stays in-process, so a function can travel with it). */
-  onProgress?: (progress: PopulationProgress) => void;
+  onProgress?: (progress: AnalysisProgress) => void;
   /** Settings validated by the caller; read from the configuration when absent. */
   settings?: AnalysisConfig;
 };
@@ -291,8 +297,12 @@ export class PopulationService extends Service<PopulationCall, PopulationReply> 
     const events = this.#events;
     const telemetry = this.#telemetryOut;
     const correlationId = msg.correlationId;
+    const onProgress = msg.onProgress;
     const observer: PopulationObserver = {
       event: (type, data) => {
+        // The population's last event: the project analysis starts next.
+        if (type === "population.run.finished")
+          onProgress?.({ phase: "analyze", done: 0, total: 1 });
         if (events === undefined) return;
         const stored = events.store({ type, data, ...(correlationId ? { correlationId } : {}) });
         // The run goes on when the store refuses an event; the failure is counted, not lost.
@@ -307,6 +317,7 @@ export class PopulationService extends Service<PopulationCall, PopulationReply> 
         }
       },
       telemetry: (event, measurements, metadata) => {
+        if (event === "population.analysis") onProgress?.({ phase: "analyze", done: 1, total: 1 });
         telemetry?.execute(`elixirscope.${event}`, measurements, metadata);
       },
     };
@@ -315,7 +326,7 @@ export class PopulationService extends Service<PopulationCall, PopulationReply> 
       ...populate,
       repository: repoService.repository,
       observer,
-      ...(msg.onProgress ? { onProgress: msg.onProgress } : {}),
+      ...(onProgress ? { onProgress } : {}),
     });
     this.runs++;
     return run;
@@ -327,7 +338,7 @@ export class PopulationService extends Service<PopulationCall, PopulationReply> 
    */
   async analyze(
     root?: string,
-    options: { timeoutMs?: number; onProgress?: (progress: PopulationProgress) => void } = {},
+    options: { timeoutMs?: number; onProgress?: (progress: AnalysisProgress) => void } = {},
   ): Promise<AnalysisRun> {
     // Settings are validated here, in the caller, so an invalid configuration is the caller's error.
     const settings = this.#settings();

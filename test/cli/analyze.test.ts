@@ -5,6 +5,7 @@ import { analyzeRoot } from "../../src/ast/population/run.js";
 import "../../src/cli/commands/analyze.js";
 import { runCli } from "../../src/cli/program.js";
 import { analyzeJson, writeAnalyzeJson } from "../../src/cli/report/json.js";
+import { ProgressBar } from "../../src/cli/report/progress.js";
 import { copyExample, EXAMPLE } from "../ast/population/support.js";
 
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -197,5 +198,28 @@ describe("the --json writer", () => {
     writeAnalyzeJson(run, (c) => chunks.push(c));
     expect(chunks.length).toBeGreaterThan(run.summary.modules);
     expect(chunks.join("")).toBe(`${JSON.stringify(analyzeJson(run))}\n`);
+  });
+});
+
+describe("the progress bar", () => {
+  it("shows each phase as it starts, the project analysis last, and clears the line", () => {
+    let screen = "";
+    const bar = new ProgressBar((s) => (screen += s));
+    bar.update({ phase: "read", done: 1, total: 2 });
+    bar.update({ phase: "read", done: 2, total: 2 });
+    bar.update({ phase: "parse", done: 0, total: 1 });
+    bar.update({ phase: "parse", done: 1, total: 1 });
+    bar.update({ phase: "analyze", done: 0, total: 1 });
+    const lines = screen.split("\r").filter(Boolean);
+    expect(lines.map((l) => l.split(" ")[0])).toEqual([
+      "reading",
+      "reading",
+      "parsing",
+      "parsing",
+      "analyzing",
+    ]);
+    expect(lines.at(-1)).toMatch(/^analyzing project/);
+    bar.done();
+    expect(screen.endsWith("\r\x1b[K")).toBe(true);
   });
 });

@@ -107,6 +107,21 @@ describe("the analysis Foundation: the analysis section of the config", () => {
     expect(next.files.some((f) => f.path.startsWith("test/"))).toBe(true);
   });
 
+  it("reports the project analysis as the last phase of a run's progress", async () => {
+    const a = await start({
+      config: { env: {}, overrides: { eventStore: { storage: "memory" } } },
+    });
+    const seen: string[] = [];
+    const run = await a.population.analyze(root, {
+      onProgress: (p) => seen.push(`${p.phase} ${p.done}/${p.total}`),
+    });
+    expect(seen.slice(-2)).toEqual(["analyze 0/1", "analyze 1/1"]);
+    const parsed = run.summary.parsed;
+    expect(parsed).toBeGreaterThan(0);
+    expect(seen).toContain(`parse ${parsed}/${parsed}`);
+    expect(seen.filter((s) => s.startsWith("analyze"))).toHaveLength(2);
+  });
+
   it("rejects unknown keys in every layer with an error naming them", async () => {
     const file = join(dir, "bad.json");
     writeFileSync(file, JSON.stringify({ analysis: { wrokers: 2 } }));

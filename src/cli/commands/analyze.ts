@@ -5,12 +5,12 @@
  */
 import { fileURLToPath } from "node:url";
 import { InvalidArgumentError } from "commander";
-import type { PopulationProgress } from "../../ast/population/populate.js";
 import type { AnalysisRun } from "../../ast/population/run.js";
 import { ElixirScopeError } from "../../foundation/index.js";
 import {
   type AnalysisConfig,
   type AnalysisFoundation,
+  type AnalysisProgress,
   startAnalysisFoundation,
 } from "../../integration/index.js";
 import { addCommand, EXIT, UsageError } from "../program.js";
@@ -109,7 +109,7 @@ addCommand((program, ctx) => {
       try {
         settings = analysis.settings();
         run = await analysis.population.analyze(path ?? settings.root ?? DEFAULT_PROJECT, {
-          ...(progress ? { onProgress: (p: PopulationProgress) => progress.update(p) } : {}),
+          ...(progress ? { onProgress: (p: AnalysisProgress) => progress.update(p) } : {}),
         });
       } finally {
         progress?.done();

@@ -3,7 +3,7 @@
  * on stderr, and only when stdout is a terminal and the output is not JSON.
  * @packageDocumentation
  */
-import type { PopulationProgress } from "../../ast/population/populate.js";
+import type { AnalysisProgress } from "../../integration/analysis-services.js";
 
 const WIDTH = 30;
 const REDRAW_MS = 100;
@@ -12,14 +12,25 @@ const REDRAW_MS = 100;
 export class ProgressBar {
   #last = 0;
   #drawn = false;
+  #phase: AnalysisProgress["phase"] | undefined;
 
   constructor(private readonly write: (text: string) => void) {}
 
-  /** Redraws when enough time has passed (and always at the end of a phase). */
-  update(p: PopulationProgress): void {
+  /**
+   * Redraws when enough time has passed, and always at the end of a phase and when a phase
+   * starts. The project analysis (`analyze`) has no count to show, only its name.
+   */
+  update(p: AnalysisProgress): void {
     const now = performance.now();
-    if (now - this.#last < REDRAW_MS && p.done < p.total) return;
+    const newPhase = p.phase !== this.#phase;
+    if (!newPhase && now - this.#last < REDRAW_MS && p.done < p.total) return;
     this.#last = now;
+    this.#phase = p.phase;
+    if (p.phase === "analyze") {
+      this.write(`\ranalyzing project (calls, graphs, findings)\x1b[K`);
+      this.#drawn = true;
+      return;
+    }
     const ratio = p.total === 0 ? 1 : p.done / p.total;
     const filled = Math.round(ratio * WIDTH);
     const label = p.phase === "read" ? "reading" : "parsing";
