@@ -1,0 +1,416 @@
+/**
+ * Identifiers, aliases, keywords (`fn`, `do`, `when`, ...), keyword identifiers (`key:`), atoms
+ * (`:name`, `:"quoted"`, `:+`) and the atom length limit.
+ * @packageDocumentation
+ */
+
+import * as CH from "./chars.js";
+import { fail } from "./errors.js";
+import * as Operators from "./lex-operators.js";
+import * as StringTokens from "./lex-strings.js";
+import * as Terminators from "./lex-terminators.js";
+import type { Lexer } from "./lexer.js";
+import * as Driver from "./lexer.js";
+import { unexpected } from "./lexer.js";
+import { extract } from "./strings.js";
+import * as TK from "./tokens.js";
+
+// Module-local bindings: hot paths read these without cross-module lookups.
+const {
+  T_ALIAS,
+  T_AND_OP,
+  T_ATOM,
+  T_ATOM_QUOTED,
+  T_ATOM_UNSAFE,
+  T_BLOCK_IDENTIFIER,
+  T_BRACKET_IDENTIFIER,
+  T_COMMA,
+  T_DO,
+  T_DO_IDENTIFIER,
+  T_DOT,
+  T_END,
+  T_FALSE,
+  T_FN,
+  T_IDENTIFIER,
+  T_IN_OP,
+  T_KW_IDENTIFIER,
+  T_NIL,
+  T_OR_OP,
+  T_PAREN_IDENTIFIER,
+  T_SEMI,
+  T_TRUE,
+  T_TYPE_OP,
+  T_UNARY_OP,
+  T_WHEN_OP,
+} = TK;
+
+const TokenClass = TK.Token;
+
+const ValueTokenClass = TK.ValueToken;
+
+// Module-local bindings: hot paths read these without cross-module lookups.
+const {
+  C_AT,
+  C_BANG,
+  C_COLON,
+  C_DQUOTE,
+  C_LBRACKET,
+  C_LPAREN,
+  C_QUESTION,
+  C_SLASH,
+  C_SQUOTE,
+  C_UNDERSCORE,
+  isDigit,
+  isHorizontalSpace,
+  isLower,
+  isSpace,
+  isUpper,
+} = CH;
+
+const { atomOpName, op } = Operators;
+
+const { unescapeParts } = StringTokens;
+
+const { closeOrOpen } = Terminators;
+
+const { hex4, last, prevEol, pushDropEol } = Driver;
+
+const ID_START_RE = /^\p{ID_Start}$/u;
+
+const ID_UPPER_RE = /^[\p{Lu}\p{Lt}]$/u;
+
+const ID_CONTINUE_RE = /^\p{ID_Continue}$/u;
+
+/** Keywords and the token kind they produce (when not after a dot, and not `kw:`). */
+const KEYWORDS = new Map<string, number>([
+  ["fn", T_FN],
+  ["do", T_DO],
+  ["end", T_END],
+  ["true", T_TRUE],
+  ["false", T_FALSE],
+  ["nil", T_NIL],
+  ["not", T_UNARY_OP],
+  ["and", T_AND_OP],
+  ["or", T_OR_OP],
+  ["when", T_WHEN_OP],
+  ["in", T_IN_OP],
+  ["after", T_BLOCK_IDENTIFIER],
+  ["else", T_BLOCK_IDENTIFIER],
+  ["catch", T_BLOCK_IDENTIFIER],
+  ["rescue", T_BLOCK_IDENTIFIER],
+]);
+
+const INVALID_DO =
+  'unexpected reserved word: do. In case you wanted to write a "do" expression, you must either use do-blocks or separate the keyword argument with comma. For example, you should either write:\n\n    if some_condition? do\n      :this\n    else\n      :that\n    end\n\nor the equivalent construct:\n\n    if(some_condition?, do: :this, else: :that)\n\nwhere "some_condition?" is the first argument and the second argument is a keyword list.\n\nYou may see this error if you forget a trailing comma before the "do" in a "do" block';
+
+const SPECIAL_ATOMS = ["...", "<<>>", "%{}", "%", "{}", "..//"];
+
+/**
+ * The longest atom Erlang accepts. Elixir's `unsafe_to_atom` counts code points for atoms it
+ * builds from charlists (identifiers, aliases, `:name`, `name:`, `foo."name"`) and UTF-8 bytes
+ * for those it builds from binaries (`:"name"`, `"name":`). Callers first test the UTF-16
+ * length, an upper bound of both counts (`> MAX_ATOM` for code points, `> MAX_ATOM / 3` for
+ * bytes, at most 3 per unit), so the common case costs one compare. Identifiers are counted
+ * after NFC normalisation, as Elixir normalises before the check.
+ */
+export const MAX_ATOM = 255;
+
+const ATOM_LIMIT_MSG = "atom length must be less than system limit: ";
+
+/** Fails when `name` (NFC, as scanned) has more than 255 code points. */
+export function checkAtomChars(name: string, line: number, col: number): void {
+  let n = 0;
+  for (let k = 0; k < name.length; k++) {
+    const u = name.charCodeAt(k);
+    if (u < 0xdc00 || u > 0xdfff) n++;
+  }
+  if (n > MAX_ATOM) fail(ATOM_LIMIT_MSG + name, line, col);
+}
+
+/** Fails when `name` has more than 255 bytes in UTF-8. */
+export function checkAtomBytes(name: string, line: number, col: number): void {
+  let n = 0;
+  for (let k = 0; k < name.length; k++) {
+    const u = name.charCodeAt(k);
+    // A surrogate pair is 4 bytes: 2 for each half.
+    n += u < 0x80 ? 1 : u < 0x800 ? 2 : u >= 0xd800 && u <= 0xdfff ? 2 : 3;
+  }
+  if (n > MAX_ATOM) fail(ATOM_LIMIT_MSG + name, line, col);
+}
+
+/** An identifier-like token whose kind depends on the next character (`(`, `[`, other). */
+export function callIdentifier(
+  lx: Lexer,
+  name: string,
+  next: number,
+  line: number,
+  col: number,
+): void {
+  const d = lx.src.charCodeAt(next);
+  const kind =
+    d === C_LPAREN ? T_PAREN_IDENTIFIER : d === C_LBRACKET ? T_BRACKET_IDENTIFIER : T_IDENTIFIER;
+  lx.toks.push(new TokenClass(kind, line, col, null, name));
+}
+
+/** Everything starting with `:` except `::`. False when the type operator applies. */
+export function colon(lx: Lexer): boolean {
+  const s = lx.src;
+  const i = lx.i;
+  const c1 = s.charCodeAt(i + 1);
+  for (const special of SPECIAL_ATOMS) {
+    if (s.startsWith(special, i + 1)) {
+      lx.toks.push(new TokenClass(T_ATOM, lx.line, lx.col, null, special));
+      lx.i += special.length + 1;
+      lx.col += special.length + 1;
+      return true;
+    }
+  }
+  if (c1 === C_COLON) {
+    if (s.charCodeAt(i + 2) === C_COLON) {
+      lx.toks.push(new TokenClass(T_ATOM, lx.line, lx.col, null, "::"));
+      lx.i += 3;
+      lx.col += 3;
+      return true;
+    }
+    op(lx, T_TYPE_OP, "::", 2);
+    return true;
+  }
+  const opName = atomOpName(s, i + 1);
+  if (opName !== null) {
+    lx.toks.push(new TokenClass(T_ATOM, lx.line, lx.col, null, opName));
+    lx.i += opName.length + 1;
+    lx.col += opName.length + 1;
+    return true;
+  }
+  if (c1 === C_DQUOTE || c1 === C_SQUOTE) {
+    const line = lx.line;
+    const col = lx.col;
+    lx.i += 2;
+    lx.col += 2;
+    const raw = extract(lx, true, c1, false, "atom", line);
+    const parts = unescapeParts(raw, line, col);
+    if (parts.length === 1 && typeof parts[0] === "string") {
+      // Built from a binary: the limit counts UTF-8 bytes.
+      if (parts[0].length > MAX_ATOM / 3) checkAtomBytes(parts[0], line, col);
+      lx.toks.push(new TokenClass(T_ATOM_QUOTED, line, col, null, parts[0]));
+    } else {
+      const t = new ValueTokenClass(T_ATOM_UNSAFE, line, col, null, "");
+      t.parts = parts;
+      lx.toks.push(t);
+    }
+    return true;
+  }
+  const id = scanIdentifier(lx, i + 1, lx.col + 1);
+  if (id === null) unexpected(lx, i, lx.col);
+  if (id.name.length > MAX_ATOM) checkAtomChars(id.name, lx.line, lx.col);
+  lx.toks.push(new TokenClass(T_ATOM, lx.line, lx.col, null, id.name));
+  lx.i = id.end;
+  lx.col += 1 + id.length;
+  return true;
+}
+
+/**
+ * Scans an identifier at `start`: ASCII letters, digits, `_`, `@` (flagged), an optional
+ * trailing `?`/`!`, and Unicode identifier characters. Null when no identifier starts there.
+ * `col` is the identifier's column, for errors.
+ */
+function scanIdentifier(
+  lx: Lexer,
+  start: number,
+  col: number,
+): {
+  name: string;
+  end: number;
+  length: number;
+  alias: boolean;
+  upper: boolean;
+  ascii: boolean;
+  at: boolean;
+  punct: boolean;
+} | null {
+  const s = lx.src;
+  const c = s.charCodeAt(start);
+  let ascii = true;
+  let upper = false;
+  let alias = false;
+  let j = start;
+  let length = 0;
+  if (isUpper(c)) {
+    alias = true;
+    j++;
+  } else if (isLower(c) || c === C_UNDERSCORE) {
+    j++;
+  } else if (c >= 128) {
+    const cp = s.codePointAt(start)!;
+    const ch = String.fromCodePoint(cp);
+    if (ID_UPPER_RE.test(ch)) upper = true;
+    else if (!ID_START_RE.test(ch)) return null;
+    ascii = false;
+    j += ch.length;
+  } else {
+    return null;
+  }
+  length = 1;
+  let at = false;
+  let punct = false;
+  for (;;) {
+    const ch = s.charCodeAt(j);
+    if (isLower(ch) || isUpper(ch) || isDigit(ch) || ch === C_UNDERSCORE) {
+      j++;
+      length++;
+    } else if (ch === C_AT) {
+      at = true;
+      j++;
+      length++;
+    } else if (ch === C_BANG || ch === C_QUESTION) {
+      punct = true;
+      j++;
+      length++;
+      break;
+    } else if (ch >= 128) {
+      const cp = s.codePointAt(j)!;
+      const str = String.fromCodePoint(cp);
+      if (!ID_CONTINUE_RE.test(str) && !ID_START_RE.test(str)) {
+        if (isSpace(cp) || cp === 0xfeff || !/\p{L}|\p{M}|\p{N}/u.test(str)) {
+          if (cp < 0xa0 || cp === 0xfeff || /\p{Z}|\p{C}|\p{P}|\p{S}/u.test(str)) {
+            // Not part of the identifier: Elixir stops only at ASCII; anything else errors.
+            fail(
+              `unexpected token: "${str}" (column ${col + length}, code point U+${hex4(cp)})`,
+              lx.line,
+              col + length,
+            );
+          }
+        }
+        break;
+      }
+      ascii = false;
+      j += str.length;
+      length++;
+    } else break;
+  }
+  let name = s.slice(start, j);
+  if (!ascii) name = name.normalize("NFC");
+  return { name, end: j, length, alias, upper, ascii, at, punct };
+}
+
+export function identifier(lx: Lexer): void {
+  const s = lx.src;
+  const i = lx.i;
+  const line = lx.line;
+  const col = lx.col;
+  const id = scanIdentifier(lx, i, col);
+  if (id === null) unexpected(lx, i, col);
+  // Elixir checks the atom length before anything else about the identifier.
+  if (id.name.length > MAX_ATOM) checkAtomChars(id.name, line, col);
+  const { name, end } = id;
+  const l = last(lx);
+  const afterDot = l !== undefined && l.kind === T_DOT;
+  const next = s.charCodeAt(end);
+  const next2 = s.charCodeAt(end + 1);
+  const maybeKeyword = !afterDot && (next !== C_COLON || next2 === C_COLON);
+  if (maybeKeyword) {
+    const kw = KEYWORDS.get(name);
+    if (kw !== undefined) {
+      keyword(lx, kw, name, end, id.length);
+      return;
+    }
+  }
+  if (next === C_COLON && isSpace(next2)) {
+    lx.toks.push(new TokenClass(T_KW_IDENTIFIER, line, col, null, name));
+    lx.i = end + 1;
+    lx.col += id.length + 1;
+    return;
+  }
+  if (next === C_COLON && next2 !== C_COLON && end + 1 < s.length) {
+    fail(`keyword argument must be followed by space after: ${name}:`, line, col);
+  }
+  if (id.at) {
+    const what = id.alias
+      ? "alias (only ASCII characters, without punctuation, are allowed)"
+      : "identifier";
+    fail(`invalid character "@" (code point U+0040) in ${what}: ${name}`, line, col);
+  }
+  if (name === "__aliases__" || name === "__block__") {
+    fail(`reserved token: ${name}`, line, col);
+  }
+  if (id.alias) {
+    if (!id.ascii || id.punct) {
+      let bad = 0;
+      for (const ch of name) {
+        const cp = ch.codePointAt(0)!;
+        if (cp < 65 || cp > 127) {
+          bad = cp;
+          break;
+        }
+      }
+      fail(
+        `invalid character "${String.fromCodePoint(bad)}" (code point U+${hex4(bad)}) in alias (only ASCII characters, without punctuation, are allowed): ${name}`,
+        line,
+        col,
+      );
+    }
+    lx.toks.push(new TokenClass(T_ALIAS, line, col, null, name));
+  } else if (id.upper) {
+    unexpected(lx, i, col);
+  } else {
+    callIdentifier(lx, name, end, line, col);
+  }
+  lx.i = end;
+  lx.col += id.length;
+}
+
+function keyword(lx: Lexer, kind: number, name: string, end: number, length: number): void {
+  const line = lx.line;
+  const col = lx.col;
+  const s = lx.src;
+  lx.i = end;
+  lx.col += length;
+  switch (kind) {
+    case T_FN:
+    case T_END:
+      closeOrOpen(lx, name, line, col);
+      lx.toks.push(new TokenClass(kind, line, col, null, name));
+      return;
+    case T_DO: {
+      const l = last(lx);
+      if (l !== undefined && l.kind === T_IDENTIFIER) {
+        l.kind = T_DO_IDENTIFIER;
+      } else if (l !== undefined && l.kind === T_FN) {
+        fail(
+          "unexpected reserved word: do. Anonymous functions are written as:\n\n    fn pattern -> expression end",
+          line,
+          col,
+        );
+      } else if (l !== undefined && (l.kind === T_COMMA || l.kind === T_SEMI)) {
+        fail(INVALID_DO, line, col);
+      }
+      closeOrOpen(lx, name, line, col);
+      pushDropEol(lx, new TokenClass(T_DO, line, col, null, "do"));
+      return;
+    }
+    case T_TRUE:
+    case T_FALSE:
+    case T_NIL:
+      lx.toks.push(new TokenClass(kind, line, col, null, name));
+      return;
+    case T_BLOCK_IDENTIFIER:
+      lx.toks.push(new TokenClass(kind, line, col, null, name));
+      return;
+  }
+  // Word operators: not, and, or, when, in.
+  let k = end;
+  while (isHorizontalSpace(s.charCodeAt(k))) k++;
+  if (s.charCodeAt(k) === C_SLASH) {
+    lx.toks.push(new TokenClass(T_IDENTIFIER, line, col, null, name));
+    return;
+  }
+  const l = last(lx);
+  if (kind === T_IN_OP && l !== undefined && l.kind === T_UNARY_OP && l.text === "not") {
+    lx.toks.pop();
+    pushDropEol(lx, new TokenClass(T_IN_OP, l.line, l.col, l.eol, "not in"));
+    return;
+  }
+  const t = new TokenClass(kind, line, col, prevEol(lx), name);
+  if (kind === T_UNARY_OP) lx.toks.push(t);
+  else pushDropEol(lx, t);
+}

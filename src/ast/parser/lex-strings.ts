@@ -1,0 +1,203 @@
+/**
+ * String, charlist, heredoc and sigil tokens, and quoted keywords (`"key": `). Their bodies and
+ * interpolations are scanned by `strings.ts`; this file makes the tokens.
+ * @packageDocumentation
+ */
+
+import * as CH from "./chars.js";
+import { fail } from "./errors.js";
+import * as Identifiers from "./lex-identifiers.js";
+import { MAX_ATOM } from "./lex-identifiers.js";
+import * as Operators from "./lex-operators.js";
+import type { Lexer } from "./lexer.js";
+import * as Driver from "./lexer.js";
+import { extract, stripHeredoc, unescapeText } from "./strings.js";
+import type { Part } from "./tokens.js";
+import * as TK from "./tokens.js";
+
+// Module-local bindings: hot paths read these without cross-module lookups.
+const {
+  T_BIN_HEREDOC,
+  T_BIN_STRING,
+  T_KW_IDENTIFIER,
+  T_KW_IDENTIFIER_UNSAFE,
+  T_LIST_HEREDOC,
+  T_LIST_STRING,
+  T_SIGIL,
+} = TK;
+
+const TokenClass = TK.Token;
+
+const ValueTokenClass = TK.ValueToken;
+
+// Module-local bindings: hot paths read these without cross-module lookups.
+const {
+  C_COLON,
+  C_CR,
+  C_DQUOTE,
+  C_GT,
+  C_LBRACKET,
+  C_LCURLY,
+  C_LF,
+  C_LPAREN,
+  C_LT,
+  C_PIPE,
+  C_RBRACKET,
+  C_RCURLY,
+  C_RPAREN,
+  C_SLASH,
+  C_SQUOTE,
+  C_TILDE,
+  isDigit,
+  isHorizontalSpace,
+  isLower,
+  isSpace,
+  isUpper,
+} = CH;
+
+const { checkAtomBytes } = Identifiers;
+
+const { operator } = Operators;
+
+const { hex4 } = Driver;
+
+const SIGIL_TERMINATORS: Record<number, number> = {
+  [C_SLASH]: C_SLASH,
+  [C_LT]: C_GT,
+  [C_DQUOTE]: C_DQUOTE,
+  [C_SQUOTE]: C_SQUOTE,
+  [C_LBRACKET]: C_RBRACKET,
+  [C_LPAREN]: C_RPAREN,
+  [C_LCURLY]: C_RCURLY,
+  [C_PIPE]: C_PIPE,
+};
+
+export function unescapeParts(raw: Part[], line: number, col: number): Part[] {
+  const out: Part[] = [];
+  for (let k = 0; k < raw.length; k++) {
+    const p = raw[k];
+    out.push(typeof p === "string" ? unescapeText(p, line, col) : p);
+  }
+  return out;
+}
+
+export function scanString(lx: Lexer, q: number): void {
+  const line = lx.line;
+  const col = lx.col;
+  lx.i++;
+  lx.col++;
+  const raw = extract(lx, true, q, false, "string", line);
+  const s = lx.src;
+  if (s.charCodeAt(lx.i) === C_COLON && isSpace(s.charCodeAt(lx.i + 1))) {
+    const parts = unescapeParts(raw, line, col + 1);
+    if (parts.length === 1 && typeof parts[0] === "string") {
+      // Built from a binary: the limit counts UTF-8 bytes. (Elixir 1.14's string_to_quoted
+      // then crashes on this tokenizer error; we report it at the quote.)
+      if (parts[0].length > MAX_ATOM / 3) checkAtomBytes(parts[0], line, col);
+      lx.toks.push(new TokenClass(T_KW_IDENTIFIER, line, col, null, parts[0]));
+    } else {
+      const t = new ValueTokenClass(T_KW_IDENTIFIER_UNSAFE, line, col, null, "");
+      t.parts = parts;
+      lx.toks.push(t);
+    }
+    lx.i++;
+    lx.col++;
+    return;
+  }
+  const t = new ValueTokenClass(q === C_DQUOTE ? T_BIN_STRING : T_LIST_STRING, line, col, null, "");
+  t.parts = unescapeParts(raw, line, col + 1);
+  lx.toks.push(t);
+}
+
+/** Skips a heredoc header: horizontal space then a newline after the opening triple quote. */
+function heredocHeader(lx: Lexer, q: number, line: number, col: number): void {
+  const s = lx.src;
+  let j = lx.i;
+  while (isHorizontalSpace(s.charCodeAt(j))) j++;
+  if (s.charCodeAt(j) === C_LF) j++;
+  else if (s.charCodeAt(j) === C_CR && s.charCodeAt(j + 1) === C_LF) j += 2;
+  else {
+    const d = String.fromCharCode(q);
+    fail(
+      `heredoc allows only zero or more whitespace characters followed by a new line after ${d}${d}${d}`,
+      line,
+      col,
+    );
+  }
+  lx.i = j;
+}
+
+export function heredoc(lx: Lexer, q: number): void {
+  const line = lx.line;
+  const col = lx.col;
+  lx.i += 3;
+  heredocHeader(lx, q, line, col);
+  const raw = extract(lx, true, q, true, "heredoc", line);
+  const indent = lx.col - 4;
+  const t = new ValueTokenClass(
+    q === C_DQUOTE ? T_BIN_HEREDOC : T_LIST_HEREDOC,
+    line,
+    col,
+    null,
+    "",
+  );
+  t.indent = indent;
+  t.parts = unescapeParts(stripHeredoc(raw, indent), line, col);
+  lx.toks.push(t);
+}
+
+/** `~x...`: a sigil; false for `~` operators (handled by {@link operator}). */
+export function sigilOrTilde(lx: Lexer): boolean {
+  const s = lx.src;
+  const i = lx.i;
+  const letter = s.charCodeAt(i + 1);
+  if (!isUpper(letter) && !isLower(letter)) return operator(lx, C_TILDE);
+  if (i + 2 >= s.length) return false;
+  const h = s.charCodeAt(i + 2);
+  const line = lx.line;
+  const col = lx.col;
+  const interpol = isLower(letter);
+  let raw: Part[];
+  let delimiter: string;
+  let indentation: number | null = null;
+  if (
+    (h === C_DQUOTE || h === C_SQUOTE) &&
+    s.charCodeAt(i + 3) === h &&
+    s.charCodeAt(i + 4) === h
+  ) {
+    lx.i += 5;
+    heredocHeader(lx, h, line, col);
+    const body = extract(lx, interpol, h, true, "heredoc", line);
+    indentation = lx.col - 4;
+    raw = stripHeredoc(body, indentation);
+    delimiter = String.fromCharCode(h, h, h);
+  } else {
+    const term = SIGIL_TERMINATORS[h];
+    if (term === undefined) {
+      const ch = String.fromCodePoint(s.codePointAt(i + 2)!);
+      fail(
+        `invalid sigil delimiter: "${ch}" (column ${col + 2}, code point U+${hex4(ch.codePointAt(0)!)}). The available delimiters are: //, ||, "", '', (), [], {}, <>`,
+        line,
+        col,
+      );
+    }
+    lx.i += 3;
+    lx.col += 3;
+    raw = extract(lx, interpol, term, false, `sigil ~${s[i + 1]}${s[i + 2]}`, line);
+    delimiter = String.fromCharCode(h);
+  }
+  const modifiers: number[] = [];
+  for (;;) {
+    const m = s.charCodeAt(lx.i);
+    if (isLower(m) || isUpper(m) || isDigit(m)) {
+      modifiers.push(m);
+      lx.i++;
+      lx.col++;
+    } else break;
+  }
+  const t = new ValueTokenClass(T_SIGIL, line, col, null, "");
+  t.parts = raw;
+  t.sigil = { letter: s[i + 1], modifiers, indentation, delimiter };
+  lx.toks.push(t);
+  return true;
+}

@@ -1,0 +1,138 @@
+/**
+ * What the parser's grammar areas share: the expression classes (matched, unmatched,
+ * no-parens), the shapes and primary modes, the tokens that can start an argument, interned
+ * atoms and small token/meta helpers. It imports no grammar area, so these constants exist
+ * before any area module is evaluated.
+ * @packageDocumentation
+ */
+
+import type { Meta, Term } from "../term.js";
+import * as TM from "../term.js";
+import type { Token } from "./tokens.js";
+import * as K from "./tokens.js";
+
+const { atom } = TM;
+
+// Module-local bindings: hot paths read these without cross-module lookups.
+const {
+  T_ALIAS,
+  T_ATOM,
+  T_ATOM_QUOTED,
+  T_ATOM_UNSAFE,
+  T_AT_OP,
+  T_BIN_HEREDOC,
+  T_BIN_STRING,
+  T_BRACKET_IDENTIFIER,
+  T_CAPTURE_OP,
+  T_CHAR,
+  T_DO_IDENTIFIER,
+  T_FALSE,
+  T_FLT,
+  T_FN,
+  T_IDENTIFIER,
+  T_INT,
+  T_KW_IDENTIFIER,
+  T_KW_IDENTIFIER_UNSAFE,
+  T_LBIT,
+  T_LBRACKET,
+  T_LCURLY,
+  T_LIST_HEREDOC,
+  T_LIST_STRING,
+  T_LPAREN,
+  T_MAP,
+  T_NIL,
+  T_OP_IDENTIFIER,
+  T_PAREN_IDENTIFIER,
+  T_PERCENT,
+  T_SIGIL,
+  T_TRUE,
+  T_UNARY_OP,
+} = K;
+
+/** Interned atoms by name: cheaper than the global atom table on the hot path. */
+const ATOMS = new Map<string, Term>();
+
+export function atomOf(name: string): Term {
+  let a = ATOMS.get(name);
+  if (a === undefined) {
+    a = atom(name);
+    ATOMS.set(name, a);
+  }
+  return a;
+}
+
+/** Shapes of the expression just parsed, for map entries without `=>` (`assoc_expr`). */
+export const SH_OTHER = 0;
+
+/** A variable or `expr.name` (`dot_identifier`), or a call without parentheses. */
+export const SH_IDENT = 1;
+
+/** A call with parentheses (`parens_call`). */
+export const SH_CALL = 2;
+
+export const MATCHED = 0;
+
+export const UNMATCHED = 1;
+
+export const NO_PARENS = 2;
+
+/** Modes of `primary` (`parse-primary.ts`). */
+export const P_NORMAL = 0;
+
+/** Operand of `@`: a bracket identifier does not take its `[...]` (the `@` node does). */
+export const P_AT = 1;
+
+/** Struct name position (`%name{}`): identifiers take no arguments. */
+export const P_STRUCT = 2;
+
+export const START_ARG: boolean[] = [];
+for (const k of [
+  T_IDENTIFIER,
+  T_PAREN_IDENTIFIER,
+  T_BRACKET_IDENTIFIER,
+  T_DO_IDENTIFIER,
+  T_OP_IDENTIFIER,
+  T_ALIAS,
+  T_ATOM,
+  T_ATOM_QUOTED,
+  T_ATOM_UNSAFE,
+  T_BIN_STRING,
+  T_LIST_STRING,
+  T_SIGIL,
+  T_BIN_HEREDOC,
+  T_LIST_HEREDOC,
+  T_INT,
+  T_FLT,
+  T_CHAR,
+  T_TRUE,
+  T_FALSE,
+  T_NIL,
+  T_LBRACKET,
+  T_LCURLY,
+  T_LBIT,
+  T_MAP,
+  T_PERCENT,
+  T_LPAREN,
+  T_FN,
+  T_UNARY_OP,
+  T_AT_OP,
+  T_CAPTURE_OP,
+  T_KW_IDENTIFIER,
+  T_KW_IDENTIFIER_UNSAFE,
+]) {
+  START_ARG[k] = true;
+}
+
+export function isKw(t: Token): boolean {
+  return t.kind === T_KW_IDENTIFIER || t.kind === T_KW_IDENTIFIER_UNSAFE;
+}
+
+export function metaLine(meta: Meta): [number, number | null] {
+  let line = 0;
+  let col: number | null = null;
+  for (const [k, v] of meta) {
+    if (k === "line" && typeof v === "number") line = v;
+    if (k === "column" && typeof v === "number" && col === null) col = v;
+  }
+  return [line, col];
+}
