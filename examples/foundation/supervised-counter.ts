@@ -9,8 +9,8 @@ import {
   isElixirScopeError,
   Service,
   type ServiceOptions,
-  startFoundation,
   Supervisor,
+  startFoundation,
 } from "../../src/foundation/index.js";
 
 type CounterCall = { op: "increment"; by: number } | { op: "value" } | { op: "fail" };
@@ -70,7 +70,13 @@ const app = await new Supervisor({
   children: [
     {
       id: "counter",
-      start: () => new Counter({ name: "counter", namespace, registry, telemetry: foundation.telemetry }).start(),
+      start: () =>
+        new Counter({
+          name: "counter",
+          namespace,
+          registry,
+          telemetry: foundation.telemetry,
+        }).start(),
     },
   ],
 }).start();

@@ -39,7 +39,10 @@ export async function startFlakyServer(): Promise<FlakyServer> {
     }
     // Every tenth request hangs for a while: the client's timeout must cut it short.
     const delay = n % 10 === 7 ? 2000 : 2;
-    const timer = setTimeout(() => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ n })), delay);
+    const timer = setTimeout(
+      () => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ n })),
+      delay,
+    );
     req.on("close", () => clearTimeout(timer));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -73,8 +76,18 @@ export interface ExampleSummary {
 /** Runs the three phases against a fresh flaky server and returns what happened. */
 export async function runExample(log: (line: string) => void = () => {}): Promise<ExampleSummary> {
   const server = await startFlakyServer();
-  const breaker = new CircuitBreaker({ name: "flaky-http", consecutiveFailures: 5, resetTimeoutMs: 300 });
-  const limiter = new RateLimiter({ name: "flaky-http", algorithm: "token-bucket", rate: 200, intervalMs: 1000, burst: 50 });
+  const breaker = new CircuitBreaker({
+    name: "flaky-http",
+    consecutiveFailures: 5,
+    resetTimeoutMs: 300,
+  });
+  const limiter = new RateLimiter({
+    name: "flaky-http",
+    algorithm: "token-bucket",
+    rate: 200,
+    intervalMs: 1000,
+    burst: 50,
+  });
   const health = new HealthChecker({ name: "example" });
   health.registerComponent(breaker);
   const transitions: string[] = [];
