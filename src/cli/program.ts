@@ -61,13 +61,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return code;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (
-        error.code === "commander.helpDisplayed" ||
-        error.code === "commander.version" ||
-        error.code === "commander.help"
-      ) {
+      // Help that was asked for succeeds; help shown because the command line was incomplete
+      // (no command at all, `help bogus`) is a usage error, as commander signals by exitCode 1.
+      if (error.code === "commander.helpDisplayed" || error.code === "commander.version") {
         return EXIT.ok;
       }
+      if (error.code === "commander.help") return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
       return EXIT.usage;
     }
     if (error instanceof UsageError) {

@@ -37,6 +37,14 @@ describe("elixirscope CLI", () => {
     expect(r.err).toContain("--no-such-flag");
   });
 
+  it("treats a missing command as a usage error: help on stderr, exit code 2", async () => {
+    const r = await run();
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("Usage: elixirscope");
+    expect((await run("help", "bogus")).code).toBe(2);
+    expect((await run("help", "parse")).code).toBe(0);
+  });
+
   it("rejects an unknown command with exit code 2", async () => {
     const r = await run("frobnicate");
     expect(r.code).toBe(2);
