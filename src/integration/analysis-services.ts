@@ -12,6 +12,7 @@
  */
 import { z } from "zod";
 import type { ModuleInfo } from "../ast/model.js";
+import { maxWorkerCount } from "../ast/population/pool.js";
 import type { PopulationObserver, PopulationProgress } from "../ast/population/populate.js";
 import { type AnalysisRun, analyzeRoot } from "../ast/population/run.js";
 import {
@@ -58,8 +59,13 @@ export const AnalysisConfigSchema = z.strictObject({
   root: z.string().min(1).optional(),
   /** Cache file; `false` runs without cache; default `<root>/.elixirscope/cache.sqlite`. */
   cache: z.union([z.string().min(1), z.literal(false)]).optional(),
-  /** Parse threads: a non-negative integer or "auto". */
-  workers: z.union([z.number().int().min(0), z.literal("auto")]).optional(),
+  /** Parse threads: a non-negative integer up to {@link maxWorkerCount} (4 per core), or "auto". */
+  workers: z
+    .union([
+      z.number().int().min(0).max(maxWorkerCount(), `at most ${maxWorkerCount()} (4 per core)`),
+      z.literal("auto"),
+    ])
+    .optional(),
   include: z.array(z.string()).optional(),
   exclude: z.array(z.string()).optional(),
   /** Honour `.gitignore` files (default true). */

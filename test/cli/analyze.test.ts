@@ -1,6 +1,7 @@
 import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { maxWorkerCount } from "../../src/ast/population/pool.js";
 import { analyzeRoot } from "../../src/ast/population/run.js";
 import "../../src/cli/commands/analyze.js";
 import { runCli } from "../../src/cli/program.js";
@@ -188,6 +189,25 @@ describe("elixirscope analyze: settings through the Foundation config", () => {
     const badEnv = await cli("analyze", root, "--json");
     expect(badEnv.code).toBe(2);
     expect(badEnv.err).toMatch(/ELIXIRSCOPE_ANALYSIS__WROKERS names no configuration path/);
+  });
+
+  it("exits 2 on more workers than the cap, from the command line, environment or file", async () => {
+    const tooMany = String(maxWorkerCount() + 1);
+    const flag = await cli("analyze", root, "--no-cache", "--workers", tooMany);
+    expect(flag.code).toBe(2);
+    expect(flag.out).toBe("");
+    expect(flag.err.trim().split("\n")).toHaveLength(1);
+    expect(flag.err).toMatch(/--workers.*at most/);
+    const file = join(dirname(root), "many.json");
+    writeFileSync(file, JSON.stringify({ analysis: { workers: 5000 } }));
+    const fromFile = await cli("analyze", root, "--no-cache", "--config", file);
+    expect(fromFile.code).toBe(2);
+    expect(fromFile.err).toMatch(/analysis\.workers: at most/);
+    setEnv({ ELIXIRSCOPE_ANALYSIS__WORKERS: tooMany });
+    const fromEnv = await cli("analyze", root, "--no-cache", "--json");
+    expect(fromEnv.code).toBe(2);
+    expect(fromEnv.out).toBe("");
+    expect(fromEnv.err).toMatch(/analysis\.workers: at most/);
   });
 });
 

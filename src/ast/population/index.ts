@@ -12,7 +12,7 @@ export {
 } from "./discover.js";
 export { extractorVersion } from "./fingerprint.js";
 export { compileGlob, compileGlobs, type GlobRule, matchPath, matchRules } from "./glob.js";
-export { defaultWorkerCount, ParsePool } from "./pool.js";
+export { defaultWorkerCount, MAX_WORKERS_PER_CORE, maxWorkerCount, ParsePool } from "./pool.js";
 export {
   defaultCachePath,
   type FileRecord,

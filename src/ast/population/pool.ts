@@ -24,6 +24,17 @@ export function defaultWorkerCount(): number {
   return Math.max(1, availableParallelism());
 }
 
+/** Workers per core above which a request is refused (see {@link maxWorkerCount}). */
+export const MAX_WORKERS_PER_CORE = 4;
+
+/**
+ * The most worker threads a run accepts: four per core (`4 × os.availableParallelism()`, at
+ * least 4). More would only add start-up time and memory; thousands exhaust the heap.
+ */
+export function maxWorkerCount(): number {
+  return MAX_WORKERS_PER_CORE * defaultWorkerCount();
+}
+
 interface WorkerSpec {
   filename: string | URL;
   eval: boolean;

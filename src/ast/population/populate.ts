@@ -19,7 +19,7 @@ import { AnalysisCache, type CacheEntry } from "../repository/cache.js";
 import { AstRepository, countsOf } from "../repository/repository.js";
 import { type DiscoverOptions, discoverFiles } from "./discover.js";
 import { extractorVersion } from "./fingerprint.js";
-import { defaultWorkerCount, ParsePool } from "./pool.js";
+import { defaultWorkerCount, maxWorkerCount, ParsePool } from "./pool.js";
 import { processSource } from "./process.js";
 import type { FileOutcome } from "./protocol.js";
 
@@ -62,6 +62,7 @@ export interface PopulateOptions extends DiscoverOptions {
   /**
    * Worker threads: a positive number, 0 to parse in the calling thread, or `"auto"` (default):
    * one per core, in-process when there is less than {@link IN_PROCESS_MAX_BYTES} to parse.
+   * Never more threads than files to parse; above {@link maxWorkerCount} is an error.
    */
   workers?: number | "auto";
   /** A repository to refresh in place (files with an unchanged hash are kept as they are). */
@@ -225,7 +226,12 @@ export async function populate(
           records.set(path, { path, hash, size: source.length, source: "parsed", error: null });
           // Start the workers as soon as they will be used, so that their start-up overlaps the
           // reading of the remaining files.
-          const n = chooseWorkers(workerOption, toParseBytes);
+          // At most one thread per file that may still need parsing.
+          const n = chooseWorkers(
+            workerOption,
+            toParseBytes,
+            toParse.length + paths.length - i - 1,
+          );
           if (poolBox.pool === null && n > 0) poolBox.pool = new ParsePool(n);
         }
       }
@@ -342,12 +348,21 @@ function validateWorkers(workers: number | "auto"): void {
       `populate: workers must be a non-negative integer or "auto", got ${String(workers)}`,
     );
   }
+  if (workers !== "auto" && workers > maxWorkerCount()) {
+    throw new RangeError(
+      `populate: workers must be at most ${maxWorkerCount()} (4 per core), got ${workers}`,
+    );
+  }
 }
 
-/** Worker threads to use once `bytes` are known to need parsing. */
-function chooseWorkers(workers: number | "auto", bytes: number): number {
-  if (workers === "auto") return bytes < IN_PROCESS_MAX_BYTES ? 0 : defaultWorkerCount();
-  return workers;
+/**
+ * Worker threads to use once `bytes` are known to need parsing and at most `files` files can
+ * need it: never more threads than files.
+ */
+function chooseWorkers(workers: number | "auto", bytes: number, files: number): number {
+  const wanted =
+    workers === "auto" ? (bytes < IN_PROCESS_MAX_BYTES ? 0 : defaultWorkerCount()) : workers;
+  return Math.min(wanted, files);
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { InvalidArgumentError } from "commander";
+import { maxWorkerCount } from "../../ast/population/pool.js";
 import type { AnalysisRun } from "../../ast/population/run.js";
 import { ElixirScopeError } from "../../foundation/index.js";
 import {
@@ -56,7 +57,11 @@ function explicitSettings(flags: AnalyzeFlags): AnalysisConfig {
 function workersArg(value: string): number | "auto" {
   if (value === "auto") return "auto";
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number or "auto"');
-  return Number(value);
+  const n = Number(value);
+  if (n > maxWorkerCount()) {
+    throw new InvalidArgumentError(`at most ${maxWorkerCount()} (4 per core) is allowed`);
+  }
+  return n;
 }
 
 function positiveArg(value: string): number {

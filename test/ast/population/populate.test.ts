@@ -9,6 +9,7 @@ import {
 import { dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { discoverFiles } from "../../../src/ast/population/discover.js";
+import { maxWorkerCount } from "../../../src/ast/population/pool.js";
 import { defaultCachePath, populate } from "../../../src/ast/population/populate.js";
 import { AstRepository } from "../../../src/ast/repository/repository.js";
 import { copyExample } from "./support.js";
@@ -131,5 +132,18 @@ describe("populate on a real project", () => {
 
   it("rejects a bad workers option", async () => {
     await expect(populate(root, { workers: -1 })).rejects.toThrow(/workers/);
+    await expect(populate(root, { workers: maxWorkerCount() + 1 })).rejects.toThrow(
+      /workers must be at most/,
+    );
+  });
+
+  it("never starts more workers than files to parse", async () => {
+    const result = await populate(root, {
+      cache: false,
+      workers: 4,
+      include: ["lib/inventory.ex"],
+    });
+    expect(result.summary.parsed).toBe(1);
+    expect(result.summary.workers).toBe(1);
   });
 });
