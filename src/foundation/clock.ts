@@ -5,6 +5,8 @@
  * Unit: milliseconds, as Unix epoch ms (fractional allowed).
  */
 
+import { ElixirScopeError } from "./errors/error.js";
+
 /** A source of the current time in epoch milliseconds. */
 export interface Clock {
   now(): number;
@@ -50,6 +52,14 @@ export class ManualClock implements TimerClock {
   #timers: ManualTimer[] = [];
 
   constructor(startMs = 1_700_000_000_000) {
+    if (!Number.isFinite(startMs)) {
+      const got = typeof startMs === "string" ? JSON.stringify(startMs) : String(startMs);
+      throw new ElixirScopeError(
+        "INVALID_ARGUMENT",
+        `ManualClock: option startMs: expected a finite number of epoch ms, got ${got}`,
+        { context: { where: "ManualClock", option: "startMs", value: got } },
+      );
+    }
     this.#now = startMs;
   }
 

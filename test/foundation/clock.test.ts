@@ -27,4 +27,17 @@ describe("clocks", () => {
     expect(clock.pendingTimers).toBe(0);
     expect(() => clock.advance(-1)).toThrow(RangeError);
   });
+
+  it("a manual clock refuses a start time that is not a finite number", () => {
+    for (const bad of ["abc", Number.NaN, Number.POSITIVE_INFINITY, null]) {
+      expect(() => new ManualClock(bad as number), String(bad)).toThrow(
+        expect.objectContaining({
+          code: "INVALID_ARGUMENT",
+          message: expect.stringMatching(/startMs/),
+        }),
+      );
+    }
+    expect(new ManualClock().now()).toBe(1_700_000_000_000);
+    expect(new ManualClock(-5.5).now()).toBe(-5.5);
+  });
 });

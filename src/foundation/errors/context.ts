@@ -1,5 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import { parseOptions } from "../options.js";
 
 /**
  * The error context that follows async calls: a correlation id and breadcrumbs recorded along the
@@ -35,6 +37,12 @@ export const MAX_BREADCRUMBS = 50;
 
 const storage = new AsyncLocalStorage<ErrorContextState>();
 
+const ErrorContextOptionsSchema = z.strictObject({
+  correlationId: z.string().min(1).optional(),
+  operation: z.string().optional(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+});
+
 export function newCorrelationId(): string {
   return randomUUID();
 }
@@ -44,6 +52,7 @@ export function newCorrelationId(): string {
  * given, and its breadcrumbs are its own; {@link currentBreadcrumbs} joins the chain.
  */
 export function withErrorContext<T>(options: ErrorContextOptions, fn: () => T): T {
+  options = parseOptions(ErrorContextOptionsSchema, options, "withErrorContext");
   const parent = storage.getStore();
   const state: ErrorContextState = {
     correlationId: options.correlationId ?? parent?.correlationId ?? newCorrelationId(),

@@ -22,6 +22,29 @@ export interface ElixirScopeErrorOptions {
   retryAfterMs?: number;
 }
 
+const OPTION_KEYS: ReadonlySet<string> = new Set<keyof ElixirScopeErrorOptions>([
+  "context",
+  "cause",
+  "correlationId",
+  "severity",
+  "retryable",
+  "retryAfterMs",
+]);
+
+/**
+ * The strict-options rule without zod (`parseOptions` builds on this class, and errors are made on
+ * hot paths): only the object's own keys are looked at, so a valid call costs one set lookup each.
+ */
+function unknownOptionKeys(options: ElixirScopeErrorOptions): string[] | undefined {
+  let unknown: string[] | undefined;
+  for (const key in options) {
+    if (OPTION_KEYS.has(key) || !Object.hasOwn(options, key)) continue;
+    unknown ??= [];
+    unknown.push(key);
+  }
+  return unknown;
+}
+
 /**
  * The one error type of the project. Its code comes from the catalogue ({@link ERROR_CODES}),
  * which also gives its category, default severity and retryability. It captures the async error
@@ -43,6 +66,15 @@ export class ElixirScopeError extends Error {
 
   constructor(code: ErrorCode, message: string, options: ElixirScopeErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    const unknown = unknownOptionKeys(options);
+    if (unknown) {
+      // Same code and wording as parseOptions; these options are all valid, so this cannot recurse.
+      throw new ElixirScopeError(
+        "UNKNOWN_OPTION",
+        `ElixirScopeError: unknown option${unknown.length > 1 ? "s" : ""} ${unknown.map((k) => `"${k}"`).join(", ")}`,
+        { context: { where: "ElixirScopeError", keys: unknown, path: [] } },
+      );
+    }
     const info = ERROR_CODES[code] ?? ERROR_CODES.INTERNAL_ERROR;
     this.code = code;
     this.category = info.category;

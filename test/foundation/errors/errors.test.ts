@@ -61,6 +61,22 @@ describe("ElixirScopeError", () => {
     expect(e.toJSON()).toMatchObject({ code: "RATE_LIMITED", cause: { message: "root" } });
   });
 
+  it("rejects an unknown option key, naming it, instead of ignoring it", () => {
+    const make = (options: object) => () =>
+      new ElixirScopeError("RATE_LIMITED", "slow down", options as { retryAfterMs?: number });
+    expect(make({ retryAfter: 5 })).toThrow(/unknown option "retryAfter"/);
+    try {
+      make({ retryAfter: 5, ctx: {} })();
+      expect.unreachable();
+    } catch (e) {
+      expect(isElixirScopeError(e, "UNKNOWN_OPTION")).toBe(true);
+      expect((e as ElixirScopeError).context).toMatchObject({ keys: ["retryAfter", "ctx"] });
+    }
+    // Only own keys count: an inherited enumerable key is not an option.
+    const inherited = Object.assign(Object.create({ extra: 1 }), { retryAfterMs: 5 });
+    expect(make(inherited)().retryAfterMs).toBe(5);
+  });
+
   it("is recognised by its brand, also when the prototype chain is foreign", () => {
     const e = new ElixirScopeError("INTERNAL_ERROR", "x");
     expect(isElixirScopeError(e)).toBe(true);
@@ -115,6 +131,16 @@ describe("the async error context", () => {
     );
     expect(seen).toEqual(["a", "b", "c"]);
     expect(currentCorrelationId()).toBeUndefined();
+  });
+
+  it("rejects unknown keys and bad values in its options", () => {
+    const run = (options: object) => () =>
+      withErrorContext(options as { operation?: string }, () => 1);
+    expect(run({ bogus: 1 })).toThrow(/withErrorContext: unknown option "bogus"/);
+    expect(run({ bogus: 1 })).toThrow(expect.objectContaining({ code: "UNKNOWN_OPTION" }));
+    expect(run({ operation: 42 })).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT" }));
+    expect(run({ correlationId: "" })).toThrow(/option correlationId/);
+    expect(run({ operation: "ok", metadata: { a: 1 } })()).toBe(1);
   });
 
   it("generates a correlation id when none is inherited and bounds the breadcrumbs", () => {
