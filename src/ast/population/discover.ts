@@ -11,6 +11,7 @@
 import { type Dirent, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { compileGlobs, type GlobRule, matchPath, matchRules } from "./glob.js";
+import { checkBoolean, checkStringArray, rejectUnknownKeys } from "./options.js";
 
 /** Directory names never descended into. */
 export const ALWAYS_SKIPPED_DIRS: readonly string[] = [
@@ -29,6 +30,24 @@ export interface DiscoverOptions {
   exclude?: readonly string[];
   /** Honour `.gitignore` files inside the root (default true). */
   gitignore?: boolean;
+}
+
+/** The keys of {@link DiscoverOptions}. */
+export const DISCOVER_OPTION_KEYS: readonly (keyof DiscoverOptions)[] = [
+  "include",
+  "exclude",
+  "gitignore",
+];
+
+/**
+ * Checks discovery options: unknown keys and values of the wrong type are errors.
+ * @throws TypeError naming the offending option
+ */
+export function validateDiscoverOptions(options: DiscoverOptions, api = "discoverFiles"): void {
+  rejectUnknownKeys(api, options, DISCOVER_OPTION_KEYS);
+  checkStringArray(api, "include", options.include);
+  checkStringArray(api, "exclude", options.exclude);
+  checkBoolean(api, "gitignore", options.gitignore);
 }
 
 /** What discovery found. */
@@ -86,9 +105,11 @@ function readGitignore(dirAbs: string): GlobRule[] | null {
 
 /**
  * Lists the Elixir source files under `root`.
- * @throws DiscoveryError when `root` does not exist or is not a directory.
+ * @throws DiscoveryError when `root` does not exist or is not a directory; TypeError for an
+ *   unknown or ill-typed option.
  */
 export function discoverFiles(root: string, options: DiscoverOptions = {}): Discovery {
+  validateDiscoverOptions(options);
   const absRoot = resolve(root);
   let st: ReturnType<typeof statSync>;
   try {

@@ -17,8 +17,14 @@ import { join, resolve } from "node:path";
 import type { FileError, FileExtraction } from "../model.js";
 import { AnalysisCache, type CacheEntry } from "../repository/cache.js";
 import { AstRepository, countsOf } from "../repository/repository.js";
-import { type DiscoverOptions, discoverFiles } from "./discover.js";
+import {
+  DISCOVER_OPTION_KEYS,
+  type DiscoverOptions,
+  discoverFiles,
+  validateDiscoverOptions,
+} from "./discover.js";
 import { extractorVersion } from "./fingerprint.js";
+import { checkFunction, rejectUnknownKeys } from "./options.js";
 import { defaultWorkerCount, maxWorkerCount, ParsePool } from "./pool.js";
 import { processSource } from "./process.js";
 import type { FileOutcome } from "./protocol.js";
@@ -138,15 +144,22 @@ function sha256(bytes: Uint8Array): string {
 
 /**
  * Discovers, parses (or loads from cache) and indexes every source file under `root`.
- * @throws DiscoveryError for a missing or unreadable root, CacheError for an unusable cache.
+ * Every option is checked before anything is read or created.
+ * @throws DiscoveryError for a missing or unreadable root, CacheError for an unusable cache,
+ *   TypeError or RangeError for an unknown or invalid option.
  */
 export async function populate(
   root: string,
   options: PopulateOptions = {},
 ): Promise<PopulationResult> {
   const t0 = performance.now();
+  validatePopulateOptions(options);
   const observer = options.observer ?? {};
-  const discovery = discoverFiles(root, options);
+  const discovery = discoverFiles(root, {
+    ...(options.include === undefined ? {} : { include: options.include }),
+    ...(options.exclude === undefined ? {} : { exclude: options.exclude }),
+    ...(options.gitignore === undefined ? {} : { gitignore: options.gitignore }),
+  });
   const absRoot = discovery.root;
   const paths = discovery.files;
   const tDiscovered = performance.now();
@@ -158,7 +171,6 @@ export async function populate(
   const repository = options.repository ?? new AstRepository();
   const records = new Map<string, FileRecord>();
   const workerOption = options.workers ?? "auto";
-  validateWorkers(workerOption);
   // Boxed so that TypeScript does not narrow it to null across the closures below.
   const poolBox: { pool: ParsePool | null } = { pool: null };
   try {
@@ -340,6 +352,40 @@ export async function populate(
     await poolBox.pool?.close();
     cache?.close();
   }
+}
+
+/** The keys of {@link PopulateOptions}. */
+const POPULATE_OPTION_KEYS: readonly (keyof PopulateOptions)[] = [
+  ...DISCOVER_OPTION_KEYS,
+  "cache",
+  "workers",
+  "repository",
+  "observer",
+  "onProgress",
+];
+
+/** Checks every option of {@link populate}, so that a bad one fails before any side effect. */
+function validatePopulateOptions(options: PopulateOptions): void {
+  rejectUnknownKeys("populate", options, POPULATE_OPTION_KEYS);
+  validateDiscoverOptions(
+    { include: options.include, exclude: options.exclude, gitignore: options.gitignore },
+    "populate",
+  );
+  const cache: unknown = options.cache;
+  if (cache !== undefined && cache !== false && (typeof cache !== "string" || cache === "")) {
+    throw new TypeError(
+      `populate: option "cache" must be a file path or false, got ${String(cache)}`,
+    );
+  }
+  validateWorkers(options.workers ?? "auto");
+  if (options.repository !== undefined && !(options.repository instanceof AstRepository)) {
+    throw new TypeError('populate: option "repository" must be an AstRepository');
+  }
+  const observer: unknown = options.observer;
+  if (observer !== undefined && (typeof observer !== "object" || observer === null)) {
+    throw new TypeError('populate: option "observer" must be an object');
+  }
+  checkFunction("populate", "onProgress", options.onProgress);
 }
 
 function validateWorkers(workers: number | "auto"): void {

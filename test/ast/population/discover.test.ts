@@ -2,7 +2,11 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { DiscoveryError, discoverFiles } from "../../../src/ast/population/discover.js";
+import {
+  type DiscoverOptions,
+  DiscoveryError,
+  discoverFiles,
+} from "../../../src/ast/population/discover.js";
 import { compileGlob, matchPath, matchRules } from "../../../src/ast/population/glob.js";
 
 function matches(pattern: string, path: string, isDir = false): boolean | undefined {
@@ -133,5 +137,13 @@ describe("discoverFiles", () => {
     expect(() => discoverFiles(join(root, "nope"))).toThrow(/no such directory/);
     put("f.ex");
     expect(() => discoverFiles(join(root, "f.ex"))).toThrow(/not a directory/);
+  });
+
+  it("rejects unknown or ill-typed options, naming them", () => {
+    put("lib/a.ex");
+    const misspelt = { includ: ["lib/"] } as unknown as DiscoverOptions;
+    expect(() => discoverFiles(root, misspelt)).toThrow(/unknown option "includ"/);
+    const notArray = { include: "lib/" } as unknown as DiscoverOptions;
+    expect(() => discoverFiles(root, notArray)).toThrow(/"include" must be an array of strings/);
   });
 });

@@ -10,7 +10,11 @@ import { dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { discoverFiles } from "../../../src/ast/population/discover.js";
 import { maxWorkerCount } from "../../../src/ast/population/pool.js";
-import { defaultCachePath, populate } from "../../../src/ast/population/populate.js";
+import {
+  defaultCachePath,
+  type PopulateOptions,
+  populate,
+} from "../../../src/ast/population/populate.js";
 import { AstRepository } from "../../../src/ast/repository/repository.js";
 import { copyExample } from "./support.js";
 
@@ -135,6 +139,17 @@ describe("populate on a real project", () => {
     await expect(populate(root, { workers: maxWorkerCount() + 1 })).rejects.toThrow(
       /workers must be at most/,
     );
+  });
+
+  it("rejects unknown or invalid options before creating anything", async () => {
+    const misspelt = { includ: ["lib/"] } as unknown as PopulateOptions;
+    await expect(populate(root, misspelt)).rejects.toThrow(/unknown option "includ"/);
+    await expect(populate(root, { workers: -1 })).rejects.toThrow(/workers/);
+    const badCache = { cache: true } as unknown as PopulateOptions;
+    await expect(populate(root, badCache)).rejects.toThrow(/"cache" must be/);
+    const badExclude = { exclude: "test/" } as unknown as PopulateOptions;
+    await expect(populate(root, badExclude)).rejects.toThrow(/"exclude" must be an array/);
+    expect(existsSync(join(root, ".elixirscope"))).toBe(false);
   });
 
   it("never starts more workers than files to parse", async () => {
