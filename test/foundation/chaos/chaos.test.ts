@@ -98,7 +98,7 @@ describe("chaos: a supervised tree under load, services killed at random", () =>
             });
           }
           try {
-            f.config.get("interface.maxResults");
+            f.config.get("service.callTimeoutMs");
           } catch (err) {
             if (!isChaosError(err)) throw err;
             callerErrors++;

@@ -1,13 +1,24 @@
 import { describe, expect, it } from "vitest";
-import { CORE_SERVICES, Registry } from "../../../src/foundation/index.js";
+import { z } from "zod";
+import {
+  CORE_SERVICES,
+  FOUNDATION_DEFAULTS,
+  FoundationConfigSchema,
+  Registry,
+} from "../../../src/foundation/index.js";
 import { startIsolatedFoundation } from "../../../src/foundation/testing/index.js";
 
 describe("test isolation", () => {
   it("starts every core service in a fresh namespace, and stop tears them all down", async () => {
     const registry = new Registry();
+    const config = {
+      schema: FoundationConfigSchema.extend({ app: z.strictObject({ flag: z.boolean() }) }),
+      defaults: { ...FOUNDATION_DEFAULTS, app: { flag: false } },
+      updatable: ["app"],
+    };
     const [a, b] = await Promise.all([
-      startIsolatedFoundation({ registry }),
-      startIsolatedFoundation({ registry }),
+      startIsolatedFoundation({ registry, config }),
+      startIsolatedFoundation({ registry, config }),
     ]);
     expect(a.namespace).not.toBe(b.namespace);
     expect(a.namespace).toMatch(/^test:/);
@@ -16,9 +27,9 @@ describe("test isolation", () => {
       expect(registry.lookup(a.namespace, name)).not.toBe(registry.lookup(b.namespace, name));
     }
     await a.events.store({ type: "only-in-a" });
-    await a.config.update("dev.debugMode", true);
+    await a.config.update("app.flag", true);
     expect(await b.events.count()).toBe(0);
-    expect(b.config.get("dev.debugMode")).toBe(false);
+    expect(b.config.get("app.flag")).toBe(false);
     await a.stop();
     expect(registry.count(a.namespace)).toBe(0);
     expect(registry.count(b.namespace)).toBe(4);
