@@ -160,7 +160,7 @@ export function oracleLine(
   if (result instanceof ParseError) {
     return (
       `{"file":${oracleString(file)},"error":{"line":${result.line},"column":${result.column ?? "null"},` +
-      `"message":${oracleString(result.message)}}}`
+      `"message":${oracleString(result.description)}}}`
     );
   }
   return (
@@ -255,7 +255,7 @@ function run(files: string[], opts: ParseCommandOptions, ctx: CommandContext): v
     else if (result instanceof ParseError) {
       const where = `${result.line}:${result.column ?? "?"}`;
       ctx.stdout(
-        `${file}: error at ${where}: ${oneLine(result.message)} (${bytes.byteLength} bytes)\n`,
+        `${file}: error at ${where}: ${oneLine(result.description)} (${bytes.byteLength} bytes)\n`,
       );
     } else {
       ctx.stdout(
