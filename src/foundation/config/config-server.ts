@@ -138,7 +138,10 @@ export class ConfigServer<T = z.output<typeof FoundationConfigSchema>> extends S
 
   // ---- reading (no round trip: the config is an immutable snapshot) ------------------------------
 
-  /** The whole config (frozen), or the value at a dotted path; CONFIG_PATH_NOT_FOUND if absent. */
+  /**
+   * The whole config (frozen), or the value at a dotted path; CONFIG_PATH_NOT_FOUND if absent.
+   * It reads the current snapshot directly, without a mailbox round trip.
+   */
   get(): T;
   get<V = unknown>(path: string | readonly string[]): V;
   get(path?: string | readonly string[]): unknown {
@@ -162,10 +165,12 @@ export class ConfigServer<T = z.output<typeof FoundationConfigSchema>> extends S
     return r.found ? (r.value as V) : fallback;
   }
 
+  /** The declared updatable path patterns, dotted (for messages and introspection). */
   updatablePaths(): string[] {
     return this.#updatable.map((p) => p.join("."));
   }
 
+  /** Whether `update` may change `path` (a declared pattern covers it); the value is not checked. */
   isUpdatable(path: string | readonly string[]): boolean {
     const segs = parsePath(path);
     return this.#updatable.some((p) => matchesPattern(p, segs));
@@ -208,10 +213,15 @@ export class ConfigServer<T = z.output<typeof FoundationConfigSchema>> extends S
     return () => this.unsubscribe(listener);
   }
 
+  /** Stops telling `listener` about changes; false when it was not subscribed. */
   unsubscribe(listener: ConfigListener): boolean {
     return this.#listeners.delete(listener);
   }
 
+  /**
+   * Counters for monitoring: updates applied, updates that could not be recorded as events (no
+   * event store reachable), and current subscribers.
+   */
   stats(): { updates: number; unrecordedUpdates: number; subscribers: number } {
     return {
       updates: this.#updates,

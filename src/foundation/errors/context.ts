@@ -43,6 +43,7 @@ const ErrorContextOptionsSchema = z.strictObject({
   metadata: z.record(z.string(), z.unknown()).optional(),
 });
 
+/** A fresh random correlation id (a UUID), for a context that inherits none. */
 export function newCorrelationId(): string {
   return randomUUID();
 }
@@ -64,10 +65,15 @@ export function withErrorContext<T>(options: ErrorContextOptions, fn: () => T): 
   return storage.run(state, fn);
 }
 
+/** The innermost error context around the caller, or `undefined` outside any. */
 export function currentErrorContext(): ErrorContextState | undefined {
   return storage.getStore();
 }
 
+/**
+ * The correlation id of the current error context, or `undefined` outside any; new errors take it
+ * by default, so one request's errors can be grouped.
+ */
 export function currentCorrelationId(): string | undefined {
   return storage.getStore()?.correlationId;
 }

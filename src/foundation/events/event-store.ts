@@ -324,6 +324,10 @@ function invalid(message: string, context: Record<string, unknown>): ElixirScope
   return new ElixirScopeError("EVENT_INVALID", message, { context });
 }
 
+/**
+ * Validates a query (EVENT_QUERY_INVALID naming the field, unknown keys included) and fills its
+ * defaults, so backends get one shape: `type` as a list, order "asc", limit and offset set.
+ */
 export function normalizeQuery(query: EventQuery): NormalizedQuery {
   const r = QuerySchema.safeParse(query);
   if (!r.success) {

@@ -24,6 +24,10 @@ export function createTestNamespace(label?: string): Namespace {
   return `test:${label ? `${label}:` : ""}${randomUUID()}`;
 }
 
+/**
+ * True for a namespace the registry accepts: `"production"` or `test:<id>`. Any other string is
+ * refused, so a typo cannot silently open a namespace of its own.
+ */
 export function isNamespace(value: unknown): value is Namespace {
   return value === "production" || (typeof value === "string" && /^test:.+/.test(value));
 }

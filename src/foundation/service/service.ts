@@ -634,6 +634,10 @@ export abstract class Service<TCall = never, TReply = unknown, TCast = never, TI
   }
 }
 
+/**
+ * A short human-readable exit reason for messages ("crash: <root cause>", "killed: why",
+ * "normal"); for a crash it shows the original error's message rather than the wrapper's.
+ */
 export function describeReason(reason: ExitReason): string {
   switch (reason.kind) {
     case "crash":
