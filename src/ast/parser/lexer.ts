@@ -152,7 +152,7 @@ export class Lexer {
   interpolation(): Token[] | null {
     if (++this.interpDepth > MAX_INTERPOLATION_DEPTH) {
       fail(
-        `nesting too deep: more than ${MAX_INTERPOLATION_DEPTH} nested interpolations at ${this.line}:${this.col}`,
+        `nesting too deep: more than ${MAX_INTERPOLATION_DEPTH} nested interpolations`,
         this.line,
         this.col,
       );

@@ -243,7 +243,7 @@ export function eoe(ps: Parser): Token {
 export function enter(ps: Parser): void {
   if (++ps.depth > MAX_DEPTH) {
     const t = peek(ps);
-    fail(`nesting too deep (more than ${MAX_DEPTH} levels) at ${t.line}:${t.col}`, t.line, t.col);
+    fail(`nesting too deep (more than ${MAX_DEPTH} levels)`, t.line, t.col);
   }
 }
 
