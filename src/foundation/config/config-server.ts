@@ -170,7 +170,7 @@ export class ConfigServer<T = z.output<typeof FoundationConfigSchema>> extends S
     return this.#updatable.map((p) => p.join("."));
   }
 
-  /** Whether `update` may change `path` (a declared pattern covers it); the value is not checked. */
+  /** Whether `update` may change `path` (a declared pattern covers it); values are not checked. */
   isUpdatable(path: string | readonly string[]): boolean {
     const segs = parsePath(path);
     return this.#updatable.some((p) => matchesPattern(p, segs));
