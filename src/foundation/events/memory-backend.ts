@@ -1,18 +1,8 @@
+import { toStoredEvent } from "./rows.js";
 import type { EventBackend, EventRow, NormalizedQuery, StoredEvent } from "./types.js";
 
 interface MemRow extends EventRow {
   id: number;
-}
-
-function toEvent(r: MemRow): StoredEvent {
-  return {
-    id: r.id,
-    type: r.type,
-    timestamp: r.timestamp,
-    correlationId: r.correlationId,
-    parentId: r.parentId,
-    data: JSON.parse(r.json),
-  };
 }
 
 function byTime(a: MemRow, b: MemRow): number {
@@ -39,7 +29,7 @@ export class MemoryBackend implements EventBackend {
 
   get(id: number): StoredEvent | undefined {
     const r = this.#rows.get(id);
-    return r && toEvent(r);
+    return r && toStoredEvent(r, r.json);
   }
 
   query(q: NormalizedQuery): StoredEvent[] {
@@ -76,7 +66,7 @@ export class MemoryBackend implements EventBackend {
     }
     hits.sort(byTime);
     if (q.order === "desc") hits.reverse();
-    return hits.slice(q.offset, q.offset + q.limit).map(toEvent);
+    return hits.slice(q.offset, q.offset + q.limit).map((r) => toStoredEvent(r, r.json));
   }
 
   count(): number {

@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
+import { toStoredEvent } from "./rows.js";
 import type { EventBackend, EventRow, NormalizedQuery, StoredEvent } from "./types.js";
 
 const SCHEMA = `
@@ -27,17 +28,6 @@ interface Row {
   correlationId: string | null;
   parentId: number | null;
   data: string;
-}
-
-function toEvent(r: Row): StoredEvent {
-  return {
-    id: r.id,
-    type: r.type,
-    timestamp: r.timestamp,
-    correlationId: r.correlationId,
-    parentId: r.parentId,
-    data: JSON.parse(r.data),
-  };
 }
 
 export type Synchronous = "normal" | "full";
@@ -105,7 +95,7 @@ export class SqliteBackend implements EventBackend {
 
   get(id: number): StoredEvent | undefined {
     const r = this.#get.get(id) as Row | undefined;
-    return r && toEvent(r);
+    return r && toStoredEvent(r, r.data);
   }
 
   query(q: NormalizedQuery): StoredEvent[] {
@@ -147,7 +137,7 @@ export class SqliteBackend implements EventBackend {
       if (this.#queries.size > 256) this.#queries.clear();
       this.#queries.set(sql, stmt);
     }
-    return (stmt.all(...params) as Row[]).map(toEvent);
+    return (stmt.all(...params) as Row[]).map((r) => toStoredEvent(r, r.data));
   }
 
   count(): number {

@@ -304,16 +304,7 @@ export abstract class Service<TCall = never, TReply = unknown, TCast = never, TI
 
   /** Subscribes to the exit (called once, with the reason). Returns an unsubscribe function. */
   onExit(listener: ExitListener): () => void {
-    if (this.#exitReason) {
-      const reason = this.#exitReason;
-      queueMicrotask(() => listener(reason));
-      return () => {};
-    }
-    this.#exitListeners.push(listener);
-    return () => {
-      const i = this.#exitListeners.indexOf(listener);
-      if (i >= 0) this.#exitListeners.splice(i, 1);
-    };
+    return addExitListener(this.#exitReason, () => this.#exitListeners, listener);
   }
 
   // ---- messages ----------------------------------------------------------------------------
@@ -632,6 +623,28 @@ export abstract class Service<TCall = never, TReply = unknown, TCast = never, TI
       namespace: this.namespace,
     };
   }
+}
+
+/**
+ * The `onExit` of services and supervisors. Once exited (`exitReason` set), the listener is called
+ * with it in a microtask. Otherwise it joins the owner's current list; unsubscribing looks the
+ * list up again, because the owner swaps in a fresh one when it exits and notifies the old one.
+ */
+export function addExitListener(
+  exitReason: ExitReason | undefined,
+  listeners: () => ExitListener[],
+  listener: ExitListener,
+): () => void {
+  if (exitReason) {
+    queueMicrotask(() => listener(exitReason));
+    return () => {};
+  }
+  listeners().push(listener);
+  return () => {
+    const current = listeners();
+    const i = current.indexOf(listener);
+    if (i >= 0) current.splice(i, 1);
+  };
 }
 
 /**

@@ -3,7 +3,7 @@ import { type Clock, systemClock } from "../clock.js";
 import { ElixirScopeError } from "../errors/error.js";
 import { parseOptions } from "../options.js";
 import type { HealthProbeResult, Namespace, RegistryApi } from "../registry/types.js";
-import { describeReason } from "../service/service.js";
+import { addExitListener, describeReason } from "../service/service.js";
 import {
   type ExitListener,
   type ExitReason,
@@ -210,16 +210,7 @@ export class Supervisor implements Supervisable {
   }
 
   onExit(listener: ExitListener): () => void {
-    if (this.#exitReason) {
-      const r = this.#exitReason;
-      queueMicrotask(() => listener(r));
-      return () => {};
-    }
-    this.#exitListeners.push(listener);
-    return () => {
-      const i = this.#exitListeners.indexOf(listener);
-      if (i >= 0) this.#exitListeners.splice(i, 1);
-    };
+    return addExitListener(this.#exitReason, () => this.#exitListeners, listener);
   }
 
   health(): HealthProbeResult {
