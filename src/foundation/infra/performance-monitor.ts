@@ -402,13 +402,13 @@ export class PerformanceMonitor implements InfraComponent {
     let eventLoop: PerformanceSnapshot["eventLoop"] = null;
     if (this.#loopDelay && this.#elu) {
       const d = this.#loopDelay;
-      const ns = (v: number): number => (Number.isFinite(v) ? v / 1e6 : 0);
+      const nsToMs = (v: number): number => (Number.isFinite(v) ? v / 1e6 : 0);
       eventLoop = {
         delay: {
-          p50: ns(d.percentile(50)),
-          p99: ns(d.percentile(99)),
-          max: ns(d.max),
-          mean: ns(d.mean),
+          p50: nsToMs(d.percentile(50)),
+          p99: nsToMs(d.percentile(99)),
+          max: nsToMs(d.max),
+          mean: nsToMs(d.mean),
         },
         utilization: performance.eventLoopUtilization(this.#elu).utilization,
       };
