@@ -2,5 +2,3 @@
 // Add one import per command, in the order `elixirscope --help` should list them.
 import "./analyze.js";
 import "./parse.js";
-
-export {};
