@@ -6,7 +6,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import "../../src/cli/commands/index.js";
 import { erlangShortFloat } from "../../src/cli/commands/parse.js";
 import { runCli } from "../../src/cli/program.js";
-import { hasElixir, ORACLE, ROOT } from "../ast/parser/support/oracle.js";
+import { ORACLE, ROOT } from "../ast/parser/support/oracle.js";
+import { ELIXIR, hasElixir, skipUnlessAvailable } from "../support/prerequisites.js";
 
 async function run(...argv: string[]) {
   let out = "";
@@ -143,28 +144,31 @@ describe("elixirscope parse", () => {
   });
 });
 
-describe.skipIf(!hasElixir)("elixirscope parse --format terms against the oracle", () => {
-  it("prints exactly what `elixir tools/oracle/quoted.exs FILE...` prints", async () => {
-    const paths = [good, bad, values, join(ROOT, "examples/inventory/lib/inventory/order.ex")];
-    const ours = await run("parse", "--format", "terms", ...paths);
-    expect(ours.code).toBe(1);
-    const theirs = (await oracleOnFiles(paths)).trimEnd().split("\n");
-    const mine = ours.out.trimEnd().split("\n");
-    expect(mine).toHaveLength(paths.length);
-    for (let i = 0; i < paths.length; i++) {
-      if (paths[i] === bad) {
-        // A missing terminator: our wording is Elixir's, so line, column and message all match.
-        const [m, t] = [JSON.parse(mine[i]), JSON.parse(theirs[i])];
-        expect(t.error.message).toMatch(/^missing terminator/);
-        expect(m.error).toEqual(t.error);
+describe.skipIf(skipUnlessAvailable(ELIXIR, hasElixir()))(
+  "elixirscope parse --format terms against the oracle",
+  () => {
+    it("prints exactly what `elixir tools/oracle/quoted.exs FILE...` prints", async () => {
+      const paths = [good, bad, values, join(ROOT, "examples/inventory/lib/inventory/order.ex")];
+      const ours = await run("parse", "--format", "terms", ...paths);
+      expect(ours.code).toBe(1);
+      const theirs = (await oracleOnFiles(paths)).trimEnd().split("\n");
+      const mine = ours.out.trimEnd().split("\n");
+      expect(mine).toHaveLength(paths.length);
+      for (let i = 0; i < paths.length; i++) {
+        if (paths[i] === bad) {
+          // A missing terminator: our wording is Elixir's, so line, column and message all match.
+          const [m, t] = [JSON.parse(mine[i]), JSON.parse(theirs[i])];
+          expect(t.error.message).toMatch(/^missing terminator/);
+          expect(m.error).toEqual(t.error);
+        }
+        expect(mine[i], paths[i]).toBe(theirs[i]);
       }
-      expect(mine[i], paths[i]).toBe(theirs[i]);
-    }
-  });
+    });
 
-  it("matches the oracle byte for byte on non-ASCII sources", async () => {
-    const ours = await run("parse", "--format", "terms", unicode);
-    expect(ours.code).toBe(0);
-    expect(ours.out).toBe(await oracleOnFiles([unicode]));
-  });
-});
+    it("matches the oracle byte for byte on non-ASCII sources", async () => {
+      const ours = await run("parse", "--format", "terms", unicode);
+      expect(ours.code).toBe(0);
+      expect(ours.out).toBe(await oracleOnFiles([unicode]));
+    });
+  },
+);

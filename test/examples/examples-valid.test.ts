@@ -1,12 +1,13 @@
 // The bundled examples (examples/**) must be valid Elixir: every .ex/.exs file
 // parses with the real Elixir parser, and every Mix project compiles.
-// Both checks need an Elixir install; without one they are skipped, visibly.
+// Both checks need an Elixir install; without one they are skipped, visibly (and fail in CI).
 import { spawnSync } from "node:child_process";
-import { accessSync, constants, cpSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { delimiter, join, relative } from "node:path";
+import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { ELIXIR, hasElixir, hasMix, MIX, skipUnlessAvailable } from "../support/prerequisites.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const EXAMPLES = join(ROOT, "examples");
@@ -14,19 +15,6 @@ const PARSE_SCRIPT = fileURLToPath(new URL("./parse-all.exs", import.meta.url));
 
 // Build output and fetched deps are not example sources.
 const SKIPPED_DIRS = new Set(["_build", "deps", "node_modules", ".elixir_ls"]);
-
-function onPath(command: string): boolean {
-  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
-    if (!dir) continue;
-    try {
-      accessSync(join(dir, command), constants.X_OK);
-      return true;
-    } catch {
-      // not in this directory
-    }
-  }
-  return false;
-}
 
 function walk(dir: string, keep: (name: string) => boolean, out: string[] = []): string[] {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -43,8 +31,8 @@ function walk(dir: string, keep: (name: string) => boolean, out: string[] = []):
 const elixirFiles = walk(EXAMPLES, (name) => name.endsWith(".ex") || name.endsWith(".exs"));
 const mixProjects = walk(EXAMPLES, (name) => name === "mix.exs").map((file) => join(file, ".."));
 
-const hasElixir = onPath("elixir");
-const hasMix = hasElixir && onPath("mix");
+const skipElixir = skipUnlessAvailable(ELIXIR, hasElixir());
+const skipMix = skipUnlessAvailable(MIX, hasMix());
 const noElixir = " [skipped: `elixir` is not on PATH; install Elixir to run]";
 const noMix = " [skipped: `mix` is not on PATH; install Elixir with Mix to run]";
 
@@ -54,8 +42,8 @@ describe("bundled Elixir examples", () => {
     expect(mixProjects.length).toBeGreaterThan(0);
   });
 
-  it.skipIf(!hasElixir)(
-    `every .ex/.exs file parses with Code.string_to_quoted!/2${hasElixir ? "" : noElixir}`,
+  it.skipIf(skipElixir)(
+    `every .ex/.exs file parses with Code.string_to_quoted!/2${skipElixir ? noElixir : ""}`,
     () => {
       const rel = elixirFiles.map((file) => relative(ROOT, file));
       const run = spawnSync("elixir", [PARSE_SCRIPT, ...rel], {
@@ -82,7 +70,7 @@ describe("bundled Elixir examples", () => {
 
   for (const project of mixProjects) {
     const name = relative(ROOT, project);
-    it.skipIf(!hasMix)(`${name} compiles with mix compile${hasMix ? "" : noMix}`, () => {
+    it.skipIf(skipMix)(`${name} compiles with mix compile${skipMix ? noMix : ""}`, () => {
       // Compile a copy so that no _build directory is left in the repository.
       const work = mkdtempSync(join(tmpdir(), "elixirscope-example-"));
       try {

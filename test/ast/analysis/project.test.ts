@@ -9,7 +9,13 @@ import { describe, expect, it } from "vitest";
 import { analyzeProject } from "../../../src/ast/analysis/project.js";
 import { extractFile } from "../../../src/ast/extract/index.js";
 import type { FileExtraction } from "../../../src/ast/model.js";
-import { elixirAvailable, oracleParseFiles, oracleParseMany } from "../support/oracle-ast.js";
+import {
+  describeUnless,
+  ELIXIR,
+  hasElixir,
+  skipUnlessAvailable,
+} from "../../support/prerequisites.js";
+import { oracleParseFiles, oracleParseMany } from "../support/oracle-ast.js";
 
 function project(sources: Record<string, string>): FileExtraction[] {
   const parsed = oracleParseMany(sources);
@@ -62,7 +68,7 @@ end
 `,
 };
 
-describe.skipIf(!elixirAvailable())("analyzeProject", () => {
+describeUnless(skipUnlessAvailable(ELIXIR, hasElixir()), "analyzeProject", () => {
   const files = project(SOURCES);
   const analysis = analyzeProject(files, { maxFunctionLines: 50 });
   const findings = analysis.findings.map((f) => `${f.rule} ${f.module}.${f.function ?? ""}`);
@@ -140,36 +146,35 @@ function listSources(dir: string): string[] {
   return out.sort();
 }
 
-describe.skipIf(!elixirAvailable() || !existsSync(INVENTORY))(
-  "the inventory example end to end",
-  () => {
-    it("finds its OTP structure, protocol, unused private function and cycle", () => {
-      const paths = listSources(INVENTORY);
-      const parsed = oracleParseFiles(paths);
-      const files = paths.map((p) =>
-        extractFile(parsed[p].ast, parsed[p].comments, relative(INVENTORY, p)),
-      );
-      const a = analyzeProject(files);
-      const kinds = new Set(a.patterns.map((p) => p.pattern));
-      for (const k of [
-        "Application",
-        "GenServer",
-        "DynamicSupervisor",
-        "Registry",
-        "Task",
-        "Agent",
-        "Protocol",
-        "ProtocolImpl",
-      ]) {
-        expect(kinds).toContain(k);
-      }
-      expect(a.findings.some((f) => f.rule === "unused-private-function")).toBe(true);
-      expect(a.findings.some((f) => f.rule === "dependency-cycle")).toBe(true);
-      expect(a.moduleGraph.cycles.length).toBeGreaterThan(0);
-      const modules = files.flatMap((f) => f.modules);
-      expect(
-        modules.some((m) => m.functions.some((f) => f.generated && f.name === "child_spec")),
-      ).toBe(true);
-    });
-  },
-);
+describe.skipIf(
+  skipUnlessAvailable(ELIXIR, hasElixir()) || skipUnlessAvailable(INVENTORY, existsSync(INVENTORY)),
+)("the inventory example end to end", () => {
+  it("finds its OTP structure, protocol, unused private function and cycle", () => {
+    const paths = listSources(INVENTORY);
+    const parsed = oracleParseFiles(paths);
+    const files = paths.map((p) =>
+      extractFile(parsed[p].ast, parsed[p].comments, relative(INVENTORY, p)),
+    );
+    const a = analyzeProject(files);
+    const kinds = new Set(a.patterns.map((p) => p.pattern));
+    for (const k of [
+      "Application",
+      "GenServer",
+      "DynamicSupervisor",
+      "Registry",
+      "Task",
+      "Agent",
+      "Protocol",
+      "ProtocolImpl",
+    ]) {
+      expect(kinds).toContain(k);
+    }
+    expect(a.findings.some((f) => f.rule === "unused-private-function")).toBe(true);
+    expect(a.findings.some((f) => f.rule === "dependency-cycle")).toBe(true);
+    expect(a.moduleGraph.cycles.length).toBeGreaterThan(0);
+    const modules = files.flatMap((f) => f.modules);
+    expect(
+      modules.some((m) => m.functions.some((f) => f.generated && f.name === "child_spec")),
+    ).toBe(true);
+  });
+});

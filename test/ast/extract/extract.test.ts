@@ -4,14 +4,20 @@
  * generated functions, and calls with aliases, imports, pipes and captures.
  */
 import { readFileSync } from "node:fs";
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { extractFile } from "../../../src/ast/extract/index.js";
 import type { FunctionInfo, ModuleInfo } from "../../../src/ast/model.js";
-import { elixirAvailable, oracleParse } from "../support/oracle-ast.js";
+import {
+  describeUnless,
+  ELIXIR,
+  hasElixir,
+  skipUnlessAvailable,
+} from "../../support/prerequisites.js";
+import { oracleParse } from "../support/oracle-ast.js";
 
 const FIXTURE = "test/fixtures/elixir/extraction.ex";
 
-describe.skipIf(!elixirAvailable())("extractFile", () => {
+describeUnless(skipUnlessAvailable(ELIXIR, hasElixir()), "extractFile", () => {
   const { ast, comments } = oracleParse(readFileSync(FIXTURE, "utf8"));
   const file = extractFile(ast, comments, "lib/shop/cart.ex");
   const byName = new Map(file.modules.map((m) => [m.name, m]));

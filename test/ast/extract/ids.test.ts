@@ -7,7 +7,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { extractFile } from "../../../src/ast/extract/index.js";
 import type { FileExtraction } from "../../../src/ast/model.js";
-import { elixirAvailable, oracleParseMany } from "../support/oracle-ast.js";
+import { ELIXIR, hasElixir, skipUnlessAvailable } from "../../support/prerequisites.js";
+import { oracleParseMany } from "../support/oracle-ast.js";
 
 interface Fn {
   name: string;
@@ -52,36 +53,43 @@ function signature(e: FileExtraction, only: Set<string>): Record<string, unknown
   return out;
 }
 
-describe.skipIf(!elixirAvailable())("deterministic, position-independent IDs", () => {
-  it("keeps a function's IDs when other functions are inserted", () => {
-    const cases = fc.sample(
-      fc.record({
-        base: fc.uniqueArray(fnArb, {
-          minLength: 1,
-          maxLength: 5,
-          selector: (f) => `${f.name}/${f.arity}`,
+describe.skipIf(skipUnlessAvailable(ELIXIR, hasElixir()))(
+  "deterministic, position-independent IDs",
+  () => {
+    it("keeps a function's IDs when other functions are inserted", () => {
+      const cases = fc.sample(
+        fc.record({
+          base: fc.uniqueArray(fnArb, {
+            minLength: 1,
+            maxLength: 5,
+            selector: (f) => `${f.name}/${f.arity}`,
+          }),
+          extra: fnArb.map((f) => ({ ...f, name: `${f.name}_extra` })),
+          at: fc.nat(),
         }),
-        extra: fnArb.map((f) => ({ ...f, name: `${f.name}_extra` })),
-        at: fc.nat(),
-      }),
-      { numRuns: 40, seed: 20240613 },
-    );
-    const sources: Record<string, string> = {};
-    cases.forEach((c, i) => {
-      const inserted: Fn[] = [...c.base];
-      inserted.splice(c.at % (c.base.length + 1), 0, c.extra);
-      sources[`base${i}`] = render(c.base);
-      sources[`with${i}`] = render(inserted);
+        { numRuns: 40, seed: 20240613 },
+      );
+      const sources: Record<string, string> = {};
+      cases.forEach((c, i) => {
+        const inserted: Fn[] = [...c.base];
+        inserted.splice(c.at % (c.base.length + 1), 0, c.extra);
+        sources[`base${i}`] = render(c.base);
+        sources[`with${i}`] = render(inserted);
+      });
+      const parsed = oracleParseMany(sources);
+      cases.forEach((c, i) => {
+        const keys = new Set(c.base.map((f) => `${f.name}/${f.arity}`));
+        const a = extractFile(parsed[`base${i}`].ast, parsed[`base${i}`].comments, "lib/gen.ex");
+        const again = extractFile(
+          parsed[`base${i}`].ast,
+          parsed[`base${i}`].comments,
+          "lib/gen.ex",
+        );
+        const b = extractFile(parsed[`with${i}`].ast, parsed[`with${i}`].comments, "lib/gen.ex");
+        expect(again).toEqual(a);
+        expect(signature(b, keys)).toEqual(signature(a, keys));
+        expect(Object.keys(signature(a, keys))).toHaveLength(keys.size);
+      });
     });
-    const parsed = oracleParseMany(sources);
-    cases.forEach((c, i) => {
-      const keys = new Set(c.base.map((f) => `${f.name}/${f.arity}`));
-      const a = extractFile(parsed[`base${i}`].ast, parsed[`base${i}`].comments, "lib/gen.ex");
-      const again = extractFile(parsed[`base${i}`].ast, parsed[`base${i}`].comments, "lib/gen.ex");
-      const b = extractFile(parsed[`with${i}`].ast, parsed[`with${i}`].comments, "lib/gen.ex");
-      expect(again).toEqual(a);
-      expect(signature(b, keys)).toEqual(signature(a, keys));
-      expect(Object.keys(signature(a, keys))).toHaveLength(keys.size);
-    });
-  });
-});
+  },
+);

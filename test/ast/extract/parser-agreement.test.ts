@@ -7,7 +7,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { extractFile } from "../../../src/ast/extract/index.js";
 import { parse } from "../../../src/ast/parser/index.js";
-import { elixirAvailable, oracleParseFiles } from "../support/oracle-ast.js";
+import { CORPUS, ELIXIR, hasElixir, skipUnlessAvailable } from "../../support/prerequisites.js";
+import { oracleParseFiles } from "../support/oracle-ast.js";
 
 const LIB = "corpus/elixir/lib/elixir/lib";
 
@@ -21,32 +22,20 @@ function listEx(dir: string): string[] {
   return out.sort();
 }
 
-const reason = !existsSync(LIB)
-  ? `corpus missing (${LIB})`
-  : !elixirAvailable()
-    ? "elixir is not installed"
-    : null;
+const skip =
+  skipUnlessAvailable(CORPUS, existsSync(LIB)) || skipUnlessAvailable(ELIXIR, hasElixir());
 
-describe.skipIf(reason !== null)(
-  "extraction from our parser equals extraction from Elixir's",
-  () => {
-    it("gives the same FileExtraction for every standard library file", () => {
-      const files = listEx(LIB);
-      const oracle = oracleParseFiles(files);
-      const differing: string[] = [];
-      for (const f of files) {
-        const ours = parse(readFileSync(f), { file: f });
-        const a = extractFile(ours.ast, ours.comments, f);
-        const b = extractFile(oracle[f].ast, oracle[f].comments, f);
-        if (JSON.stringify(a) !== JSON.stringify(b)) differing.push(f);
-      }
-      expect(differing).toEqual([]);
-    });
-  },
-);
-
-if (reason !== null) {
-  describe("extraction from our parser equals extraction from Elixir's", () => {
-    it.skip(`skipped: ${reason}`, () => {});
+describe.skipIf(skip)("extraction from our parser equals extraction from Elixir's", () => {
+  it("gives the same FileExtraction for every standard library file", () => {
+    const files = listEx(LIB);
+    const oracle = oracleParseFiles(files);
+    const differing: string[] = [];
+    for (const f of files) {
+      const ours = parse(readFileSync(f), { file: f });
+      const a = extractFile(ours.ast, ours.comments, f);
+      const b = extractFile(oracle[f].ast, oracle[f].comments, f);
+      if (JSON.stringify(a) !== JSON.stringify(b)) differing.push(f);
+    }
+    expect(differing).toEqual([]);
   });
-}
+});

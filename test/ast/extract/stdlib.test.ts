@@ -8,7 +8,8 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { extractFileWithDiagnostics } from "../../../src/ast/extract/index.js";
-import { elixirAvailable, oracleParseFiles } from "../support/oracle-ast.js";
+import { CORPUS, ELIXIR, hasElixir, skipUnlessAvailable } from "../../support/prerequisites.js";
+import { oracleParseFiles } from "../support/oracle-ast.js";
 
 const ROOT = "corpus/elixir";
 const LIB = join(ROOT, "lib/elixir/lib");
@@ -42,13 +43,10 @@ interface Info {
   macros: string[];
 }
 
-const missingReason = !existsSync(LIB)
-  ? `corpus missing (${LIB}); run the corpus fetch script`
-  : !elixirAvailable()
-    ? "elixir is not installed"
-    : null;
+const skip =
+  skipUnlessAvailable(CORPUS, existsSync(LIB)) || skipUnlessAvailable(ELIXIR, hasElixir());
 
-describe.skipIf(missingReason !== null)("standard library against the compiled modules", () => {
+describe.skipIf(skip)("standard library against the compiled modules", () => {
   it("finds the same public functions and macros for at least 95% of modules", () => {
     const infos = execFileSync("elixir", [INFO_SCRIPT], { encoding: "utf8", maxBuffer: 1 << 26 })
       .trim()
@@ -125,9 +123,3 @@ describe.skipIf(missingReason !== null)("standard library against the compiled m
     expect(pct).toBeGreaterThanOrEqual(95);
   });
 });
-
-if (missingReason !== null) {
-  describe("standard library against the compiled modules", () => {
-    it.skip(`skipped: ${missingReason}`, () => {});
-  });
-}

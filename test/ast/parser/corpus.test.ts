@@ -9,20 +9,26 @@ import { tryParse } from "../../../src/ast/parser/index.js";
 import { firstDifference, termToJson } from "../../../src/ast/term-json.js";
 import { oracleLine } from "../../../src/cli/commands/parse.js";
 import {
+  CORPUS,
+  ELIXIR,
+  hasCorpus,
+  hasElixir,
+  skipUnlessAvailable,
+} from "../../support/prerequisites.js";
+import {
   CORPUS_DIR,
   corpusFiles,
   oracleLinesForFiles,
   parseOracleLine,
   ROOT,
-  skipReason,
 } from "./support/oracle.js";
 
 /** The issue's corpus: Elixir 1.14's own source tree, as scripts/fetch-corpus.sh unpacks it. */
 const EXPECTED_FILES = 536;
 
-if (skipReason) console.warn(`corpus differential test skipped: ${skipReason}`);
+const skip = skipUnlessAvailable(ELIXIR, hasElixir()) || skipUnlessAvailable(CORPUS, hasCorpus());
 
-describe.skipIf(skipReason !== null)(`parser vs Elixir on ${CORPUS_DIR}`, () => {
+describe.skipIf(skip)(`parser vs Elixir on ${CORPUS_DIR}`, () => {
   it("gives exactly Elixir's AST and comments for every corpus file", async () => {
     const files = corpusFiles();
     // Elixir works on the other core while we parse.

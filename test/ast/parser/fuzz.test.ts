@@ -6,9 +6,15 @@
  * (default 20240611) change the run; tools/fuzz-report.ts runs the same fuzzer for iterating.
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import {
+  CORPUS,
+  ELIXIR,
+  hasCorpus,
+  hasElixir,
+  skipUnlessAvailable,
+} from "../../support/prerequisites.js";
 import { type FuzzReport, formatReport, loadSources, runFuzz } from "./support/fuzz.js";
 import { lexTokens, makeMutant, Rng, sliceLines } from "./support/mutate.js";
-import { skipReason } from "./support/oracle.js";
 
 function envInt(name: string, fallback: number, min: number): number {
   const raw = process.env[name];
@@ -68,9 +74,9 @@ describe("mutation support", () => {
   });
 });
 
-if (skipReason) console.warn(`fuzz differential test skipped: ${skipReason}`);
+const skip = skipUnlessAvailable(ELIXIR, hasElixir()) || skipUnlessAvailable(CORPUS, hasCorpus());
 
-describe.skipIf(skipReason !== null)(`fuzzer: ${MUTANTS} mutants, seed ${SEED}`, () => {
+describe.skipIf(skip)(`fuzzer: ${MUTANTS} mutants, seed ${SEED}`, () => {
   let report: FuzzReport;
   beforeAll(async () => {
     report = await runFuzz({ seed: SEED, mutants: MUTANTS, files: loadSources() });

@@ -1,10 +1,10 @@
 /**
  * Elixir's own parser as a test fixture: runs `tools/oracle/quoted.exs --stdin` once for many
  * sources and decodes each result into our AST, so extraction tests do not depend on the
- * TypeScript parser. Tests that need it should skip with a visible reason when `elixir` is
- * missing ({@link elixirAvailable}).
+ * TypeScript parser. Tests that need it skip (locally) or fail (in CI) when `elixir` is missing:
+ * see test/support/prerequisites.ts.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Comment, Term } from "../../../src/ast/term.js";
@@ -16,17 +16,6 @@ const ORACLE = fileURLToPath(new URL("../../../tools/oracle/quoted.exs", import.
 export interface OracleAst {
   ast: Term;
   comments: Comment[];
-}
-
-let available: boolean | undefined;
-
-/** True when an `elixir` executable runs. */
-export function elixirAvailable(): boolean {
-  if (available === undefined) {
-    const r = spawnSync("elixir", ["--version"], { encoding: "utf8" });
-    available = r.status === 0;
-  }
-  return available;
 }
 
 /**

@@ -3,25 +3,36 @@
  * `tools/oracle/quoted.exs` either over files (one process) or as a long-lived stream of framed
  * sources (one process for thousands of mutants).
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { join, relative } from "node:path";
 import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
 import type { FileResultJson } from "../../../../src/ast/term-json.js";
+import {
+  CORPUS,
+  CORPUS_DIR,
+  ELIXIR,
+  hasElixir as elixirRuns,
+  hasCorpus,
+  ROOT,
+} from "../../../support/prerequisites.js";
 
-/** The repository root (this file is test/ast/parser/support/oracle.ts). */
-export const ROOT = resolve(fileURLToPath(new URL("../../../../", import.meta.url)));
+export { CORPUS_DIR, ROOT };
+
+/**
+ * True when an `elixir` executable runs: for the benchmarks and tools/fuzz-report.ts. Tests skip
+ * or fail through `skipUnlessAvailable` (test/support/prerequisites.ts) instead.
+ */
+export const hasElixir: boolean = elixirRuns();
+
+/** Why the differential runs cannot run, or `null` (for tools/fuzz-report.ts). */
+export const skipReason: string | null = !hasElixir
+  ? `missing ${ELIXIR}`
+  : !hasCorpus()
+    ? `missing ${CORPUS}`
+    : null;
 /** The oracle script, as an absolute path. */
 export const ORACLE = join(ROOT, "tools/oracle/quoted.exs");
-/** Where scripts/fetch-corpus.sh unpacks the Elixir source tree. */
-export const CORPUS_DIR = join(ROOT, "corpus/elixir");
-
-/** True when an `elixir` executable runs. */
-export const hasElixir: boolean = (() => {
-  const r = spawnSync("elixir", ["--version"], { encoding: "utf8", timeout: 60_000 });
-  return r.status === 0;
-})();
 
 /** Every `.ex`/`.exs` file of the corpus, relative to the repository root, sorted. */
 export function corpusFiles(): string[] {
@@ -38,16 +49,6 @@ export function corpusFiles(): string[] {
   walk(CORPUS_DIR);
   return out.sort();
 }
-
-/** True when the corpus has been fetched (CI always fetches it). */
-export const hasCorpus: boolean = corpusFiles().length > 0;
-
-/** Why differential tests skip locally, or `null` when they can run. */
-export const skipReason: string | null = !hasElixir
-  ? "`elixir` is not installed (CI installs it)"
-  : !hasCorpus
-    ? "corpus/elixir is missing (run scripts/fetch-corpus.sh; CI does)"
-    : null;
 
 /**
  * Runs the oracle over `files` (paths relative to the repository root) in one Elixir process and

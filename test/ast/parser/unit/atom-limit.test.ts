@@ -4,10 +4,16 @@
  * aliases, `:name`, `name:`, `foo."name"`) and UTF-8 bytes for those built from binaries
  * (`:"name"`, `:'name'`, `"name":`). Expected results come from the real Elixir 1.14.
  */
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { ParseError, parse } from "../../../../src/ast/parser/index.js";
 import { type FileResultJson, firstDifference, termToJson } from "../../../../src/ast/term-json.js";
-import { hasElixir, oracle } from "./oracle.js";
+import {
+  describeUnless,
+  ELIXIR,
+  hasElixir,
+  skipUnlessAvailable,
+} from "../../../support/prerequisites.js";
+import { oracle } from "./oracle.js";
 
 const a = (n: number) => "a".repeat(n);
 const A = (n: number) => "A".repeat(n);
@@ -68,7 +74,7 @@ function ours(src: string): FileResultJson {
   }
 }
 
-describe.skipIf(!hasElixir())("atom length limit vs Elixir 1.14", () => {
+describeUnless(skipUnlessAvailable(ELIXIR, hasElixir()), "atom length limit vs Elixir 1.14", () => {
   const expected = oracle(CASES.map(([, src]) => src));
   CASES.forEach(([label, src], i) => {
     it(label, () => {

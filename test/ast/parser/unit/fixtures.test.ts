@@ -2,10 +2,16 @@
  * Fixture tests: each snippet must give exactly Elixir 1.14's AST and comments (or be rejected at
  * the same line and column). Expectations are computed by the real Elixir when available.
  */
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { ParseError, parse } from "../../../../src/ast/parser/index.js";
 import { type FileResultJson, firstDifference, termToJson } from "../../../../src/ast/term-json.js";
-import { hasElixir, oracle } from "./oracle.js";
+import {
+  describeUnless,
+  ELIXIR,
+  hasElixir,
+  skipUnlessAvailable,
+} from "../../../support/prerequisites.js";
+import { oracle } from "./oracle.js";
 
 const ACCEPTED = [
   // literals and strings
@@ -205,7 +211,7 @@ function ours(src: string): FileResultJson {
   }
 }
 
-describe.skipIf(!hasElixir())("parser fixtures vs Elixir 1.14", () => {
+describeUnless(skipUnlessAvailable(ELIXIR, hasElixir()), "parser fixtures vs Elixir 1.14", () => {
   const expectedOk = oracle(ACCEPTED);
   for (let i = 0; i < ACCEPTED.length; i++) {
     it(`accepts ${JSON.stringify(ACCEPTED[i]).slice(0, 60)}`, () => {

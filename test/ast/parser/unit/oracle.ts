@@ -5,15 +5,6 @@
 import { execFileSync } from "node:child_process";
 import type { FileResultJson } from "../../../../src/ast/term-json.js";
 
-export function hasElixir(): boolean {
-  try {
-    execFileSync("elixir", ["--version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export function oracle(snippets: string[]): FileResultJson[] {
   const chunks: Buffer[] = [];
   snippets.forEach((code, i) => {

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { BINARY, CAPTURE_PREC, UNARY_PREC } from "../../../../src/ast/parser/precedence.js";
 import * as K from "../../../../src/ast/parser/tokens.js";
+import { CORPUS, skipUnlessAvailable } from "../../../support/prerequisites.js";
 
 const YRL = "corpus/elixir/lib/elixir/src/elixir_parser.yrl";
 
@@ -27,26 +28,29 @@ const KIND_OF: Record<string, number> = {
   power_op_eol: K.T_POWER_OP,
 };
 
-describe.skipIf(!existsSync(YRL))("precedence table", () => {
-  const decls = [
-    ...readFileSync(YRL, "utf8").matchAll(/^(Left|Right|Nonassoc)\s+(\d+)\s+(\w+)\./gm),
-  ];
-  it("declares every binary operator with Elixir's precedence and associativity", () => {
-    let checked = 0;
-    for (const [, assoc, prec, sym] of decls) {
-      const kind = KIND_OF[sym];
-      if (kind === undefined) continue;
-      const info = BINARY[kind];
-      expect(info, sym).toBeDefined();
-      expect(info?.[0], sym).toBe(Number(prec));
-      expect(info?.[1], sym).toBe(assoc === "Right");
-      checked++;
-    }
-    expect(checked).toBe(Object.keys(KIND_OF).length);
-  });
-  it("uses the unary and capture precedences of the grammar", () => {
-    const byName = new Map(decls.map(([, , prec, sym]) => [sym, Number(prec)]));
-    expect(byName.get("unary_op_eol")).toBe(UNARY_PREC);
-    expect(byName.get("capture_op_eol")).toBe(CAPTURE_PREC);
-  });
-});
+describe.skipIf(skipUnlessAvailable(`${CORPUS}: ${YRL}`, existsSync(YRL)))(
+  "precedence table",
+  () => {
+    const decls = [
+      ...readFileSync(YRL, "utf8").matchAll(/^(Left|Right|Nonassoc)\s+(\d+)\s+(\w+)\./gm),
+    ];
+    it("declares every binary operator with Elixir's precedence and associativity", () => {
+      let checked = 0;
+      for (const [, assoc, prec, sym] of decls) {
+        const kind = KIND_OF[sym];
+        if (kind === undefined) continue;
+        const info = BINARY[kind];
+        expect(info, sym).toBeDefined();
+        expect(info?.[0], sym).toBe(Number(prec));
+        expect(info?.[1], sym).toBe(assoc === "Right");
+        checked++;
+      }
+      expect(checked).toBe(Object.keys(KIND_OF).length);
+    });
+    it("uses the unary and capture precedences of the grammar", () => {
+      const byName = new Map(decls.map(([, , prec, sym]) => [sym, Number(prec)]));
+      expect(byName.get("unary_op_eol")).toBe(UNARY_PREC);
+      expect(byName.get("capture_op_eol")).toBe(CAPTURE_PREC);
+    });
+  },
+);
