@@ -57,7 +57,7 @@ describe("the analysis Foundation: the analysis section of the config", () => {
     expect(a.settings()).toEqual(ANALYSIS_CONFIG_DEFAULTS);
     expect(a.foundation.config.get("eventStore.storage")).toBe("memory");
     expect(a.foundation.config.isUpdatable("analysis.workers")).toBe(true);
-    expect(a.foundation.config.isUpdatable("dev.debugMode")).toBe(true);
+    expect(a.foundation.config.isUpdatable("eventStore.storage")).toBe(false);
   });
 
   it("layers defaults < file < environment < overrides", async () => {

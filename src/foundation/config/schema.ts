@@ -23,15 +23,6 @@ export const FoundationConfigSchema = z.strictObject({
     maxRestarts: z.number().int().min(0),
     withinMs: z.number().positive(),
   }),
-  interface: z.strictObject({
-    queryTimeoutMs: z.number().positive(),
-    maxResults: z.number().int().positive(),
-  }),
-  dev: z.strictObject({
-    debugMode: z.boolean(),
-    verboseLogging: z.boolean(),
-    performanceMonitoring: z.boolean(),
-  }),
 });
 
 export type FoundationConfig = z.output<typeof FoundationConfigSchema>;
@@ -46,12 +37,11 @@ export const FOUNDATION_DEFAULTS: FoundationConfig = {
   },
   service: { callTimeoutMs: 5_000 },
   supervisor: { maxRestarts: 3, withinMs: 5_000 },
-  interface: { queryTimeoutMs: 10_000, maxResults: 1_000 },
-  dev: { debugMode: false, verboseLogging: false, performanceMonitoring: false },
 };
 
 /**
- * Paths that may change while running; everything else needs a restart. (Event store settings
- * are read when the event store starts, so they are not updatable.)
+ * Paths that may change while running; everything else needs a restart. None of the Foundation's
+ * own settings can: each is read once, when the component it configures starts. Applications add
+ * theirs with the ConfigServer's `updatable` option.
  */
-export const FOUNDATION_UPDATABLE_PATHS: readonly string[] = ["interface", "dev"];
+export const FOUNDATION_UPDATABLE_PATHS: readonly string[] = [];
