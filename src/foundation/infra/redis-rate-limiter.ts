@@ -40,6 +40,7 @@ import {
   tokenBucketShape,
 } from "./rate-limit-policy.js";
 import { type KeyedRateLimiter, RateLimiter } from "./rate-limiter.js";
+import { Deadlines } from "./redis-deadlines.js";
 import { type ComponentHealth, emitTelemetry } from "./telemetry.js";
 
 /** What a Redis limiter does while Redis cannot answer. */
@@ -66,35 +67,55 @@ export type RedisRateLimiterOptions = RateLimitPolicy & {
 // numbers to integers in replies, so retry-after goes back as whole microseconds (rounded up,
 // so waiting it out is always enough) and remaining as whole units; integer replies are also
 // cheaper for the client to parse than strings.
+//
+// The bucket is one string key holding two packed doubles (tokens, last refill time in µs), read
+// with GET and written with one SET PX: three Redis commands per call (TIME, GET, SET) instead of
+// the four of a hash (TIME, HMGET, HSET, PEXPIRE), and `struct.pack` stores both numbers
+// bit-exactly without formatting them (a string built with `..` would go through Lua's
+// `tostring`, which keeps 14 digits: 0.1 ms of an epoch time). The time is whole µs from `TIME`,
+// exact in a double. A single GCRA timestamp would be one number, but at rates above a few
+// million per second its per-unit step falls below the double's resolution at epoch magnitude
+// and admissions would stop counting; tokens kept apart from time stay exact at any rate.
+//
+// Replies: allowed -> remaining (an integer, the common case, no array to build or parse);
+// denied -> {remaining, retry µs}. A denial writes nothing: the refill it would store is below
+// `burst`, so the stored state already yields the same future. A clock that went back (a
+// failover to a server with another clock) never moves the refill time back, so it cannot
+// mint tokens. A key still in the earlier hash format (fields tokens, ts in ms) makes GET fail
+// with WRONGTYPE; it is read once through HMGET and overwritten by the next admission, so the
+// budget carries over exactly.
 const TOKEN_BUCKET = `
 local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
-local perMs = tonumber(ARGV[1])
+local now = t[1] * 1000000 + t[2]
+local perUs = tonumber(ARGV[1])
 local burst = tonumber(ARGV[2])
 local cost = tonumber(ARGV[3])
-local s = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
-local tokens = tonumber(s[1])
-local ts = tonumber(s[2])
-if tokens == nil then
-  tokens = burst
-  ts = now
-elseif now > ts then
-  tokens = math.min(burst, tokens + (now - ts) * perMs)
-  ts = now
+local tokens = burst
+local ts = now
+local v = redis.pcall('GET', KEYS[1])
+if v then
+  if type(v) == 'string' then
+    tokens, ts = struct.unpack('dd', v)
+  else
+    local h = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
+    if h[1] then
+      tokens = tonumber(h[1])
+      ts = tonumber(h[2]) * 1000
+    end
+  end
+  if now > ts then
+    tokens = tokens + (now - ts) * perUs
+    if tokens > burst then tokens = burst end
+    ts = now
+  end
 end
-local allowed = 0
-local retry = 0
 if tokens + 1e-9 >= cost then
-  tokens = math.max(0, tokens - cost)
-  allowed = 1
-else
-  retry = (cost - tokens) / perMs
+  tokens = tokens - cost
+  if tokens < 0 then tokens = 0 end
+  redis.call('SET', KEYS[1], struct.pack('dd', tokens, ts), 'PX', ARGV[4])
+  return math.floor(tokens)
 end
--- Numbers, not tostring(): Lua's tostring keeps 14 digits (0.1 ms of an epoch time), while
--- Redis 7 converts number arguments exactly.
-redis.call('HSET', KEYS[1], 'tokens', tokens, 'ts', ts)
-redis.call('PEXPIRE', KEYS[1], math.ceil(burst / perMs) + 1000)
-return {allowed, math.floor(tokens), math.ceil(retry * 1000)}
+return {math.floor(tokens), math.ceil((cost - tokens) / perUs)}
 `;
 
 const SLIDING_WINDOW = `
@@ -110,11 +131,11 @@ if used + cost <= limit then
     redis.call('ZADD', KEYS[1], now, ARGV[4] .. ':' .. i)
   end
   redis.call('PEXPIRE', KEYS[1], math.ceil(windowMs) + 1000)
-  return {1, limit - used - cost, 0}
+  return limit - used - cost
 end
 local k = used + cost - limit
 local oldest = redis.call('ZRANGE', KEYS[1], k - 1, k - 1, 'WITHSCORES')
-return {0, limit - used, math.ceil((tonumber(oldest[2]) + windowMs - now) * 1000)}
+return {limit - used, math.ceil((tonumber(oldest[2]) + windowMs - now) * 1000)}
 `;
 
 const sha1 = (text: string): string => createHash("sha1").update(text).digest("hex");
@@ -155,9 +176,15 @@ export class RedisRateLimiter implements KeyedRateLimiter {
   readonly whenUnavailable: WhenUnavailable;
   readonly #redis: Redis;
   readonly #prefix: string;
-  readonly #args: readonly number[];
+  /** Script arguments fixed by the policy, formatted once (ioredis would stringify per call). */
+  readonly #arg1: string;
+  readonly #arg2: string;
+  /** The bucket's key TTL in ms (unused by the sliding window, whose 4th argument is a member). */
+  readonly #ttlArg: string;
+  readonly #limit: number;
   readonly #script: { readonly lua: string; readonly sha: string };
   readonly #backend: CircuitBreaker<RateDecision>;
+  readonly #deadlines: Deadlines;
   readonly #local: RateLimiter | undefined;
   readonly #retryMs: number;
   readonly #telemetry: TelemetryEmitter | undefined;
@@ -181,16 +208,28 @@ export class RedisRateLimiter implements KeyedRateLimiter {
       o.algorithm === "token-bucket"
         ? { algorithm: o.algorithm, rate: o.rate, intervalMs: o.intervalMs, burst: o.burst }
         : { algorithm: o.algorithm, limit: o.limit, windowMs: o.windowMs };
-    this.#args =
-      o.algorithm === "token-bucket" ? [o.rate / o.intervalMs, o.burst] : [o.limit, o.windowMs];
+    // String(x) is the shortest text that parses back to the same double, so the script's
+    // tonumber sees exactly these values. The bucket refills per µs (the script's time unit); its
+    // key lives until it would be full again (then it equals a fresh key) plus a second.
+    const perMs = o.algorithm === "token-bucket" ? o.rate / o.intervalMs : 0;
+    this.#arg1 = String(o.algorithm === "token-bucket" ? perMs / 1000 : o.limit);
+    this.#arg2 = String(o.algorithm === "token-bucket" ? o.burst : o.windowMs);
+    this.#ttlArg = o.algorithm === "token-bucket" ? String(Math.ceil(o.burst / perMs) + 1000) : "";
+    this.#limit = capacityOf(this.policy);
     this.#script = SCRIPTS[o.algorithm];
     this.#backend = new CircuitBreaker<RateDecision>({
       name: `${o.name}.redis`,
       consecutiveFailures: 1,
       resetTimeoutMs: this.#retryMs,
-      timeoutMs: o.backendTimeoutMs ?? 100,
       clock,
     });
+    // The breaker runs without its own per-call timer: the Redis call races backendTimeoutMs
+    // through one shared timer (see redis-deadlines.ts); a TimeoutError still counts as a failure.
+    this.#deadlines = new Deadlines(
+      `circuit breaker "${o.name}.redis" call`,
+      o.backendTimeoutMs ?? 100,
+      clock,
+    );
     this.#backend.onStateChange((e) => {
       emitTelemetry(
         this.#telemetry,
@@ -216,14 +255,22 @@ export class RedisRateLimiter implements KeyedRateLimiter {
    * cannot answer, the decision comes from `whenUnavailable` and carries a `source`.
    * @throws RangeError when `cost` is not a positive integer or exceeds the capacity.
    */
-  async consume(key: string, cost = 1): Promise<RateDecision> {
-    if (cost !== 1) checkCost(this.name, this.policy, cost);
-    try {
-      return await this.#backend.execute(() => this.#eval(key, cost));
-    } catch (error) {
-      if (!(error instanceof RangeError)) return this.#fallback(key, cost, error);
-      throw error;
+  consume(key: string, cost = 1): Promise<RateDecision> {
+    if (cost !== 1) {
+      try {
+        checkCost(this.name, this.policy, cost);
+      } catch (error) {
+        return Promise.reject(error);
+      }
     }
+    // Promise chains rather than async functions with try/await: each async layer adds a
+    // promise and a microtask hop, which on this path cost as much as the script's own work.
+    return this.#backend
+      .execute(() => this.#deadlines.race(this.#eval(key, cost)))
+      .then(undefined, (error: unknown) => {
+        if (error instanceof RangeError) throw error;
+        return this.#fallback(key, cost, error);
+      });
   }
 
   /** Like {@link consume}, but rejects with {@link RateLimitedError} when denied. */
@@ -233,26 +280,38 @@ export class RedisRateLimiter implements KeyedRateLimiter {
     return d;
   }
 
-  async #eval(key: string, cost: number): Promise<RateDecision> {
+  #eval(key: string, cost: number): Promise<RateDecision> {
     const redisKey = this.#prefix + key;
-    const args: Array<string | number> = [...this.#args, cost];
-    if (this.policy.algorithm === "sliding-window")
-      args.push(`${this.#memberPrefix}:${this.#seq++}`);
-    let reply: unknown;
-    try {
-      reply = await this.#redis.evalsha(this.#script.sha, 1, redisKey, ...args);
-    } catch (error) {
-      if (!String((error as Error)?.message).startsWith("NOSCRIPT")) throw error;
-      reply = await this.#redis.eval(this.#script.lua, 1, redisKey, ...args);
-    }
-    const [allowed, remaining, retryMicros] = reply as [number, number, number];
-    return {
-      allowed: allowed === 1,
-      remaining,
-      retryAfterMs: retryMicros / 1000,
-      limit: capacityOf(this.policy),
-    };
+    const costArg = cost === 1 ? "1" : String(cost);
+    const last =
+      this.policy.algorithm === "token-bucket"
+        ? this.#ttlArg
+        : `${this.#memberPrefix}:${this.#seq++}`;
+    // Arguments passed one by one rather than spread from a fresh array: nothing is allocated
+    // here beyond the key, and the script is sent by SHA (loaded on the first NOSCRIPT).
+    return this.#redis
+      .evalsha(this.#script.sha, 1, redisKey, this.#arg1, this.#arg2, costArg, last)
+      .then(this.#decide, (error: unknown) => {
+        if (!String((error as Error)?.message).startsWith("NOSCRIPT")) throw error;
+        return this.#redis
+          .eval(this.#script.lua, 1, redisKey, this.#arg1, this.#arg2, costArg, last)
+          .then(this.#decide);
+      });
   }
+
+  /** An admission answers a bare integer (remaining); a denial {remaining, retry µs}. */
+  readonly #decide = (reply: unknown): RateDecision => {
+    if (typeof reply === "number") {
+      return { allowed: true, remaining: reply, retryAfterMs: 0, limit: this.#limit };
+    }
+    const denied = reply as [number, number];
+    return {
+      allowed: false,
+      remaining: denied[0],
+      retryAfterMs: denied[1] / 1000,
+      limit: this.#limit,
+    };
+  };
 
   #fallback(key: string, cost: number, error: unknown): RateDecision {
     this.#fallbackDecisions++;

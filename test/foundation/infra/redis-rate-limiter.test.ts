@@ -1,4 +1,5 @@
 import { fork } from "node:child_process";
+import { createServer, type Socket } from "node:net";
 import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -97,6 +98,147 @@ describe("RedisRateLimiter against a real redis-server", () => {
     expect(denied.retryAfterMs).toBeLessThanOrEqual(10_000);
     expect(denied.source).toBeUndefined();
     await expect(limiter.take("k")).rejects.toMatchObject({ code: "RATE_LIMITED" });
+  });
+
+  it("token bucket: remaining, retry-after and cost from the server's clock", async () => {
+    const limiter = new RedisRateLimiter({
+      name: "tb",
+      redis: await client(),
+      whenUnavailable: "deny",
+      backendTimeoutMs: 5000,
+      algorithm: "token-bucket",
+      rate: 1,
+      intervalMs: 3_600_000,
+      burst: 3,
+    });
+    expect(await limiter.consume("k")).toEqual({
+      allowed: true,
+      remaining: 2,
+      retryAfterMs: 0,
+      limit: 3,
+    });
+    expect(await limiter.consume("k", 2)).toMatchObject({ allowed: true, remaining: 0 });
+    const denied = await limiter.consume("k", 2);
+    expect(denied).toMatchObject({ allowed: false, remaining: 0, limit: 3 });
+    // Two tokens at one per hour, less the few ms since the bucket was drained.
+    expect(denied.retryAfterMs).toBeGreaterThan(7_190_000);
+    expect(denied.retryAfterMs).toBeLessThanOrEqual(7_200_000);
+  });
+
+  it("token bucket stays exact at rates above the resolution of an epoch time", async () => {
+    // 1e9 units per second is one per ns, far below a double's step at epoch µs (0.25 µs):
+    // a single-timestamp (GCRA) state would stop counting here. With a burst of 1e15 the refill
+    // between two calls (a few thousand units) is visible but small against the burst.
+    const redis = await client();
+    const limiter = new RedisRateLimiter({
+      name: "fast",
+      redis,
+      whenUnavailable: "deny",
+      backendTimeoutMs: 5000,
+      algorithm: "token-bucket",
+      rate: 1e9,
+      intervalMs: 1000,
+      burst: 1e15,
+    });
+    const first = await limiter.consume("k", 1e14);
+    expect(first).toMatchObject({ allowed: true, remaining: 9e14 });
+    const second = await limiter.consume("k", 1e14);
+    expect(second.allowed).toBe(true);
+    expect(second.remaining).toBeGreaterThanOrEqual(8e14);
+    expect(second.remaining).toBeLessThan(8e14 + 1e9); // under a second of refill
+  });
+
+  it("never admits more than rate·t + burst over a run (server time)", async () => {
+    const redis = await client();
+    const policies = [
+      { rate: 3, intervalMs: 1000, burst: 2 },
+      { rate: 50, intervalMs: 100, burst: 7 },
+      { rate: 1, intervalMs: 7, burst: 1 },
+    ];
+    for (const [n, p] of policies.entries()) {
+      const limiter = new RedisRateLimiter({
+        name: `bound-${n}`,
+        redis,
+        whenUnavailable: "deny",
+        backendTimeoutMs: 5000,
+        algorithm: "token-bucket",
+        ...p,
+      });
+      const [s0, u0] = await redis.time();
+      let admitted = 0;
+      for (let i = 0; i < 300; i++) {
+        const d = await limiter.consume("k");
+        expect(d.source).toBeUndefined();
+        if (d.allowed) admitted++;
+      }
+      const [s1, u1] = await redis.time();
+      const elapsedMs = (Number(s1) - Number(s0)) * 1000 + (Number(u1) - Number(u0)) / 1000;
+      expect(admitted).toBeLessThanOrEqual(
+        Math.floor((p.rate * elapsedMs) / p.intervalMs) + p.burst,
+      );
+      expect(admitted).toBeGreaterThanOrEqual(p.burst);
+    }
+  });
+
+  it("carries a bucket stored in the earlier hash format over exactly", async () => {
+    const redis = await client();
+    const limiter = new RedisRateLimiter({
+      name: "legacy",
+      redis,
+      whenUnavailable: "deny",
+      backendTimeoutMs: 5000,
+      algorithm: "token-bucket",
+      rate: 1,
+      intervalMs: 3_600_000,
+      burst: 10,
+    });
+    const [sec, usec] = await redis.time();
+    const nowMs = Number(sec) * 1000 + Number(usec) / 1000;
+    await redis.hset("elixirscope:rl:legacy:k", "tokens", 1.5, "ts", nowMs);
+    await redis.pexpire("elixirscope:rl:legacy:k", 60_000);
+    expect(await limiter.consume("k")).toMatchObject({ allowed: true, remaining: 0 });
+    expect(await redis.type("elixirscope:rl:legacy:k")).toBe("string");
+    const denied = await limiter.consume("k");
+    expect(denied).toMatchObject({ allowed: false, remaining: 0 });
+    expect(denied.source).toBeUndefined();
+  });
+
+  it("a Redis that does not answer within backendTimeoutMs counts as unavailable", async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => {
+      sockets.push(socket);
+      socket.resume();
+    });
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const address = silent.address();
+    const port = typeof address === "object" && address ? address.port : 0;
+    // Accepts the connection and reads, never answers (ioredis does not wait for a reply
+    // before sending, so the call is on the wire or queued and simply gets no answer).
+    const redis = new Redis({ port, host: "127.0.0.1", enableReadyCheck: false });
+    redis.on("error", () => {});
+    clients.push(redis);
+    try {
+      const limiter = new RedisRateLimiter({
+        name: "silent",
+        redis,
+        whenUnavailable: "deny",
+        backendTimeoutMs: 50,
+        backendRetryMs: 10_000,
+        algorithm: "token-bucket",
+        rate: 1,
+        intervalMs: 1000,
+        burst: 5,
+      });
+      const started = performance.now();
+      const calls = await Promise.all([limiter.consume("a"), limiter.consume("b")]);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(49);
+      expect(calls.map((d) => d.source)).toEqual(["fallback-deny", "fallback-deny"]);
+      expect(limiter.health().reason).toMatch(/timed out after 50 ms/);
+    } finally {
+      redis.disconnect();
+      for (const s of sockets) s.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it("when Redis goes away: local fallback, fail open and fail closed, then recovery", async () => {
