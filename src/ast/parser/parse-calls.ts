@@ -16,7 +16,7 @@ import * as Postfix from "./parse-postfix.js";
 import * as PS from "./parse-shared.js";
 import type { Parser } from "./parser.js";
 import * as Driver from "./parser.js";
-import { syntaxError, unexpectedAfterExpr } from "./parser.js";
+import { syntaxError } from "./parser.js";
 import type { Token } from "./tokens.js";
 import * as K from "./tokens.js";
 
@@ -42,7 +42,7 @@ const {
 
 const { doBlock } = Blocks;
 
-const { containerExpr } = Containers;
+const { kwList } = Containers;
 
 const { expr } = Operators;
 
@@ -63,7 +63,7 @@ const {
   metaLine,
 } = PS;
 
-const { atClose, closing, opening, peek, peekAt, skipEol, sub } = Driver;
+const { closing, opening, peek, peekAt, skipEol, sub } = Driver;
 
 const NO_PARENS_MANY_MSG =
   'unexpected comma. Parentheses are required to solve ambiguity in nested calls.\n\nThis error happens when you have nested function calls without parentheses. For example:\n\n    one a, two b, c, d\n\nIn the example above, we don\'t know if the parameters "c" and "d" apply to the function "one" or "two". You can solve this by explicitly adding parentheses:\n\n    one a, two(b, c, d)\n\nOr by adding commas (in case a nested call is not intended):\n\n    one, a, two, b, c, d\n\nElixir cannot compile otherwise. Syntax error before: \',\'';
@@ -182,7 +182,7 @@ function parenArgs(ps: Parser): { meta: Meta; args: Term[] } {
   const args: Term[] = [];
   if (peek(ps).kind !== T_RPAREN) {
     if (isKw(peek(ps))) {
-      args.push(kwCall(ps));
+      args.push(kwList(ps, T_RPAREN, KW_CALL_FOLLOW_MSG));
     } else {
       const first = expr(ps);
       args.push(first);
@@ -190,7 +190,7 @@ function parenArgs(ps: Parser): { meta: Meta; args: Term[] } {
         while (peek(ps).kind === T_COMMA) {
           ps.p++;
           if (isKw(peek(ps))) {
-            args.push(kwCall(ps));
+            args.push(kwList(ps, T_RPAREN, KW_CALL_FOLLOW_MSG));
             break;
           }
           const e = expr(ps);
@@ -272,29 +272,5 @@ export function noParensKw(ps: Parser): Term[] {
     break;
   }
   ps.cat = NO_PARENS;
-  return pairs;
-}
-
-/** Keywords inside call parentheses (`kw_call`); a trailing comma is allowed. */
-function kwCall(ps: Parser): Term[] {
-  const pairs: Term[] = [];
-  for (;;) {
-    const k = kwKey(ps);
-    const v = containerExpr(ps);
-    pairs.push(pair(k, v));
-    if (peek(ps).kind === T_COMMA) {
-      const n = peekAt(ps, 1);
-      if (isKw(n)) {
-        ps.p++;
-        continue;
-      }
-      const comma = ps.toks[ps.p++];
-      if (atClose(ps, T_RPAREN)) break;
-      expr(ps);
-      if (isKw(peek(ps))) unexpectedAfterExpr(ps, peek(ps));
-      fail(KW_CALL_FOLLOW_MSG, comma.line, comma.col);
-    }
-    break;
-  }
   return pairs;
 }

@@ -80,6 +80,14 @@ function containerError(ps: Parser, e: Term): never {
 
 /** Keywords in data (`kw_data`): lists, maps, tuples, access; a trailing comma is allowed. */
 export function kwData(ps: Parser, closer: number): Term[] {
+  return kwList(ps, closer, KW_DATA_FOLLOW_MSG);
+}
+
+/**
+ * A keyword list up to `closer`, trailing comma allowed. Data (`kw_data`) and call arguments
+ * (`kw_call`) differ only in the message for an expression after the keywords.
+ */
+export function kwList(ps: Parser, closer: number, followMsg: string): Term[] {
   const pairs: Term[] = [];
   for (;;) {
     const k = kwKey(ps);
@@ -96,7 +104,7 @@ export function kwData(ps: Parser, closer: number): Term[] {
       expr(ps);
       // `access_expr kw_identifier` fails at the keyword before the follow-up is reported.
       if (isKw(peek(ps))) unexpectedAfterExpr(ps, peek(ps));
-      fail(KW_DATA_FOLLOW_MSG, comma.line, comma.col);
+      fail(followMsg, comma.line, comma.col);
     }
     break;
   }
