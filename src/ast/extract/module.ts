@@ -7,16 +7,12 @@
  */
 
 import type {
-  AliasInfo,
-  AttributeInfo,
-  CallbackInfo,
   DirectiveInfo,
   DocState,
   FunctionKind,
   ModuleDependency,
+  ModuleInfo,
   ModuleKind,
-  SpecInfo,
-  TypeInfo,
 } from "../model.js";
 import { Atom, type Meta, Node, type Term, Tuple } from "../term.js";
 import { isCall, kwGet, lastLine, lineOf, nestedLine, pairKey, statements } from "./ast-util.js";
@@ -55,26 +51,12 @@ export interface ClauseDraft {
   delegateTo: { module: string; name: string } | null;
 }
 
-/** A module as read from its body, before clause bodies are walked. */
-export interface ModuleDraft {
-  name: string;
-  kind: ModuleKind;
-  line: number;
-  endLine: number;
-  parent: string | null;
-  moduledoc: DocState;
-  behaviours: string[];
-  uses: DirectiveInfo[];
-  imports: DirectiveInfo[];
-  aliases: AliasInfo[];
-  requires: DirectiveInfo[];
-  attributes: AttributeInfo[];
-  types: TypeInfo[];
-  specs: SpecInfo[];
-  callbacks: CallbackInfo[];
-  impl: { protocol: string; for: string } | null;
-  structFields: string[] | null;
-  exception: boolean;
+/**
+ * A module as read from its body, before clause bodies are walked: the fields it shares with
+ * {@link ModuleInfo}, plus what the walk still needs.
+ */
+export interface ModuleDraft
+  extends Omit<ModuleInfo, "id" | "file" | "functions" | "bodyCalls" | "dependencies" | "metrics"> {
   clauses: ClauseDraft[];
   generated: GeneratedFunction[];
   /** Lines of the constructs that generated functions, by generator. */
