@@ -270,7 +270,7 @@ function run(files: string[], opts: ParseCommandOptions, ctx: CommandContext): v
 export function installParse(program: Command, ctx: CommandContext): void {
   program
     .command("parse")
-    .description("Parse Elixir files into Elixir's own AST (Code.string_to_quoted_with_comments).")
+    .description("parse Elixir files into Elixir's own AST (Code.string_to_quoted_with_comments)")
     .argument("<files...>", "Elixir source files")
     .addOption(
       new Option("--format <format>", "output per file: terms (the oracle's JSON line) or summary")
