@@ -3,7 +3,7 @@
  * strings and blocks, with metadata in Elixir's exact key order.
  * @packageDocumentation
  */
-import type { Bin, Meta, MetaValue, Term, Tuple } from "../term.js";
+import type { Bin, Meta, MetaValue, Node, Term, Tuple } from "../term.js";
 import * as TM from "../term.js";
 import { fail } from "./errors.js";
 import { Interpolation, type Part, type Token } from "./tokens.js";
@@ -152,7 +152,16 @@ function prepend(entry: Pair, meta: Meta): Meta {
   return out;
 }
 
-/** Interpolations and text of a binary-like string. */
+/** `Kernel.to_string(form)` for one interpolation, with Elixir's metadata. */
+function interpolatedToString(p: Interpolation, parse: (toks: Token[]) => Term): Node {
+  const meta = lc(p.line, p.col);
+  const callMeta: Meta = [["closing", lc(p.endLine, p.endCol)], ...meta];
+  return new NodeClass(new NodeClass(A_DOT, meta, [A_KERNEL, A_TO_STRING]), callMeta, [
+    parse(p.tokens),
+  ]);
+}
+
+/** Interpolations and text of a binary-like string: each interpolation as `to_string(x)::binary`. */
 export function stringParts(parts: Part[], parse: (toks: Token[]) => Term): Term[] {
   const out: Term[] = [];
   for (const p of parts) {
@@ -160,12 +169,10 @@ export function stringParts(parts: Part[], parse: (toks: Token[]) => Term): Term
       out.push(p);
       continue;
     }
-    const form = parse(p.tokens);
     const meta = lc(p.line, p.col);
-    const callMeta: Meta = [["closing", lc(p.endLine, p.endCol)], ...meta];
     out.push(
       new NodeClass(A_TYPE, meta, [
-        new NodeClass(new NodeClass(A_DOT, meta, [A_KERNEL, A_TO_STRING]), callMeta, [form]),
+        interpolatedToString(p, parse),
         new NodeClass(A_BINARY, meta, null),
       ]),
     );
@@ -176,16 +183,7 @@ export function stringParts(parts: Part[], parse: (toks: Token[]) => Term): Term
 /** Interpolations and text of a charlist (no `::binary` wrapper). */
 export function charlistParts(parts: Part[], parse: (toks: Token[]) => Term): Term[] {
   const out: Term[] = [];
-  for (const p of parts) {
-    if (!(p instanceof Interpolation)) {
-      out.push(p);
-      continue;
-    }
-    const form = parse(p.tokens);
-    const meta = lc(p.line, p.col);
-    const callMeta: Meta = [["closing", lc(p.endLine, p.endCol)], ...meta];
-    out.push(new NodeClass(new NodeClass(A_DOT, meta, [A_KERNEL, A_TO_STRING]), callMeta, [form]));
-  }
+  for (const p of parts) out.push(p instanceof Interpolation ? interpolatedToString(p, parse) : p);
   return out;
 }
 

@@ -163,16 +163,21 @@ export function kwOp(lx: Lexer, text: string): boolean {
   return true;
 }
 
+/** An operator written as a keyword key (`+: 1`): pushes it and answers true. */
+function operatorKeyword(lx: Lexer, text: string, len: number): boolean {
+  const j = lx.i + len;
+  if (lx.src.charCodeAt(j) !== C_COLON || !isSpace(lx.src.charCodeAt(j + 1))) return false;
+  lx.toks.push(new TokenClass(T_KW_IDENTIFIER, lx.line, lx.col, null, text));
+  lx.i = j + 1;
+  lx.col += len + 1;
+  return true;
+}
+
 /** A binary-style operator (Elixir's `handle_op`). */
 export function op(lx: Lexer, kind: number, text: string, len: number): void {
   const s = lx.src;
   const j = lx.i + len;
-  if (s.charCodeAt(j) === C_COLON && isSpace(s.charCodeAt(j + 1))) {
-    lx.toks.push(new TokenClass(T_KW_IDENTIFIER, lx.line, lx.col, null, text));
-    lx.i = j + 1;
-    lx.col += len + 1;
-    return;
-  }
+  if (operatorKeyword(lx, text, len)) return;
   let k = j;
   while (isHorizontalSpace(s.charCodeAt(k))) k++;
   if (s.charCodeAt(k) === C_SLASH) {
@@ -188,12 +193,7 @@ export function op(lx: Lexer, kind: number, text: string, len: number): void {
 function unaryOp(lx: Lexer, kind: number, text: string, len: number): void {
   const s = lx.src;
   const j = lx.i + len;
-  if (s.charCodeAt(j) === C_COLON && isSpace(s.charCodeAt(j + 1))) {
-    lx.toks.push(new TokenClass(T_KW_IDENTIFIER, lx.line, lx.col, null, text));
-    lx.i = j + 1;
-    lx.col += len + 1;
-    return;
-  }
+  if (operatorKeyword(lx, text, len)) return;
   let k = j;
   while (isHorizontalSpace(s.charCodeAt(k))) k++;
   const kk = s.charCodeAt(k) === C_SLASH ? T_IDENTIFIER : kind;
