@@ -95,3 +95,26 @@ export function describeUnless(skip: boolean, title: string, body: () => void): 
 export const ELIXIR = "`elixir` (install Elixir; CI installs it)";
 export const MIX = "`mix` (install Elixir with Mix; CI installs it)";
 export const CORPUS = "the corpus in corpus/elixir (run scripts/fetch-corpus.sh; CI does)";
+
+/** Where scripts/build-oracles.sh builds Elixir 1.18.4 and Credo 1.7.19 (outside the repository). */
+export const ORACLES_DIR =
+  process.env.ELIXIRSCOPE_ORACLES ??
+  join(process.env.HOME ?? "/root", ".cache/elixirscope/oracles");
+/** The Elixir 1.18.4 executable built by scripts/build-oracles.sh. */
+export const ELIXIR_1_18_BIN = join(ORACLES_DIR, "elixir-1.18.4/bin/elixir");
+/** The compiled Credo 1.7.19 project (run `mix credo` in it with MIX_ENV=prod). */
+export const CREDO_DIR = join(ORACLES_DIR, "credo-1.7.19/credo");
+
+/** True when scripts/build-oracles.sh has built Elixir 1.18.4. */
+export function hasElixir118(): boolean {
+  return existsSync(join(ORACLES_DIR, "elixir-1.18.4/.built")) && existsSync(ELIXIR_1_18_BIN);
+}
+
+/** True when scripts/build-oracles.sh has built Credo 1.7.19 (it also needs `mix`). */
+export function hasCredo(): boolean {
+  return existsSync(join(ORACLES_DIR, "credo-1.7.19/.built")) && hasMix();
+}
+
+export const ELIXIR_1_18 =
+  "Elixir 1.18.4 built by scripts/build-oracles.sh (needs erlang-dev; CI builds it)";
+export const CREDO = "Credo 1.7.19 built by scripts/build-oracles.sh (CI builds it)";
