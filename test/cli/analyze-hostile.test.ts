@@ -3,12 +3,13 @@
  * command run as real processes: concurrent first runs, foreign and corrupt caches, a config
  * given through a pipe, a full stdout, unreadable trees, pathological patterns.
  */
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { closeSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { copyExample } from "../ast/population/support.js";
-import { runBin, runBinSync } from "./bin.js";
+import { BIN, runBin, runBinSync } from "./bin.js";
 
 /** The parts of a `--json` document that must not depend on how the run went (cache, timing). */
 function stable(json: string): unknown {
@@ -65,5 +66,64 @@ describe("analyze under hostile conditions", () => {
     expect(r.err).toMatch(
       /cannot use cache .*broken\.sqlite: .*; delete it, or run with --no-cache/,
     );
+  });
+
+  it("reads --config once, so a config given through a pipe works", () => {
+    const r = spawnSync(
+      "bash",
+      [
+        "-c",
+        `"$0" "$1" analyze "$2" --no-cache --config <(echo '{"analysis": {"top": 3}}')`,
+        process.execPath,
+        BIN,
+        root,
+      ],
+      { encoding: "utf8" },
+    );
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("Most complex functions (top 3)");
+  });
+
+  it("rejects a __proto__ key in a config file as unknown, at any depth (exit 2)", () => {
+    const dir = dirname(root);
+    for (const [name, text] of [
+      ["top.json", '{"__proto__": {"analysis": {"top": 3}}}'],
+      ["nested.json", '{"analysis": {"__proto__": {"top": 3}}}'],
+    ] as const) {
+      writeFileSync(join(dir, name), text);
+      const r = runBinSync(["analyze", root, "--no-cache", "--config", join(dir, name)]);
+      expect(r.code).toBe(2);
+      expect(r.out).toBe("");
+      expect(r.err).toMatch(/Unrecognized key: "__proto__"/);
+    }
+  });
+
+  it("a write error on stdout (a full disk) is one line on stderr and exit 1, no stack", () => {
+    for (const flags of [["--json"], []]) {
+      const full = openSync("/dev/full", "w");
+      try {
+        const r = spawnSync(process.execPath, [BIN, "analyze", root, "--no-cache", ...flags], {
+          encoding: "utf8",
+          stdio: ["ignore", full, "pipe"],
+        });
+        expect(r.status).toBe(1);
+        expect(r.stderr).toMatch(/^elixirscope: cannot write to stdout: ENOSPC[^\n]*\n$/);
+      } finally {
+        closeSync(full);
+      }
+    }
+  });
+
+  it("escapes control characters of paths in the text report", () => {
+    writeFileSync(
+      join(root, "lib", "evil\nfake line\u001b[2J.ex"),
+      "defmodule Evil do\n  def f(\nend\n",
+    );
+    const r = runBinSync(["analyze", root, "--no-cache"]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("lib/evil\\nfake line\\x1b[2J.ex:");
+    expect(r.out).not.toContain("\u001b");
+    expect(r.out.split("\n").some((l) => l.startsWith("fake line"))).toBe(false);
   });
 });
