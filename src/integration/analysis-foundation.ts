@@ -135,7 +135,7 @@ function readConfigFileOnce(path: string): Record<string, unknown> {
  */
 function rejectProtoKeys(value: unknown, file: string, at: string[]): void {
   if (Array.isArray(value)) {
-    value.forEach((v, i) => rejectProtoKeys(v, file, [...at, String(i)]));
+    for (let i = 0; i < value.length; i++) rejectProtoKeys(value[i], file, [...at, String(i)]);
     return;
   }
   if (!isPlainObject(value)) return;
