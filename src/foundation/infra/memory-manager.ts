@@ -174,7 +174,8 @@ export class MemoryManager implements InfraComponent {
       this.sample().catch((error: unknown) =>
         reportListenerError(`memory manager "${this.name}"`, error),
       );
-      this.#timer = this.#clock.setTimeout(tick, this.#intervalMs);
+      // Background sampling: it must not keep an otherwise finished process alive.
+      this.#timer = this.#clock.setTimeout(tick, this.#intervalMs, { background: true });
     };
     tick();
   }

@@ -289,11 +289,15 @@ export class PerformanceMonitor implements InfraComponent {
   /** @internal Starts the timer that ends the current window (activity re-arms it). */
   arm(): void {
     if (this.#windowTimer) return;
-    this.#windowTimer = this.#clock.setTimeout(() => {
-      this.#windowTimer = undefined;
-      this.#epochAt = this.#clock.now();
-      this.epoch++;
-    }, this.#windowMs);
+    this.#windowTimer = this.#clock.setTimeout(
+      () => {
+        this.#windowTimer = undefined;
+        this.#epochAt = this.#clock.now();
+        this.epoch++;
+      },
+      this.#windowMs,
+      { background: true },
+    ); // window rotation is housekeeping
   }
 
   /** @internal Closes the current window of `op` if a window end has passed since it began. */

@@ -540,10 +540,14 @@ export class ConnectionPool<R> implements InfraComponent {
   #scheduleReap(): void {
     if (this.#reaper || this.#closing || this.#idle.length === 0 || this.#size() <= this.#min)
       return;
-    this.#reaper = this.#clock.setTimeout(() => {
-      this.#reaper = undefined;
-      this.#reap();
-    }, this.#reapIntervalMs);
+    this.#reaper = this.#clock.setTimeout(
+      () => {
+        this.#reaper = undefined;
+        this.#reap();
+      },
+      this.#reapIntervalMs,
+      { background: true },
+    ); // the idle sweep is housekeeping
   }
 
   /** Destroys resources idle for longer than `idleTimeoutMs` while above `min`, oldest first. */
