@@ -76,6 +76,10 @@ export const AnalysisConfigSchema = z.strictObject({
   exclude: z.array(pattern).optional(),
   /** Honour `.gitignore` files (default true). */
   gitignore: z.boolean().optional(),
+  /** Per-file size limit in bytes; larger files get an error instead of being parsed. */
+  maxFileBytes: z.number().int().positive().optional(),
+  /** Heap limit of each parse worker, MB (default: Node's). */
+  workerHeapMb: z.number().int().positive().optional(),
   /** How many of the most complex functions a report lists; the population ignores it. */
   top: z.number().int().positive().optional(),
 });

@@ -8,8 +8,16 @@ import { extractFile } from "../extract/index.js";
 import { tryParse } from "../parser/index.js";
 import type { FileOutcome } from "./protocol.js";
 
-/** Parses and extracts `source`, the bytes of the file at `path` (relative to the root). */
-export function processSource(path: string, source: Uint8Array | string): FileOutcome {
+/**
+ * Parses and extracts `source`, the bytes of the file at `path` (relative to the root).
+ * @param asJson  give the extraction as JSON text (what a worker posts back) rather than the
+ *   object (what the calling thread uses directly)
+ */
+export function processSource(
+  path: string,
+  source: Uint8Array | string,
+  asJson = false,
+): FileOutcome {
   const t0 = performance.now();
   let parsed: ReturnType<typeof tryParse>;
   try {
@@ -32,6 +40,9 @@ export function processSource(path: string, source: Uint8Array | string): FileOu
   }
   try {
     const extraction = extractFile(parsed.ast, parsed.comments, path);
+    if (!asJson) {
+      return { path, ok: true, extraction, parseMs: t1 - t0, extractMs: performance.now() - t1 };
+    }
     const extractionJson = JSON.stringify(extraction);
     return { path, ok: true, extractionJson, parseMs: t1 - t0, extractMs: performance.now() - t1 };
   } catch (error) {

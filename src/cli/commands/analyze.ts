@@ -15,6 +15,7 @@ import {
   startAnalysisFoundation,
 } from "../../integration/index.js";
 import { addCommand, EXIT, UsageError } from "../program.js";
+import { escapeControls } from "../report/escape.js";
 import { writeAnalyzeJson } from "../report/json.js";
 import { ProgressBar } from "../report/progress.js";
 import { renderReport } from "../report/text.js";
@@ -33,6 +34,7 @@ interface AnalyzeFlags {
   exclude?: string[];
   gitignore?: boolean;
   top?: number;
+  maxFileBytes?: number;
 }
 
 /** Configuration errors are the user's: exit code 2, like a bad option. */
@@ -51,6 +53,7 @@ function explicitSettings(flags: AnalyzeFlags): AnalysisConfig {
   if (flags.exclude !== undefined) s.exclude = flags.exclude;
   if (flags.gitignore === false) s.gitignore = false;
   if (flags.top !== undefined) s.top = flags.top;
+  if (flags.maxFileBytes !== undefined) s.maxFileBytes = flags.maxFileBytes;
   return s;
 }
 
@@ -87,6 +90,11 @@ addCommand((program, ctx) => {
     .option("--exclude <pattern>", "skip files matching (gitignore syntax; repeatable)", collect)
     .option("--no-gitignore", "do not honour .gitignore files")
     .option("--top <n>", "how many of the most complex functions to list", positiveArg)
+    .option(
+      "--max-file-bytes <n>",
+      "files larger than this are reported, not parsed (default 5000000)",
+      positiveArg,
+    )
     .action(async (path: string | undefined, flags: AnalyzeFlags) => {
       const progress =
         !flags.json && process.stdout.isTTY === true ? new ProgressBar(ctx.stderr) : null;
@@ -119,6 +127,13 @@ addCommand((program, ctx) => {
       } finally {
         progress?.done();
         await analysis.stop();
+      }
+      // Parts of the tree that could not be read are named on stderr too, so that neither the
+      // JSON reader nor someone skimming the report misses that the analysis is incomplete.
+      for (const u of run.unreadable) {
+        ctx.stderr(
+          `elixirscope: warning: cannot read ${escapeControls(u.path)}/ (${u.message}): not analyzed\n`,
+        );
       }
       if (flags.json) writeAnalyzeJson(run, ctx.stdout);
       else ctx.stdout(renderReport(run, { top: settings.top ?? 10 }));

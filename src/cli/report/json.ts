@@ -71,6 +71,8 @@ export interface ModuleJson {
 export interface AnalyzeJson {
   root: string;
   files: { path: string; error: FileError | null }[];
+  /** Directories that could not be read, so their files are missing from `files`. */
+  unreadable: AnalysisRun["unreadable"];
   modules: ModuleJson[];
   patterns: PatternMatch[];
   findings: Finding[];
@@ -142,6 +144,7 @@ export function writeAnalyzeJson(run: AnalysisRun, write: (chunk: string) => voi
   const a = run.analysis;
   write(`{"root":${JSON.stringify(run.root)}`);
   write(`,"files":${JSON.stringify(run.files.map((f) => ({ path: f.path, error: f.error })))}`);
+  write(`,"unreadable":${JSON.stringify(run.unreadable)}`);
   write(`,"modules":[`);
   let first = true;
   for (const record of run.files) {
@@ -177,6 +180,7 @@ export function analyzeJson(run: AnalysisRun): AnalyzeJson {
   return {
     root: run.root,
     files: run.files.map((f) => ({ path: f.path, error: f.error })),
+    unreadable: run.unreadable,
     modules,
     patterns: a.patterns,
     findings: a.findings,

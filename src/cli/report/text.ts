@@ -52,6 +52,11 @@ export function renderReport(run: AnalysisRun, options: ReportOptions = {}): str
   const from = [`${s.parsed} parsed`, `${s.cached} from cache`];
   if (s.unchanged > 0) from.push(`${s.unchanged} unchanged`);
   out.push(`  files      ${s.files} (${from.join(", ")}; ${s.failed} failed to parse)`);
+  if (run.unreadable.length > 0) {
+    out.push(
+      `  unreadable ${plural(run.unreadable.length, "directory", "directories")} (not analyzed)`,
+    );
+  }
   out.push(`  modules    ${s.modules}`);
   out.push(`  functions  ${s.functions} (${s.clauses} clauses)`);
   out.push(`  calls      ${s.callEdges} edges between project functions`);
@@ -119,6 +124,11 @@ export function renderReport(run: AnalysisRun, options: ReportOptions = {}): str
   if (cycles.length === 0) out.push("  none");
   for (const c of cycles)
     out.push(`  ${c.join(" -> ")}${c.length > 1 ? ` -> ${c[0]}` : " (self)"}`);
+
+  if (run.unreadable.length > 0) {
+    out.push("", `Unreadable directories (${run.unreadable.length}): their files are not analyzed`);
+    for (const u of run.unreadable) out.push(`  ${u.path}/  ${u.message}`);
+  }
 
   const errors = run.files.filter((f) => f.error !== null);
   out.push("", `Parse errors (${errors.length})`);
