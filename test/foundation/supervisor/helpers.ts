@@ -21,7 +21,8 @@ export class Worker extends Service<"ping" | "slowPing" | "crash", string> {
   }
   protected override async terminate(reason: ExitReason): Promise<void> {
     this.log.push(`stop ${this.label} ${reason.kind}`);
-    if (this.hangOnStopMs) await new Promise((r) => this.clock.setTimeout(r, this.hangOnStopMs));
+    if (this.hangOnStopMs)
+      await new Promise<void>((r) => this.clock.setTimeout(r, this.hangOnStopMs));
   }
 }
 
