@@ -18,6 +18,9 @@ export {
 } from "./extract/index.js";
 export type * from "./model.js";
 export {
+  DEFAULT_ELIXIR_VERSION,
+  ELIXIR_VERSIONS,
+  type ElixirVersion,
   MAX_DEPTH,
   ParseError,
   type ParseOptions,
