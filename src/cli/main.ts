@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import "./commands/index.js";
 import { runCli } from "./program.js";
 
 // A reader that goes away early (`elixirscope analyze --json | head`) is normal use, not a crash:

@@ -17,7 +17,7 @@ import {
   type Term,
   Tuple,
 } from "../../ast/term.js";
-import { addCommand, type CommandContext, EXIT } from "../program.js";
+import { type CommandContext, EXIT } from "../context.js";
 
 const MAX_SAFE = 2 ** 53;
 
@@ -310,5 +310,3 @@ Exit codes:
       run(files, opts, ctx);
     });
 }
-
-addCommand(installParse);
