@@ -2,3 +2,4 @@
 // Add one import per command, in the order `elixirscope --help` should list them.
 import "./analyze.js";
 import "./parse.js";
+import "./serve.js";
