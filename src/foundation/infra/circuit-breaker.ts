@@ -11,21 +11,21 @@
  */
 import { z } from "zod";
 import { systemClock, type TimerClock } from "../clock.js";
-import type { ErrorCode } from "../errors/codes.js";
-import { isElixirScopeError } from "../errors/error.js";
-import { parseOptions } from "../options.js";
-import type { TelemetryEmitter } from "../telemetry/types.js";
-import { AbortedError, CircuitOpenError } from "./errors.js";
-import { type Event, EventEmitter } from "./events.js";
+import { NEVER_ABORTED, runWithTimeout, type Work } from "../common/deadline.js";
+import { Emitter, type Event } from "../common/emitter.js";
 import {
   clockSchema,
   countSchema,
   fnSchema,
   positiveMsSchema,
   telemetrySchema,
-} from "./options.js";
+} from "../common/schemas.js";
+import type { ErrorCode } from "../errors/codes.js";
+import { isElixirScopeError } from "../errors/error.js";
+import { parseOptions } from "../options.js";
+import type { TelemetryEmitter } from "../telemetry/types.js";
+import { AbortedError, CircuitOpenError } from "./errors.js";
 import { type ComponentHealth, emitTelemetry, type InfraComponent } from "./telemetry.js";
-import { NEVER_ABORTED, runWithTimeout, type Work } from "./timeout.js";
 
 /** Why the breaker opened. */
 export type OpenReason = "consecutive-failures" | "failure-rate" | "probe-failed" | "manual";
@@ -179,8 +179,8 @@ export class CircuitBreaker<R = unknown> implements InfraComponent {
   #successes = 0;
   #failures = 0;
   #rejections = 0;
-  readonly #stateChange = new EventEmitter<StateChangeEvent>("circuit breaker state change");
-  readonly #rejected = new EventEmitter<RejectionEvent>("circuit breaker rejection");
+  readonly #stateChange = new Emitter<StateChangeEvent>("circuit breaker state change");
+  readonly #rejected = new Emitter<RejectionEvent>("circuit breaker rejection");
 
   /** Fired on every state transition. */
   readonly onStateChange: Event<StateChangeEvent> = this.#stateChange.event;
