@@ -3,6 +3,7 @@ import { VERSION } from "../version.js";
 import { installAnalyze } from "./commands/analyze.js";
 import { installParse } from "./commands/parse.js";
 import { installSearch } from "./commands/search.js";
+import { installServe } from "./commands/serve.js";
 import {
   type CliIo,
   type CommandContext,
@@ -23,7 +24,12 @@ export {
  * Every command, in the order `elixirscope --help` lists them. Each lives in its own file under
  * src/cli/commands/ and exports its installer; adding a command means adding it here.
  */
-const COMMANDS: readonly CommandInstaller[] = [installAnalyze, installParse, installSearch];
+const COMMANDS: readonly CommandInstaller[] = [
+  installAnalyze,
+  installParse,
+  installSearch,
+  installServe,
+];
 
 /** Builds the `elixirscope` program with every command of {@link COMMANDS}. */
 export function buildProgram(ctx: CommandContext): Command {

@@ -2,3 +2,4 @@
 export { installAnalyze } from "./analyze.js";
 export { installParse } from "./parse.js";
 export { installSearch } from "./search.js";
+export { installServe } from "./serve.js";

@@ -149,4 +149,3 @@ Exit codes:
       run(files, opts, ctx);
     });
 }
-
