@@ -14,6 +14,7 @@ import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
+import type { ElixirVersion } from "../parser/index.js";
 import type { FileOutcome, JobResult, ParseJob, WorkerReady } from "./protocol.js";
 
 /** Jobs posted to one worker before it answers; two keeps it busy while the main thread catches up. */
@@ -269,7 +270,7 @@ export class ParsePool {
    * order), and resolves when all are done. One run at a time.
    */
   run(
-    files: readonly { path: string; source: Uint8Array }[],
+    files: readonly { path: string; source: Uint8Array; elixir?: ElixirVersion }[],
     onOutcome: (outcome: FileOutcome) => void,
   ): Promise<void> {
     if (this.#failure !== null) return Promise.reject(this.#failure);
@@ -278,7 +279,12 @@ export class ParsePool {
     if (files.length === 0) return Promise.resolve();
     // Largest first: the longest files start early and do not end the run on one busy worker.
     const jobs = files
-      .map((f) => ({ id: this.#nextId++, path: f.path, source: f.source }))
+      .map((f) => ({
+        id: this.#nextId++,
+        path: f.path,
+        source: f.source,
+        ...(f.elixir === undefined ? {} : { elixir: f.elixir }),
+      }))
       .sort((a, b) => a.source.length - b.source.length);
     this.#queue = jobs;
     this.#pending = jobs.length;

@@ -13,8 +13,10 @@
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import type { FileError, FileExtraction } from "../model.js";
+import { DEFAULT_ELIXIR_VERSION, ELIXIR_VERSIONS, type ElixirVersion } from "../parser/index.js";
 import { AnalysisCache, type CacheEntry } from "../repository/cache.js";
 import { AstRepository, countsOf } from "../repository/repository.js";
 import {
@@ -27,7 +29,7 @@ import {
 import { extractorVersion } from "./fingerprint.js";
 import { checkFunction, rejectUnknownKeys } from "./options.js";
 import { defaultWorkerCount, maxWorkerCount, ParsePool } from "./pool.js";
-import { processSource } from "./process.js";
+import { extractionOf, processSource } from "./process.js";
 import type { FileOutcome } from "./protocol.js";
 
 /**
@@ -36,6 +38,9 @@ import type { FileOutcome } from "./protocol.js";
  * docs/ANALYZE.md).
  */
 export const IN_PROCESS_MAX_BYTES = 1024 * 1024;
+
+/** Free cores below which `workers: "auto"` parses on the main thread (see `autoWorkers`). */
+export const MIN_FREE_CORES_FOR_WORKERS = 3;
 
 /**
  * The default per-file size limit, bytes. Parsing takes about 115 bytes of heap per byte of
@@ -75,7 +80,9 @@ export interface PopulateOptions extends DiscoverOptions {
   cache?: string | false;
   /**
    * Worker threads: a positive number, 0 to parse in the calling thread, or `"auto"` (default):
-   * one per core, in-process when there is less than {@link IN_PROCESS_MAX_BYTES} to parse.
+   * one per free core when at least {@link MIN_FREE_CORES_FOR_WORKERS} cores are free (cores
+   * minus the load average) and there is at least {@link IN_PROCESS_MAX_BYTES} to parse, else
+   * in-process.
    * Never more threads than files to parse; above {@link maxWorkerCount} is an error.
    */
   workers?: number | "auto";
@@ -90,6 +97,11 @@ export interface PopulateOptions extends DiscoverOptions {
    * reported failed, not cached) instead of the process. Default: Node's own limit.
    */
   workerHeapMb?: number;
+  /**
+   * The Elixir whose syntax the files are written in: `"1.18"` (default) or `"1.14"`. Part of
+   * the cache key: a file parsed for another version is parsed again.
+   */
+  elixir?: ElixirVersion;
   /** A repository to refresh in place (files with an unchanged hash are kept as they are). */
   repository?: AstRepository;
   observer?: PopulationObserver;
@@ -140,7 +152,10 @@ export interface PopulationSummary {
   totalMs: number;
   /** The cache file, or null when running without one. */
   cacheFile: string | null;
+  /** The extractor's version with the Elixir version parsed for (`0.1.0+<hash>+elixir-1.18`). */
   extractorVersion: string;
+  /** The Elixir whose syntax the files were parsed as. */
+  elixir: ElixirVersion;
   /**
    * SHA-256 over the extractor version and every file's path and content hash: equal
    * fingerprints mean equal per-file extractions.
@@ -181,6 +196,7 @@ interface Run {
   readonly repository: AstRepository;
   readonly records: Map<string, FileRecord>;
   readonly maxFileBytes: number;
+  readonly elixir: ElixirVersion;
   pool: ParsePool | null;
   toParse: { path: string; source: Uint8Array }[];
   toParseBytes: number;
@@ -240,7 +256,10 @@ export async function populate(
 function openRun(absRoot: string, paths: readonly string[], options: PopulateOptions): Run {
   const observer = options.observer ?? {};
   observer.event?.("population.run.started", { root: absRoot, files: paths.length });
-  const version = extractorVersion();
+  const elixir = options.elixir ?? DEFAULT_ELIXIR_VERSION;
+  // The Elixir version is part of the extractor version: cache rows and project snapshots made
+  // for another version never match.
+  const version = `${extractorVersion()}+elixir-${elixir}`;
   const cacheFile = options.cache === false ? null : (options.cache ?? defaultCachePath(absRoot));
   const cache = cacheFile === null ? null : AnalysisCache.open(cacheFile, version);
   const repository = options.repository ?? new AstRepository();
@@ -257,10 +276,11 @@ function openRun(absRoot: string, paths: readonly string[], options: PopulateOpt
     version,
     cacheFile,
     cache,
-    loader: cacheFile === null ? null : new DeferredLoader(cacheFile, version, absRoot),
+    loader: cacheFile === null ? null : new DeferredLoader(cacheFile, version, absRoot, elixir),
     repository,
     records: new Map(),
     maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
+    elixir,
     pool: null,
     toParse: [],
     toParseBytes: 0,
@@ -398,8 +418,13 @@ async function parsePhase(run: Run): Promise<void> {
     run.options.onProgress?.({ phase: "parse", done, total });
   };
   if (total > 0) {
-    if (run.pool !== null) await run.pool.run(run.toParse, onOutcome);
-    else for (const f of run.toParse) onOutcome(processSource(f.path, f.source));
+    const elixir = run.elixir;
+    if (run.pool !== null)
+      await run.pool.run(
+        run.toParse.map((f) => ({ ...f, elixir })),
+        onOutcome,
+      );
+    else for (const f of run.toParse) onOutcome(processSource(f.path, f.source, { elixir }));
   }
   // Release the sources before the cache write and the caller's analysis.
   run.toParse = [];
@@ -438,7 +463,7 @@ function record(run: Run, o: FileOutcome): CacheEntry | null {
       counts,
     };
   }
-  const extraction = o.extraction ?? (JSON.parse(o.extractionJson) as FileExtraction);
+  const extraction = extractionOf(o);
   run.repository.setFile({ path: o.path, hash: rec.hash, extraction, error: null });
   if (run.cache === null) return null;
   return {
@@ -497,6 +522,7 @@ function summarize(
     cpuParseMs: run.cpuParseMs,
     cacheFile: run.cacheFile,
     extractorVersion: run.version,
+    elixir: run.elixir,
     fingerprint: fp.digest("hex"),
   };
   const { files, cached } = summary;
@@ -527,6 +553,7 @@ const POPULATE_OPTION_KEYS: readonly (keyof PopulateOptions)[] = [
   "workers",
   "maxFileBytes",
   "workerHeapMb",
+  "elixir",
   "repository",
   "observer",
   "onProgress",
@@ -546,6 +573,12 @@ function validatePopulateOptions(options: PopulateOptions): void {
     );
   }
   validateWorkers(options.workers ?? "auto");
+  const elixir: unknown = options.elixir;
+  if (elixir !== undefined && !(ELIXIR_VERSIONS as readonly unknown[]).includes(elixir)) {
+    throw new RangeError(
+      `populate: option "elixir" must be one of ${ELIXIR_VERSIONS.map((v) => `"${v}"`).join(", ")}, got ${String(elixir)}`,
+    );
+  }
   for (const key of ["maxFileBytes", "workerHeapMb"] as const) {
     const v = options[key];
     if (v !== undefined && (!Number.isInteger(v) || v < 1)) {
@@ -582,9 +615,22 @@ function validateWorkers(workers: number | "auto"): void {
  * need it: never more threads than files.
  */
 function chooseWorkers(workers: number | "auto", bytes: number, files: number): number {
-  const wanted =
-    workers === "auto" ? (bytes < IN_PROCESS_MAX_BYTES ? 0 : defaultWorkerCount()) : workers;
+  const wanted = workers === "auto" ? autoWorkers(bytes) : workers;
   return Math.min(wanted, files);
+}
+
+/**
+ * Workers pay off only with cores to spare. Measured on Elixir's `lib/` (2 cores): two workers
+ * cost 9.7 s of CPU where the main thread alone took 6.6 s (each worker loads and warms up the
+ * parser, serializes its extractions, and the main thread parses them back), for no gain in wall
+ * time. So `auto` parses on the main thread below {@link IN_PROCESS_MAX_BYTES}, and otherwise
+ * uses one worker per free core (cores minus the 1-minute load average) only when at least
+ * {@link MIN_FREE_CORES_FOR_WORKERS} are free.
+ */
+function autoWorkers(bytes: number): number {
+  if (bytes < IN_PROCESS_MAX_BYTES) return 0;
+  const free = Math.floor(defaultWorkerCount() - loadavg()[0]!);
+  return free >= MIN_FREE_CORES_FOR_WORKERS ? free : 0;
 }
 
 /**
@@ -602,6 +648,7 @@ class DeferredLoader {
     readonly file: string,
     readonly version: string,
     readonly root: string,
+    readonly elixir: ElixirVersion,
   ) {}
 
   expect(): void {
@@ -617,7 +664,7 @@ class DeferredLoader {
     const json = this.#cache.loadExtraction(path, hash);
     if (this.#outstanding === 0) this.#close();
     if (json !== undefined) return JSON.parse(json) as FileExtraction;
-    return reparse(join(this.root, path), path, hash);
+    return reparse(join(this.root, path), path, hash, this.elixir);
   }
 
   #close(): void {
@@ -626,7 +673,7 @@ class DeferredLoader {
   }
 }
 
-function reparse(abs: string, path: string, hash: string): FileExtraction {
+function reparse(abs: string, path: string, hash: string, elixir: ElixirVersion): FileExtraction {
   const empty: FileExtraction = { path, modules: [], commentCount: 0, lastLine: 0 };
   let source: Uint8Array;
   try {
@@ -635,6 +682,6 @@ function reparse(abs: string, path: string, hash: string): FileExtraction {
     return empty;
   }
   if (sha256(source) !== hash) return empty;
-  const o = processSource(path, source);
+  const o = processSource(path, source, { elixir });
   return o.ok && o.extraction !== undefined ? o.extraction : empty;
 }

@@ -3,6 +3,7 @@
  * @packageDocumentation
  */
 import type { FileError, FileExtraction } from "../model.js";
+import type { ElixirVersion } from "../parser/index.js";
 
 /** One file to parse and extract. */
 export interface ParseJob {
@@ -12,6 +13,8 @@ export interface ParseJob {
   path: string;
   /** The file's bytes (copied to the worker). */
   source: Uint8Array;
+  /** The Elixir whose syntax to parse (the parser's default when absent). */
+  elixir?: ElixirVersion;
 }
 
 /**

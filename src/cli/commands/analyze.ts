@@ -5,6 +5,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { InvalidArgumentError } from "commander";
+import { ELIXIR_VERSIONS, type ElixirVersion } from "../../ast/parser/index.js";
 import { maxWorkerCount } from "../../ast/population/pool.js";
 import type { AnalysisRun } from "../../ast/population/run.js";
 import { ElixirScopeError } from "../../foundation/index.js";
@@ -14,7 +15,7 @@ import {
   type AnalysisProgress,
   startAnalysisFoundation,
 } from "../../integration/index.js";
-import { addCommand, EXIT, UsageError } from "../program.js";
+import { type CommandInstaller, EXIT, UsageError } from "../context.js";
 import { escapeControls } from "../report/escape.js";
 import { writeAnalyzeJson } from "../report/json.js";
 import { ProgressBar } from "../report/progress.js";
@@ -35,6 +36,7 @@ interface AnalyzeFlags {
   gitignore?: boolean;
   top?: number;
   maxFileBytes?: number;
+  elixir?: ElixirVersion;
 }
 
 /** Configuration errors are the user's: exit code 2, like a bad option. */
@@ -54,6 +56,7 @@ function explicitSettings(flags: AnalyzeFlags): AnalysisConfig {
   if (flags.gitignore === false) s.gitignore = false;
   if (flags.top !== undefined) s.top = flags.top;
   if (flags.maxFileBytes !== undefined) s.maxFileBytes = flags.maxFileBytes;
+  if (flags.elixir !== undefined) s.elixir = flags.elixir;
   return s;
 }
 
@@ -67,6 +70,13 @@ function workersArg(value: string): number | "auto" {
   return n;
 }
 
+function elixirArg(value: string): ElixirVersion {
+  if (!(ELIXIR_VERSIONS as readonly string[]).includes(value)) {
+    throw new InvalidArgumentError(`expected one of ${ELIXIR_VERSIONS.join(", ")}`);
+  }
+  return value as ElixirVersion;
+}
+
 function positiveArg(value: string): number {
   if (!/^[1-9]\d*$/.test(value)) throw new InvalidArgumentError("expected a positive whole number");
   return Number(value);
@@ -76,7 +86,8 @@ function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
 
-addCommand((program, ctx) => {
+/** Installs `elixirscope analyze`. */
+export const installAnalyze: CommandInstaller = (program, ctx) => {
   program
     .command("analyze")
     .description("analyze an Elixir project: metrics, behaviours, findings, dependency cycles")
@@ -90,6 +101,11 @@ addCommand((program, ctx) => {
     .option("--exclude <pattern>", "skip files matching (gitignore syntax; repeatable)", collect)
     .option("--no-gitignore", "do not honour .gitignore files")
     .option("--top <n>", "how many of the most complex functions to list", positiveArg)
+    .option(
+      "--elixir <version>",
+      'the Elixir syntax to parse: "1.18" (default) or "1.14"',
+      elixirArg,
+    )
     .option(
       "--max-file-bytes <n>",
       "files larger than this are reported, not parsed (default 5000000)",
@@ -139,4 +155,4 @@ addCommand((program, ctx) => {
       else ctx.stdout(renderReport(run, { top: settings.top ?? 10 }));
       ctx.setExitCode(EXIT.ok);
     });
-});
+};

@@ -7,6 +7,7 @@
 import type {
   CallGraph,
   ClauseInfo,
+  DefinitionInfo,
   FileError,
   Finding,
   FunctionInfo,
@@ -24,7 +25,7 @@ export interface ClauseJson {
   column: number;
   arity: number;
   guards: string[];
-  bodiless: boolean;
+  head: boolean;
   metrics: ClauseInfo["metrics"];
   calls: number;
 }
@@ -67,10 +68,18 @@ export interface ModuleJson {
   functions: FunctionJson[];
 }
 
+/** A file in the JSON document. */
+export interface FileJson {
+  path: string;
+  error: FileError | null;
+  definitions: DefinitionInfo[];
+}
+
 /** The whole `--json` document. */
 export interface AnalyzeJson {
   root: string;
-  files: { path: string; error: FileError | null }[];
+  /** Per file: its parse error, and the definitions that are not functions of a named module. */
+  files: FileJson[];
   /** Directories that could not be read, so their files are missing from `files`. */
   unreadable: AnalysisRun["unreadable"];
   modules: ModuleJson[];
@@ -81,6 +90,14 @@ export interface AnalyzeJson {
   summary: AnalysisRun["summary"];
 }
 
+function filesJson(run: AnalysisRun): FileJson[] {
+  return run.files.map((f) => ({
+    path: f.path,
+    error: f.error,
+    definitions: run.repository.file(f.path)?.extraction?.definitions ?? [],
+  }));
+}
+
 function clauseJson(c: ClauseInfo): ClauseJson {
   return {
     file: c.file,
@@ -89,7 +106,7 @@ function clauseJson(c: ClauseInfo): ClauseJson {
     column: c.column,
     arity: c.arity,
     guards: c.guards,
-    bodiless: c.bodiless,
+    head: c.head,
     metrics: c.metrics,
     calls: c.calls.length,
   };
@@ -143,7 +160,7 @@ function moduleJson(m: ModuleInfo): ModuleJson {
 export function writeAnalyzeJson(run: AnalysisRun, write: (chunk: string) => void): void {
   const a = run.analysis;
   write(`{"root":${JSON.stringify(run.root)}`);
-  write(`,"files":${JSON.stringify(run.files.map((f) => ({ path: f.path, error: f.error })))}`);
+  write(`,"files":${JSON.stringify(filesJson(run))}`);
   write(`,"unreadable":${JSON.stringify(run.unreadable)}`);
   write(`,"modules":[`);
   let first = true;
@@ -179,7 +196,7 @@ export function analyzeJson(run: AnalysisRun): AnalyzeJson {
   const a = run.analysis;
   return {
     root: run.root,
-    files: run.files.map((f) => ({ path: f.path, error: f.error })),
+    files: filesJson(run),
     unreadable: run.unreadable,
     modules,
     patterns: a.patterns,

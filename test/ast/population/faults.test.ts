@@ -68,3 +68,37 @@ describe("a worker killed mid-file by its memory limit", () => {
     );
   });
 });
+
+describe("the Elixir version parsed for", () => {
+  let root: string;
+  beforeEach(() => {
+    root = copyExample("es-elixir-");
+    // A multi-letter sigil: valid since Elixir 1.15, an error for 1.14.
+    writeFileSync(
+      join(root, "lib", "sigil.ex"),
+      'defmodule Sigil do\n  def f, do: ~HTML"x"\nend\n',
+    );
+  });
+  afterEach(() => rmSync(dirname(root), { recursive: true, force: true }));
+
+  it("is part of the cache key: a file parsed for another version is parsed again", async () => {
+    const old = await populate(root, { workers: 0, elixir: "1.14" });
+    expect(old.files.find((f) => f.path === "lib/sigil.ex")!.error?.message).toMatch(
+      /invalid sigil delimiter/,
+    );
+    expect(old.summary).toMatchObject({ elixir: "1.14", failed: 1 });
+    const current = await populate(root, { workers: 1 });
+    expect(current.summary).toMatchObject({
+      elixir: "1.18",
+      failed: 0,
+      cached: 0,
+      parsed: old.files.length,
+    });
+    expect(current.repository.modulesInFile("lib/sigil.ex").map((m) => m.name)).toEqual(["Sigil"]);
+    const again = await populate(root, { workers: 0, elixir: "1.18" });
+    expect(again.summary).toMatchObject({ parsed: 0, cached: old.files.length });
+    await expect(populate(root, { elixir: "1.99" as never })).rejects.toThrow(
+      /option "elixir" must be one of "1.14", "1.18"/,
+    );
+  }, 120_000);
+});
