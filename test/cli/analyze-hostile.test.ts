@@ -49,7 +49,7 @@ describe("analyze under hostile conditions", () => {
       expect(stable(a.out)).toEqual(expected);
       expect(stable(b.out)).toEqual(expected);
     }
-  }, 240_000);
+  }, 900_000);
 
   it("never writes to a foreign SQLite database given as --cache: its bytes stay the same", () => {
     const foreign = join(dirname(root), "other.sqlite");

@@ -54,6 +54,7 @@ describe("the analysis Foundation: the analysis section of the config", () => {
       gitignore: true,
       top: 10,
       maxFileBytes: 5_000_000,
+      elixir: "1.18",
     });
     expect(a.settings()).toEqual(ANALYSIS_CONFIG_DEFAULTS);
     expect(a.foundation.config.get("eventStore.storage")).toBe("memory");
@@ -81,6 +82,7 @@ describe("the analysis Foundation: the analysis section of the config", () => {
       gitignore: false, // file over default
       top: 5, // override over file
       maxFileBytes: 5_000_000, // default
+      elixir: "1.18", // default
     });
   });
 
