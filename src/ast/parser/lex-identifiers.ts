@@ -195,7 +195,7 @@ export function colon(lx: Lexer): boolean {
       // The location's third element is the delimiter, as in Elixir's token (1.18 metadata).
       lx.toks.push(new TokenClass(T_ATOM_QUOTED, line, col, c1, parts[0]));
     } else {
-      const t = new ValueTokenClass(T_ATOM_UNSAFE, line, col, null, "");
+      const t = new ValueTokenClass(T_ATOM_UNSAFE, line, col, c1, "");
       t.parts = parts;
       lx.toks.push(t);
     }

@@ -34,6 +34,7 @@ const {
   T_INT,
   T_IN_OP,
   T_LBRACKET,
+  T_MATCH_OP,
   T_TERNARY_OP,
   T_UNARY_OP,
   T_WHEN_OP,
@@ -72,7 +73,8 @@ export function binaryRest(ps: Parser, left: Term, cat: number, minPrec: number)
     let count = t.eol;
     const e = ps.toks[ps.p];
     if (e.kind === T_EOL) {
-      if (info[2]) count = e.eol;
+      // `=` takes the newline count from 1.15 on (`match_op_eol -> match_op eol: next_is_eol`).
+      if (info[2] || (t.kind === T_MATCH_OP && ps.features.richMetadata)) count = e.eol;
       ps.p++;
     }
     let right: Term;
