@@ -98,15 +98,18 @@ export function newlinesPair(open: Token, close: Token): Meta {
   return withNewlines(open.eol, [["closing", tokMeta(close)]]);
 }
 
-/** A block of expressions as Elixir's `build_block` makes it. */
-export function buildBlock(exprs: Term[]): Term {
+/**
+ * A block of expressions as Elixir's `build_block` makes it. `wrapUnary`: 1.14 keeps a lone
+ * `not x`/`!x` in a block (the `rearrange_uop` clause 1.15 dropped); `unquote_splicing` always.
+ */
+export function buildBlock(exprs: Term[], wrapUnary: boolean): Term {
   if (exprs.length === 1) {
     const e = exprs[0];
     if (
       e instanceof NodeClass &&
       Array.isArray(e.args) &&
       e.args.length === 1 &&
-      (e.form === A_NOT || e.form === A_BANG || e.form === A_UNQUOTE_SPLICING)
+      (e.form === A_UNQUOTE_SPLICING || (wrapUnary && (e.form === A_NOT || e.form === A_BANG)))
     ) {
       return new NodeClass(A_BLOCK, [], exprs);
     }

@@ -158,7 +158,7 @@ export function parens(ps: Parser): Term {
   ps.cat = MATCHED;
   ps.access = true;
   ps.shape = SH_OTHER;
-  const built = buildStab(items, null);
+  const built = buildStab(ps, items, null);
   if (ps.features.richMetadata && items.length === 1 && !Array.isArray(built)) {
     return parenthesised(items[0], open, close);
   }
@@ -183,7 +183,7 @@ export function fn(ps: Parser): Term {
   ps.depth--;
   const end = expect(ps, T_END);
   ps.noDo = saved;
-  const built = buildStab(items, fnTok);
+  const built = buildStab(ps, items, fnTok);
   ps.cat = MATCHED;
   ps.access = true;
   ps.shape = SH_OTHER;
@@ -206,7 +206,7 @@ export function doBlock(ps: Parser): { meta: Meta; kw: Term[] } {
   if (t.kind === T_END || t.kind === T_BLOCK_IDENTIFIER) {
     kw.push(pair(A_DO, new NodeClass(A_BLOCK, [], [])));
   } else {
-    kw.push(pair(A_DO, buildStab(stabItems(ps, T_END), null)));
+    kw.push(pair(A_DO, buildStab(ps, stabItems(ps, T_END), null)));
   }
   while (peek(ps).kind === T_BLOCK_IDENTIFIER) {
     const b = ps.toks[ps.p++];
@@ -215,7 +215,7 @@ export function doBlock(ps: Parser): { meta: Meta; kw: Term[] } {
     if (n === T_END || n === T_BLOCK_IDENTIFIER) {
       kw.push(pair(atomOf(b.text), new NodeClass(A_BLOCK, [], [])));
     } else {
-      kw.push(pair(atomOf(b.text), buildStab(stabItems(ps, T_END), null)));
+      kw.push(pair(atomOf(b.text), buildStab(ps, stabItems(ps, T_END), null)));
     }
   }
   const end = expect(ps, T_END);
@@ -431,7 +431,8 @@ function stabRight(ps: Parser, args: Term[], parens: Meta | null = null): Term {
  * Elixir's `build_stab`: a block when no item is a stab clause, else the clauses with the
  * plain expressions that follow each one folded into its body. `fnTok` requires clauses.
  */
-function buildStab(items: Term[], fnTok: Token | null): Term {
+function buildStab(ps: Parser, items: Term[], fnTok: Token | null): Term {
+  const wrapUnary = !ps.features.richMetadata;
   let firstStab = -1;
   for (let k = 0; k < items.length; k++) {
     if (isStab(items[k])) {
@@ -447,7 +448,7 @@ function buildStab(items: Term[], fnTok: Token | null): Term {
         fnTok.col,
       );
     }
-    return buildBlock(items);
+    return buildBlock(items, wrapUnary);
   }
   if (firstStab !== 0) {
     const [line, col] = metaLine((items[firstStab] as Node).meta);
@@ -465,7 +466,7 @@ function buildStab(items: Term[], fnTok: Token | null): Term {
     const body: Term[] = [args[1]];
     k++;
     while (k < items.length && !isStab(items[k])) body.push(items[k++]);
-    out.push(new NodeClass(A_STAB, s.meta, [args[0], buildBlock(body)]));
+    out.push(new NodeClass(A_STAB, s.meta, [args[0], buildBlock(body, wrapUnary)]));
   }
   return out;
 }

@@ -132,7 +132,7 @@ export class Parser {
       if (t.kind === T_EOF) break;
       unexpectedAfterExpr(this, t);
     }
-    return buildBlock(exprs);
+    return buildBlock(exprs, !this.features.richMetadata);
   }
 }
 
