@@ -397,7 +397,7 @@ function dotOperator(lx: Lexer): void {
     const name = parts[0] as string;
     // Elixir builds this atom from a charlist: the limit counts code points.
     if (name.length > MAX_ATOM) checkAtomChars(name, line, col);
-    callIdentifier(lx, name, lx.i, line, col);
+    callIdentifier(lx, name, lx.i, line, col, c);
     return;
   }
   pushDropEol(lx, new TokenClass(T_DOT, dotLine, dotCol, null, "."));

@@ -85,7 +85,11 @@ export function identifier(
   const name = atomOf(t.text);
   let form: Term = name;
   if (dot !== null) form = new NodeClass(A_DOT, tokMeta(dot), [left, name]);
-  const im = tokMeta(t);
+  // 1.15+: a quoted name after a dot (`a."b"()`) records its quote.
+  const im: Meta =
+    dot !== null && t.eol !== null && ps.features.richMetadata
+      ? [["delimiter", String.fromCharCode(t.eol)], ...tokMeta(t)]
+      : tokMeta(t);
   switch (t.kind) {
     case T_PAREN_IDENTIFIER:
       return parenCall(ps, form, im);
