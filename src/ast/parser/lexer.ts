@@ -31,7 +31,6 @@ import * as Space from "./lex-space.js";
 import * as StringTokens from "./lex-strings.js";
 import type { Terminator } from "./lex-terminators.js";
 import * as Terminators from "./lex-terminators.js";
-import { CLOSER } from "./lex-terminators.js";
 import type { Token } from "./tokens.js";
 import * as TK from "./tokens.js";
 import type { Features } from "./versions.js";
@@ -95,7 +94,7 @@ const { afterNewline, comment, newline, space } = Space;
 
 const { heredoc, scanString, sigilOrTilde } = StringTokens;
 
-const { closer, missingHint, opener } = Terminators;
+const { closer, missingTerminator, opener } = Terminators;
 
 /**
  * A code point as Erlang's `~4.16.0B` prints it in the tokenizer's messages: four hex digits,
@@ -218,14 +217,7 @@ function run(lx: Lexer, interp: boolean): boolean {
   const n = s.length;
   for (;;) {
     if (lx.i >= n) {
-      if (lx.terms.length > 0) {
-        const t = lx.terms[lx.terms.length - 1];
-        const end = CLOSER[t.start];
-        error(
-          lx,
-          `missing terminator: ${end} (for "${t.start}" starting at line ${t.line})${missingHint(lx, t.start, end)}`,
-        );
-      }
+      if (lx.terms.length > 0) missingTerminator(lx, lx.terms[lx.terms.length - 1]);
       return false;
     }
     const c = s.charCodeAt(lx.i);
@@ -340,6 +332,7 @@ function run(lx: Lexer, interp: boolean): boolean {
             lx.col++;
             opener(lx, T_LCURLY, "{", 1);
             lx.toks[lx.toks.length - 1].col = col;
+            lx.terms[lx.terms.length - 1].col = col;
             continue;
           }
         } else {

@@ -68,6 +68,10 @@ const { closing, opening, peek, peekAt, skipEol, subParser } = Driver;
 const NO_PARENS_MANY_MSG =
   'unexpected comma. Parentheses are required to solve ambiguity in nested calls.\n\nThis error happens when you have nested function calls without parentheses. For example:\n\n    one a, two b, c, d\n\nIn the example above, we don\'t know if the parameters "c" and "d" apply to the function "one" or "two". You can solve this by explicitly adding parentheses:\n\n    one a, two(b, c, d)\n\nOr by adding commas (in case a nested call is not intended):\n\n    one, a, two, b, c, d\n\nElixir cannot compile otherwise. Syntax error before: \',\'';
 
+/** {@link NO_PARENS_MANY_MSG} as 1.15+ words it. */
+const NO_PARENS_MANY_MSG_NEW =
+  'unexpected comma. Parentheses are required to solve ambiguity in nested calls.\n\nThis error happens when you have nested function calls without parentheses. For example:\n\n    parent_call a, nested_call b, c, d\n\nIn the example above, we don\'t know if the parameters "c" and "d" apply to the function "parent_call" or "nested_call". You can solve this by explicitly adding parentheses:\n\n    parent_call a, nested_call(b, c, d)\n\nOr by adding commas (in case a nested call is not intended):\n\n    parent_call a, nested_call, b, c, d\n\nElixir cannot compile otherwise. Syntax error before: \',\'';
+
 const KW_CALL_FOLLOW_MSG =
   "unexpected expression after keyword list. Keyword lists must always come as the last argument. Therefore, this is not allowed:\n\n    function_call(1, some: :option, 2)\n\nInstead, wrap the keyword in brackets:\n\n    function_call(1, [some: :option], 2)\n\nSyntax error after: ','";
 
@@ -211,7 +215,7 @@ function parenArgs(ps: Parser): { meta: Meta; args: Term[] } {
 
 export function noParensManyError(ps: Parser, e: Term): never {
   const [line, col] = e instanceof NodeClass ? metaLine(e.meta) : [peek(ps).line, peek(ps).col];
-  fail(NO_PARENS_MANY_MSG, line, col);
+  fail(ps.features.newMessages ? NO_PARENS_MANY_MSG_NEW : NO_PARENS_MANY_MSG, line, col);
 }
 
 /**

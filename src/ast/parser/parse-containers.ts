@@ -67,6 +67,10 @@ const { MATCHED, NO_PARENS, P_STRUCT, SH_OTHER, atomOf, isKw, metaLine } = PS;
 
 const { atClose, closing, enter, opening, peek, peekAt, skipEol } = Driver;
 
+/** {@link NO_PARENS_CONTAINER_MSG} as 1.15+ words it. */
+const NO_PARENS_CONTAINER_MSG_NEW =
+  'unexpected comma. Parentheses are required to solve ambiguity inside containers.\n\nThis error may happen when you forget a comma in a list or other container:\n\n    [a, b c, d]\n\nOr when you have ambiguous calls:\n\n    [function a, b, c]\n\nIn the example above, we don\'t know if the values "b" and "c" belongs to the list or the function "function". You can solve this by explicitly adding parentheses:\n\n    [one, function(a, b, c)]\n\nElixir cannot compile otherwise. Syntax error before: \',\'';
+
 const NO_PARENS_CONTAINER_MSG =
   'unexpected comma. Parentheses are required to solve ambiguity inside containers.\n\nThis error may happen when you forget a comma in a list or other container:\n\n    [a, b c, d]\n\nOr when you have ambiguous calls:\n\n    [one, two three, four, five]\n\nIn the example above, we don\'t know if the parameters "four" and "five" belongs to the list or the function "two". You can solve this by explicitly adding parentheses:\n\n    [one, two(three, four), five]\n\nElixir cannot compile otherwise. Syntax error before: \',\'';
 
@@ -75,7 +79,7 @@ const KW_DATA_FOLLOW_MSG =
 
 function containerError(ps: Parser, e: Term): never {
   const [line, col] = e instanceof NodeClass ? metaLine(e.meta) : [peek(ps).line, peek(ps).col];
-  fail(NO_PARENS_CONTAINER_MSG, line, col);
+  fail(ps.features.newMessages ? NO_PARENS_CONTAINER_MSG_NEW : NO_PARENS_CONTAINER_MSG, line, col);
 }
 
 /** Keywords in data (`kw_data`): lists, maps, tuples, access; a trailing comma is allowed. */

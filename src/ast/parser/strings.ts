@@ -51,6 +51,7 @@ export function extract(
   heredoc: boolean,
   what: string,
   startLine: number,
+  startCol: number = heredoc ? lx.col : lx.col - 1,
 ): Part[] {
   const s = lx.src;
   const n = s.length;
@@ -102,7 +103,13 @@ export function extract(
       continue;
     }
     if (i >= n) {
-      fail(`missing terminator: ${termStr} (for ${what} starting at line ${startLine})`, line, col);
+      // 1.15+ reports it at the opening delimiter (`startCol`), 1.14 at the end of input.
+      const at = lx.features.newMessages;
+      fail(
+        `missing terminator: ${termStr} (for ${what} starting at line ${startLine})`,
+        at ? startLine : line,
+        at ? startCol : col,
+      );
     }
     const c = s.charCodeAt(i);
     if (c === term && !heredoc) {
