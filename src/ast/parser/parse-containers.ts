@@ -18,6 +18,7 @@ import type { Parser } from "./parser.js";
 import * as Driver from "./parser.js";
 import { syntaxError, unexpectedAfterExpr } from "./parser.js";
 import * as PR from "./precedence.js";
+import type { Token } from "./tokens.js";
 import * as K from "./tokens.js";
 
 const { ASSOC_PREC, PIPE_PREC } = PR;
@@ -167,10 +168,26 @@ export function list(ps: Parser): Term {
   return items;
 }
 
+/**
+ * 1.15+ `bad_keyword`: `{a: 1}` and `<<a: 1>>` parse their keywords, then fail at the opener
+ * with a hint (1.14 fails at the first key).
+ */
+function badKeyword(ps: Parser, open: Token, closer: number, context: string): void {
+  if (!ps.features.newMessages || !isKw(peek(ps))) return;
+  kwData(ps, closer);
+  if (peek(ps).kind !== closer) syntaxError(ps, peek(ps));
+  fail(
+    `unexpected keyword list inside ${context}. Did you mean to write a map (using %{...}) or a list (using [...]) instead? Syntax error after: '${open.text}'`,
+    open.line,
+    open.col,
+  );
+}
+
 export function tuple(ps: Parser): Term {
   const open = opening(ps, T_LCURLY);
   const saved = ps.noDo;
   ps.noDo = false;
+  badKeyword(ps, open, T_RCURLY, "tuple");
   let items: Term[] = [];
   if (peek(ps).kind !== T_RCURLY) items = containerArgs(ps, T_RCURLY, false);
   const close = closing(ps, T_RCURLY);
@@ -186,6 +203,7 @@ export function bitstring(ps: Parser): Term {
   const open = opening(ps, T_LBIT);
   const saved = ps.noDo;
   ps.noDo = false;
+  badKeyword(ps, open, T_RBIT, "bitstring");
   let items: Term[] = [];
   if (peek(ps).kind !== T_RBIT) items = containerArgs(ps, T_RBIT, false);
   const close = closing(ps, T_RBIT);
