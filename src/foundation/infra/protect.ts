@@ -19,7 +19,13 @@
 import { z } from "zod";
 import { systemClock, type TimerClock } from "../clock.js";
 import { NEVER_ABORTED, raceTimeout } from "../common/deadline.js";
-import { clockSchema, countSchema, positiveMsSchema, telemetrySchema } from "../common/schemas.js";
+import {
+  clockSchema,
+  countSchema,
+  positiveMsSchema,
+  signalSchema,
+  telemetrySchema,
+} from "../common/schemas.js";
 import { ElixirScopeError } from "../errors/error.js";
 import { parseOptions } from "../options.js";
 import type { TelemetryEmitter } from "../telemetry/types.js";
@@ -85,13 +91,6 @@ export interface ProtectOptions<R = undefined> {
   readonly telemetry?: TelemetryEmitter;
 }
 
-/** Per-call options. */
-export interface CallOptions {
-  readonly signal?: AbortSignal;
-  /** Rate-limit key for this call, e.g. `${client}:${operation}`. */
-  readonly key?: string;
-}
-
 /** A protected function; call it, or inspect the policies it owns. */
 export interface ProtectedCall<T> {
   (options?: CallOptions): Promise<T>;
@@ -136,11 +135,12 @@ const optionsSchema = z
     },
   );
 const callSchema = z.strictObject({
-  signal: z
-    .custom<AbortSignal>((v) => v instanceof AbortSignal, { message: "expected an AbortSignal" })
-    .optional(),
+  signal: signalSchema.optional(),
+  /** Rate-limit key for this call, e.g. `${client}:${operation}`. */
   key: z.string().min(1).optional(),
 });
+/** Per-call options. Unknown keys are rejected. */
+export type CallOptions = z.input<typeof callSchema>;
 
 /** A cheap per-call check of the common, valid case: only `signal` and `key`, well typed. */
 function isPlainCallOptions(o: CallOptions): boolean {
