@@ -87,7 +87,7 @@ export const ERROR_CODES = {
     "service",
     "high",
     true,
-    "The service is stopped, crashed or not yet started.",
+    "The service is stopped, crashed or not yet started, or start() was called on an instance that already ran.",
   ),
   SERVICE_CRASHED: entry(
     "service",
@@ -132,7 +132,7 @@ export const ERROR_CODES = {
     "supervisor",
     "high",
     false,
-    "The supervisor is stopped or stopping.",
+    "The supervisor is stopped or stopping, or was stopped while starting its children.",
   ),
 
   // config
@@ -159,7 +159,7 @@ export const ERROR_CODES = {
     "config",
     "high",
     false,
-    "A configuration value holds a function, is too large or is nested too deeply.",
+    "A configuration value holds a function, is too large, is nested too deeply, or cannot be read as plain data (a throwing getter, a Proxy).",
   ),
   CONFIG_FILE_UNREADABLE: entry(
     "config",
