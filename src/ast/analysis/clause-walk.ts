@@ -364,6 +364,10 @@ export function walkClause(
           if (target !== null) deps.push({ target, kind: "struct", line });
         } else if (name === "&" && args.length === 1) {
           captureOf(args[0]);
+        } else if (name === "{}" && args.length === 3 && isAtom(args[0], "via")) {
+          // `{:via, Registry, {R, key}}`: the process is named through that module's functions.
+          const target = moduleNameOf(args[1], aliases, ctx.module);
+          if (target !== null) deps.push({ target, kind: "via", line });
         } else if (n !== suppressed && IDENT.test(name) && !NOT_CALLS.has(name)) {
           const isPiped = n === piped;
           localCall(name, args.length + (isPiped ? 1 : 0), n, isPiped, n === capture);
@@ -503,6 +507,10 @@ function allLiteral(args: Term[] | Atom | null): boolean {
     return false;
   }
   return true;
+}
+
+function isAtom(t: Term, name: string): boolean {
+  return t instanceof Atom && t.name === name;
 }
 
 function isDot(n: Node): boolean {
