@@ -212,6 +212,30 @@ function hasTemplate(m: ModuleInfo, templates: ReadonlySet<string>): boolean {
   return (m.bodyCalls ?? []).some((c) => c.name === "embed_templates");
 }
 
+/** The behaviours `m` declares: known ones (GenServer...) and the project's own. */
+function behaviourMatches(
+  m: ModuleInfo,
+  byName: ReadonlyMap<string, ModuleInfo>,
+  out: PatternMatch[],
+): void {
+  for (const b of m.behaviours) {
+    const spec = BEHAVIOURS[b];
+    const via = usesOf(m, b) ? `use ${b}` : `@behaviour ${b}`;
+    if (spec !== undefined) {
+      out.push(match(m, spec.pattern, via, spec.callbacks, spec.required));
+      continue;
+    }
+    const custom = byName.get(b);
+    if (custom !== undefined && custom.callbacks.length > 0 && m.kind !== "impl") {
+      const all = custom.callbacks.map((c) => `${c.name}/${c.arity}`);
+      const required = custom.callbacks
+        .filter((c) => !c.optional)
+        .map((c) => `${c.name}/${c.arity}`);
+      out.push(match(m, "Behaviour", via, all, required));
+    }
+  }
+}
+
 /**
  * Finds every pattern in the project's modules. `byName` gives the project's modules by name,
  * for behaviours and protocols defined in the project itself; `templates` the project's template
@@ -224,22 +248,7 @@ export function findPatterns(
 ): PatternMatch[] {
   const out: PatternMatch[] = [];
   for (const m of modules) {
-    for (const b of m.behaviours) {
-      const spec = BEHAVIOURS[b];
-      const via = usesOf(m, b) ? `use ${b}` : `@behaviour ${b}`;
-      if (spec !== undefined) {
-        out.push(match(m, spec.pattern, via, spec.callbacks, spec.required));
-        continue;
-      }
-      const custom = byName.get(b);
-      if (custom !== undefined && custom.callbacks.length > 0 && m.kind !== "impl") {
-        const all = custom.callbacks.map((c) => `${c.name}/${c.arity}`);
-        const required = custom.callbacks
-          .filter((c) => !c.optional)
-          .map((c) => `${c.name}/${c.arity}`);
-        out.push(match(m, "Behaviour", via, all, required));
-      }
-    }
+    behaviourMatches(m, byName, out);
     if (usesOf(m, "Agent")) out.push(match(m, "Agent", "use Agent", [], []));
     else if (callsModule(m, "Agent") !== null)
       out.push(match(m, "Agent", callsModule(m, "Agent") as string, [], []));

@@ -99,6 +99,106 @@ function sortedUnique(xs: Iterable<string>): string[] {
   return [...new Set(xs)].sort();
 }
 
+function byEdge(a: { from: string; to: string }, b: { from: string; to: string }): number {
+  return a.from < b.from ? -1 : a.from > b.from ? 1 : a.to < b.to ? -1 : a.to > b.to ? 1 : 0;
+}
+
+/** The functions a function calls inside the project (its delegate target included). */
+function targetsOf(m: ModuleInfo, fn: FunctionInfo, index: Index): string[] {
+  const targets: string[] = [];
+  for (const c of fn.clauses)
+    for (const call of c.calls) {
+      const to = resolveCall(call, m, index);
+      if (to !== null) targets.push(to);
+    }
+  if (fn.delegateTo !== null) {
+    const to = functionKey(fn.delegateTo.module, fn.delegateTo.name, fn.arity);
+    if (index.functions.has(to)) targets.push(to);
+  }
+  return targets;
+}
+
+/** The call graph, and which functions are called at all and from elsewhere than themselves. */
+interface CallFacts {
+  callGraph: CallGraph;
+  called: Set<string>;
+  calledFromElsewhere: Set<string>;
+}
+
+function indexEdges(edges: readonly CallEdge[]): Pick<CallGraph, "callers" | "callees"> {
+  const callers: Record<string, string[]> = {};
+  const callees: Record<string, string[]> = {};
+  for (const e of edges) {
+    if (callers[e.to] === undefined) callers[e.to] = [];
+    callers[e.to].push(e.from);
+    if (callees[e.from] === undefined) callees[e.from] = [];
+    callees[e.from].push(e.to);
+  }
+  for (const k of Object.keys(callers)) callers[k] = sortedUnique(callers[k]);
+  for (const k of Object.keys(callees)) callees[k] = sortedUnique(callees[k]);
+  return { callers, callees };
+}
+
+function callFacts(modules: readonly ModuleInfo[], index: Index): CallFacts {
+  const edgeCount = new Map<string, number>();
+  const called = new Set<string>();
+  const calledFromElsewhere = new Set<string>();
+  for (const m of modules) {
+    for (const fn of m.functions) {
+      const from = functionKey(m.name, fn.name, fn.arity);
+      for (const to of targetsOf(m, fn, index)) {
+        const k = `${from}\u0000${to}`;
+        edgeCount.set(k, (edgeCount.get(k) ?? 0) + 1);
+        called.add(to);
+        if (to !== from) calledFromElsewhere.add(to);
+      }
+    }
+    // Calls from module bodies (tests, attribute values) use their targets but are not edges.
+    for (const call of m.bodyCalls ?? []) {
+      const to = resolveCall(call, m, index);
+      if (to !== null) {
+        called.add(to);
+        calledFromElsewhere.add(to);
+      }
+    }
+  }
+  const edges: CallEdge[] = [...edgeCount]
+    .map(([k, count]) => {
+      const [from, to] = k.split("\u0000");
+      return { from, to, count };
+    })
+    .sort(byEdge);
+  const nodes = [...index.functions.keys()].sort();
+  return { callGraph: { nodes, edges, ...indexEdges(edges) }, called, calledFromElsewhere };
+}
+
+function moduleGraphOf(modules: readonly ModuleInfo[], index: Index): ModuleGraph {
+  const moduleNames = [...index.modules.keys()].sort();
+  const kinds = new Map<string, Set<DependencyKind>>();
+  for (const m of modules) {
+    for (const d of m.dependencies) {
+      if (!index.modules.has(d.target) || d.target === m.name) continue;
+      const k = `${m.name}\u0000${d.target}`;
+      const set = kinds.get(k) ?? new Set<DependencyKind>();
+      kinds.set(k, set);
+      set.add(d.kind);
+    }
+  }
+  const edges: ModuleEdge[] = [...kinds]
+    .map(([k, set]) => {
+      const [from, to] = k.split("\u0000");
+      return { from, to, kinds: [...set].sort() };
+    })
+    .sort(byEdge);
+  const adjacency = new Map<string, string[]>();
+  for (const e of edges) {
+    const list = adjacency.get(e.from);
+    if (list === undefined) adjacency.set(e.from, [e.to]);
+    else list.push(e.to);
+  }
+  return { nodes: moduleNames, edges, cycles: cyclesOf(moduleNames, adjacency) };
+}
+
 /** What the analysis needs besides the Elixir files' extractions. */
 export interface ProjectInputs {
   /**
@@ -118,99 +218,8 @@ export function analyzeProject(
   const sortedFiles = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const index = buildIndex(sortedFiles);
   const allModules = sortedFiles.flatMap((f) => f.modules);
-
-  // Call graph.
-  const edgeCount = new Map<string, number>();
-  const called = new Set<string>();
-  const calledFromElsewhere = new Set<string>();
-  for (const m of allModules) {
-    for (const fn of m.functions) {
-      const from = functionKey(m.name, fn.name, fn.arity);
-      const targets: string[] = [];
-      for (const c of fn.clauses)
-        for (const call of c.calls) {
-          const to = resolveCall(call, m, index);
-          if (to !== null) targets.push(to);
-        }
-      if (fn.delegateTo !== null) {
-        const to = functionKey(fn.delegateTo.module, fn.delegateTo.name, fn.arity);
-        if (index.functions.has(to)) targets.push(to);
-      }
-      for (const to of targets) {
-        const k = `${from}\u0000${to}`;
-        edgeCount.set(k, (edgeCount.get(k) ?? 0) + 1);
-        called.add(to);
-        if (to !== from) calledFromElsewhere.add(to);
-      }
-    }
-  }
-  const callEdges: CallEdge[] = [...edgeCount]
-    .map(([k, count]) => {
-      const [from, to] = k.split("\u0000");
-      return { from, to, count };
-    })
-    .sort((a, b) =>
-      a.from < b.from ? -1 : a.from > b.from ? 1 : a.to < b.to ? -1 : a.to > b.to ? 1 : 0,
-    );
-  const callers: Record<string, string[]> = {};
-  const callees: Record<string, string[]> = {};
-  for (const e of callEdges) {
-    if (callers[e.to] === undefined) callers[e.to] = [];
-    callers[e.to].push(e.from);
-    if (callees[e.from] === undefined) callees[e.from] = [];
-    callees[e.from].push(e.to);
-  }
-  for (const k of Object.keys(callers)) callers[k] = sortedUnique(callers[k]);
-  for (const k of Object.keys(callees)) callees[k] = sortedUnique(callees[k]);
-  // Calls from module bodies (tests, attribute values) use their targets but are not edges.
-  for (const m of allModules) {
-    for (const call of m.bodyCalls ?? []) {
-      const to = resolveCall(call, m, index);
-      if (to !== null) {
-        called.add(to);
-        calledFromElsewhere.add(to);
-      }
-    }
-  }
-  const callGraph: CallGraph = {
-    nodes: [...index.functions.keys()].sort(),
-    edges: callEdges,
-    callers,
-    callees,
-  };
-
-  // Module graph.
-  const moduleNames = [...index.modules.keys()].sort();
-  const kinds = new Map<string, Set<DependencyKind>>();
-  for (const m of allModules) {
-    for (const d of m.dependencies) {
-      if (!index.modules.has(d.target) || d.target === m.name) continue;
-      const k = `${m.name}\u0000${d.target}`;
-      const set = kinds.get(k) ?? new Set<DependencyKind>();
-      kinds.set(k, set);
-      set.add(d.kind);
-    }
-  }
-  const moduleEdges: ModuleEdge[] = [...kinds]
-    .map(([k, set]) => {
-      const [from, to] = k.split("\u0000");
-      return { from, to, kinds: [...set].sort() };
-    })
-    .sort((a, b) =>
-      a.from < b.from ? -1 : a.from > b.from ? 1 : a.to < b.to ? -1 : a.to > b.to ? 1 : 0,
-    );
-  const adjacency = new Map<string, string[]>();
-  for (const e of moduleEdges) {
-    const list = adjacency.get(e.from);
-    if (list === undefined) adjacency.set(e.from, [e.to]);
-    else list.push(e.to);
-  }
-  const moduleGraph: ModuleGraph = {
-    nodes: moduleNames,
-    edges: moduleEdges,
-    cycles: cyclesOf(moduleNames, adjacency),
-  };
-
+  const { callGraph, called, calledFromElsewhere } = callFacts(allModules, index);
+  const moduleGraph = moduleGraphOf(allModules, index);
   const patterns = findPatterns(
     allModules,
     new Map([...index.modules].map(([k, v]) => [k, v[0]])),
