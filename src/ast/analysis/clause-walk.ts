@@ -8,6 +8,7 @@
  * @packageDocumentation
  */
 import type { CallInfo } from "../model.js";
+import { DEF_KINDS } from "../syntax/ast-util.js";
 import { Atom, Node, type Term, Tuple } from "../term.js";
 import { abcEnter, abcVariable } from "./visitors/abc.js";
 import { callsEnter, isDot, remoteCallEnter } from "./visitors/calls.js";
@@ -39,12 +40,7 @@ export interface ClauseWalkResult {
 
 /** At module level, definitions and quoted code are walked on their own, not as body code. */
 const SKIPPED_AT_MODULE_LEVEL = new Set([
-  "def",
-  "defp",
-  "defmacro",
-  "defmacrop",
-  "defguard",
-  "defguardp",
+  ...DEF_KINDS,
   "defdelegate",
   "defmodule",
   "defprotocol",

@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import type { CallKind, DependencyKind } from "../../model.js";
-import { columnOf, lineOf } from "../../syntax/ast-util.js";
+import { columnOf, DEF_KINDS, lineOf } from "../../syntax/ast-util.js";
 import { aliasBindings, moduleNameOf, withAlias } from "../../syntax/scope.js";
 import { Atom, Float, metaGet, Node, type Term } from "../../term.js";
 import type { WalkState } from "./state.js";
@@ -41,12 +41,7 @@ const NOT_CALLS = new Set([
   "or",
   "not",
   "in",
-  "def",
-  "defp",
-  "defmacro",
-  "defmacrop",
-  "defguard",
-  "defguardp",
+  ...DEF_KINDS,
   "defdelegate",
   "defmodule",
   "defstruct",
