@@ -16,6 +16,9 @@ export type * from "./model.js";
 export { functionKey } from "./model.js";
 // Parsing and the AST.
 export {
+  DEFAULT_ELIXIR_VERSION,
+  ELIXIR_VERSIONS,
+  type ElixirVersion,
   MAX_DEPTH,
   ParseError,
   type ParseOptions,
