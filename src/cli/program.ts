@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { VERSION } from "../version.js";
 import { installAnalyze } from "./commands/analyze.js";
 import { installParse } from "./commands/parse.js";
+import { installQuery } from "./commands/query.js";
 import { installSearch } from "./commands/search.js";
 import {
   type CliIo,
@@ -23,7 +24,12 @@ export {
  * Every command, in the order `elixirscope --help` lists them. Each lives in its own file under
  * src/cli/commands/ and exports its installer; adding a command means adding it here.
  */
-const COMMANDS: readonly CommandInstaller[] = [installAnalyze, installParse, installSearch];
+const COMMANDS: readonly CommandInstaller[] = [
+  installAnalyze,
+  installParse,
+  installSearch,
+  installQuery,
+];
 
 /** Builds the `elixirscope` program with every command of {@link COMMANDS}. */
 export function buildProgram(ctx: CommandContext): Command {

@@ -1,4 +1,5 @@
 // The command installers, for code that wants them by name; program.ts lists them in order.
 export { installAnalyze } from "./analyze.js";
 export { installParse } from "./parse.js";
+export { installQuery } from "./query.js";
 export { installSearch } from "./search.js";
