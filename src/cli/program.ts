@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { VERSION } from "../version.js";
 import { installAnalyze } from "./commands/analyze.js";
+import { installCheck } from "./commands/check.js";
 import { installParse } from "./commands/parse.js";
 import { installQuery } from "./commands/query.js";
 import { installSearch } from "./commands/search.js";
@@ -29,6 +30,7 @@ const COMMANDS: readonly CommandInstaller[] = [
   installParse,
   installSearch,
   installQuery,
+  installCheck,
 ];
 
 /** Builds the `elixirscope` program with every command of {@link COMMANDS}. */
