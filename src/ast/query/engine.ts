@@ -113,11 +113,14 @@ export class QueryEngine {
     }
   }
 
-  /** Runs a query (from the cache when the same query ran at this version). */
-  run(spec: QuerySpec): QueryResult {
+  /**
+   * Runs a query (from the cache when the same query ran at this version, unless
+   * `options.cache` is false, as benchmarks of the plan itself need).
+   */
+  run(spec: QuerySpec, options: { cache?: boolean } = {}): QueryResult {
     checkSpec(spec);
     const key = JSON.stringify(spec);
-    const hit = this.#cache.get(key);
+    const hit = options.cache === false ? undefined : this.#cache.get(key);
     if (hit !== undefined) return { ...hit, cached: true };
     const plan = this.#plan(spec);
     const predicate = spec.where === null ? null : compileCondition(spec.where);
