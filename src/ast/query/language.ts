@@ -251,7 +251,9 @@ class Parser {
     this.expectKeyword("by");
     do {
       const field = this.name("a field");
-      const descending = this.keyword("desc") ? true : (this.keyword("asc"), false);
+      let descending = false;
+      if (this.keyword("desc")) descending = true;
+      else this.keyword("asc");
       spec.order.push({ field, descending });
     } while (this.lx.peek().text === "," && this.lx.next());
   }

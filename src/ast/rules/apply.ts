@@ -191,7 +191,7 @@ function tryRule(rule: Rule, matchers: Matcher[], n: Node, s: State): void {
     if (t === undefined) return;
     if (cond.equals !== undefined && t !== cond.equals) return;
     if (cond.matches !== undefined && !cond.matches.test(t)) return;
-    if (cond.notMatches !== undefined && cond.notMatches.test(t)) return;
+    if (cond.notMatches?.test(t)) return;
   }
   const frame = s.frames[s.frames.length - 1];
   if (rule.metrics.length > 0) {
