@@ -139,7 +139,10 @@ describe("LayeredHealth", () => {
       .layer("b", () => ({ status: "degraded", reason: "backlog of 500 files" }));
     expect(await h.readiness()).toEqual({
       status: "degraded",
-      layers: { a: { status: "healthy" }, b: { status: "degraded", reason: "backlog of 500 files" } },
+      layers: {
+        a: { status: "healthy" },
+        b: { status: "degraded", reason: "backlog of 500 files" },
+      },
     });
     h.layer("c", () => {
       throw new Error("redis down");
