@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import "./commands/index.js";
 import { runCli } from "./program.js";
 
 /**

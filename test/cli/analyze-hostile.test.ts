@@ -4,7 +4,7 @@
  * given through a pipe, a full stdout, unreadable trees, pathological patterns.
  */
 import { spawnSync } from "node:child_process";
-import { closeSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -125,5 +125,28 @@ describe("analyze under hostile conditions", () => {
     expect(r.out).toContain("lib/evil\\nfake line\\x1b[2J.ex:");
     expect(r.out).not.toContain("\u001b");
     expect(r.out.split("\n").some((l) => l.startsWith("fake line"))).toBe(false);
+  });
+
+  it("a pattern over the length limit is a usage error (exit 2), one line", () => {
+    const r = runBinSync(["analyze", root, "--no-cache", "--include", "*a".repeat(10_000)]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/include.*at most 1024 characters/);
+    expect(r.err.trim().split("\n")).toHaveLength(1);
+  });
+
+  it("pathological patterns in --include and .gitignore match in linear time", () => {
+    writeFileSync(join(root, ".gitignore"), `${"**/".repeat(16)}x\n${"*a".repeat(500)}\n`);
+    const deep = join(root, "lib", "a", "b", "c", "d", "e", "f");
+    mkdirSync(deep, { recursive: true });
+    for (let i = 0; i < 200; i++)
+      writeFileSync(join(deep, `m${i}.ex`), `defmodule M${i} do\nend\n`);
+    const r = spawnSync(
+      process.execPath,
+      [BIN, "analyze", root, "--no-cache", "--json", "--include", `${"**/".repeat(30)}m1*.ex`],
+      { encoding: "utf8", timeout: 60_000, maxBuffer: 64 * 1024 * 1024 },
+    );
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect((JSON.parse(r.stdout) as { files: unknown[] }).files).toHaveLength(111);
   });
 });

@@ -1,5 +1,5 @@
-// Each command file registers itself with addCommand(); importing this file installs them all.
-// Add one import per command, in the order `elixirscope --help` should list them.
-import "./analyze.js";
-import "./parse.js";
-import "./serve.js";
+// The command installers, for code that wants them by name; program.ts lists them in order.
+export { installAnalyze } from "./analyze.js";
+export { installParse } from "./parse.js";
+export { installSearch } from "./search.js";
+export { installServe } from "./serve.js";

@@ -3,10 +3,10 @@
  * following the file system until interrupted (SIGINT/SIGTERM). See docs/SERVE.md.
  * @packageDocumentation
  */
-import { InvalidArgumentError } from "commander";
+import { type Command, InvalidArgumentError } from "commander";
 import { ElixirScopeError } from "../../foundation/index.js";
 import { type RunningServe, startServe } from "../../serve/start.js";
-import { addCommand, EXIT, UsageError } from "../program.js";
+import { type CommandContext, EXIT, UsageError } from "../context.js";
 
 interface ServeFlags {
   port: number;
@@ -52,7 +52,8 @@ function interrupted(): Promise<void> {
   });
 }
 
-addCommand((program, ctx) => {
+/** Installs `elixirscope serve` on the program. */
+export function installServe(program: Command, ctx: CommandContext): void {
   program
     .command("serve")
     .description("serve a live index of an Elixir project: HTTP API and web UI")
@@ -116,4 +117,4 @@ addCommand((program, ctx) => {
       await running.stop();
       ctx.setExitCode(EXIT.ok);
     });
-});
+}

@@ -229,7 +229,11 @@ export class CircuitBreaker<R = unknown> implements InfraComponent {
     }
     this.#calls++;
     const generation = this.#generation;
-    if (this.#timeoutMs === undefined) return this.#run(fn, signal ?? NEVER_ABORTED, generation);
+    // Without a deadline and a signal nothing can cut the call short: the cheap path. Otherwise
+    // the race settles the caller's promise at once on timeout or abort (ABORTED).
+    if (this.#timeoutMs === undefined && signal === undefined) {
+      return this.#run(fn, NEVER_ABORTED, generation);
+    }
     return this.#runTimed(fn, signal, generation);
   }
 
@@ -250,7 +254,7 @@ export class CircuitBreaker<R = unknown> implements InfraComponent {
     signal: AbortSignal | undefined,
     generation: number,
   ): Promise<T> {
-    return runWithTimeout(fn, this.#timeoutMs as number, this.#clock, this.#what, signal).then(
+    return runWithTimeout(fn, this.#timeoutMs, this.#clock, this.#what, signal).then(
       (result) => {
         this.#onResult(result, generation);
         return result;
