@@ -22,6 +22,7 @@ import { ServerMetrics } from "./metrics.js";
 import { OpenApiCollector } from "./openapi.js";
 import { apiError, ProblemSchema, problemOf, sendProblem } from "./problem.js";
 import { registerApiRoutes } from "./routes-api.js";
+import { registerSearchRoutes } from "./routes-search.js";
 import { registerSystemRoutes } from "./routes-system.js";
 import { registerUiRoutes } from "./routes-ui.js";
 import { tokenMatcher } from "./security.js";
@@ -155,6 +156,7 @@ export async function createServer(ctx: ServeContext): Promise<FastifyInstance> 
   installHooks(app, ctx, limits, metrics);
   registerSystemRoutes(app, ctx, metrics, openapi, limits);
   registerApiRoutes(app, ctx);
+  registerSearchRoutes(app, ctx);
   await registerUiRoutes(app, ctx.uiDir ?? null);
   return app;
 }

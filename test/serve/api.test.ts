@@ -104,6 +104,24 @@ describe("serve API", () => {
     expect(bad.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it("runs a structural search and links matches to their function", async () => {
+    const post = (body: unknown) =>
+      get("/api/search", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    const r = (await (await post({ pattern: "Pricing.format_cents(_)" })).json()) as {
+      total: number;
+      matches: { file: string; module: string; function: string }[];
+    };
+    expect(r.total).toBeGreaterThan(0);
+    expect(r.matches.map((m) => m.file)).toContain("lib/inventory/web/router.ex");
+    const bad = await post({ pattern: "def (" });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ code: "INVALID_ARGUMENT" });
+  });
+
   it("publishes an OpenAPI document listing every API route, and Prometheus metrics", async () => {
     const doc = (await (await get("/openapi.json")).json()) as { paths: Record<string, unknown> };
     for (const p of [
@@ -117,6 +135,7 @@ describe("serve API", () => {
       "/api/graph/modules",
       "/api/files/{path}",
       "/api/events",
+      "/api/search",
     ]) {
       expect(Object.keys(doc.paths)).toContain(p);
     }

@@ -88,13 +88,26 @@ describe("hostile requests", () => {
     expectProblem(await rawGet(server.port, `/api/modules?prefix=${"x".repeat(10_000)}`), 413);
     const big = await rawGet(server.port, "/api/modules", { "x-big": "y".repeat(20_000) });
     expectProblem(big, 431);
-    const body = await fetch(`${server.url}/api/modules`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: "{".repeat(1_000_000),
-    });
-    expect([404, 413]).toContain(body.status);
-    expect(body.headers.get("content-type")).toMatch(/^application\/problem\+json/);
+    const post = async (body: string, type = "application/json") => {
+      const r = await fetch(`${server.url}/api/search`, {
+        method: "POST",
+        headers: { "content-type": type },
+        body,
+      });
+      return {
+        status: r.status,
+        type: String(r.headers.get("content-type")),
+        body: await r.text(),
+      };
+    };
+    expectProblem(await post("{".repeat(1_000_000)), 413);
+    expectProblem(await post(JSON.stringify({ pattern: "x".repeat(5_000) })), 400);
+    expectProblem(await post('{"pattern": "a(",'), 400);
+    expectProblem(await post("{}"), 400);
+    expectProblem(await post('{"pattern": 5}'), 400);
+    expectProblem(await post('{"pattern": "a", "extra": 1}'), 400);
+    expectProblem(await post("pattern=a", "application/x-www-form-urlencoded"), 415);
+    expectProblem(await post(JSON.stringify({ pattern: "defmodule do end end" })), 400);
   });
 
   it("answers 1,000 concurrent requests with 200 or 429, each 429 a problem with Retry-After", async () => {

@@ -66,7 +66,7 @@ describe.skipIf(!available)("web UI in Chromium", () => {
   it("opens a module with its functions and highlighted source", async () => {
     await page.goto(`${server.url}/#/module/Inventory.Pricing`);
     await page.getByRole("heading", { name: /^Inventory\.Pricing/ }).waitFor();
-    await page.getByRole("link", { name: "discount_rate/4" }).waitFor();
+    await page.getByRole("link", { name: "discount_rate/4", exact: true }).waitFor();
     expect(await page.locator("pre.source .hljs-keyword").count()).toBeGreaterThan(5);
     await shot("module");
   });
@@ -91,6 +91,19 @@ describe.skipIf(!available)("web UI in Chromium", () => {
     await shot("graph");
   });
 
+  it("runs a structural search and opens a match in its source", async () => {
+    await page.keyboard.press("s");
+    await page.getByRole("heading", { name: "Structural search" }).waitFor();
+    await page.getByLabel("Search pattern").fill("Pricing.format_cents(_)");
+    await page.getByLabel("Search pattern").press("Enter");
+    const hit = page.getByRole("link", { name: /^lib\/inventory\/web\/router\.ex:\d+$/ });
+    await hit.first().waitFor();
+    await shot("search");
+    await hit.first().click();
+    await page.getByRole("heading", { name: "lib/inventory/web/router.ex" }).waitFor();
+    expect(await page.locator("pre.source .ln.hl").count()).toBeGreaterThan(0);
+  });
+
   it("jumps with / and the find box, and stays readable in a narrow window", async () => {
     await page.keyboard.press("o");
     await page.getByRole("heading", { name: "Overview" }).waitFor();
@@ -110,7 +123,7 @@ describe.skipIf(!available)("web UI in Chromium", () => {
 
   it("updates the open page when a file changes on disk", async () => {
     await page.goto(`${server.url}/#/module/Inventory.Pricing`);
-    await page.getByRole("link", { name: "discount_rate/4" }).waitFor();
+    await page.getByRole("link", { name: "discount_rate/4", exact: true }).waitFor();
     const file = join(project.root, "lib", "inventory", "pricing.ex");
     const { readFileSync } = await import("node:fs");
     const src = readFileSync(file, "utf8");

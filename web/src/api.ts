@@ -28,9 +28,11 @@ export class ApiError extends Error {
   }
 }
 
-async function request(path: string): Promise<Response> {
+async function request(path: string, init: RequestInit = {}): Promise<Response> {
   const t = token();
-  const res = await fetch(path, { headers: t ? { authorization: `Bearer ${t}` } : {} });
+  const headers: Record<string, string> = { ...(init.headers as Record<string, string>) };
+  if (t) headers.authorization = `Bearer ${t}`;
+  const res = await fetch(path, { ...init, headers });
   if (!res.ok) {
     let code = "ERROR";
     let detail = res.statusText;
@@ -49,6 +51,16 @@ async function request(path: string): Promise<Response> {
 /** GET a JSON document. */
 export async function getJson<T>(path: string): Promise<T> {
   return (await request(path)).json() as Promise<T>;
+}
+
+/** POST a JSON body, get a JSON document. */
+export async function postJson<T>(path: string, body: unknown): Promise<T> {
+  const init = {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  };
+  return (await request(path, init)).json() as Promise<T>;
 }
 
 /** GET a text document. */

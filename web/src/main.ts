@@ -2,6 +2,7 @@
 import { ApiError, followChanges, initToken } from "./api.js";
 import { functionRoute, h, moduleRoute } from "./dom.js";
 import { disposeGraph, graphView } from "./graph.js";
+import { fileView, searchView } from "./search.js";
 import { findingsView, functionView, moduleView, overviewView } from "./views.js";
 
 const view = document.getElementById("view")!;
@@ -20,6 +21,10 @@ function route(): Promise<HTMLElement[]> {
       return functionView(arg);
     case "graph":
       return graphView();
+    case "search":
+      return searchView(arg);
+    case "file":
+      return fileView(arg);
     case "findings":
       return findingsView(arg || undefined);
     default:
@@ -80,6 +85,7 @@ function onKey(e: KeyboardEvent): void {
     o: () => (location.hash = "#/"),
     g: () => (location.hash = "#/graph"),
     f: () => (location.hash = "#/findings"),
+    s: () => (location.hash = "#/search"),
   };
   const act = actions[e.key];
   if (act) {
