@@ -1,32 +1,41 @@
 import { Command, CommanderError } from "commander";
 import { VERSION } from "../version.js";
+import { installAnalyze } from "./commands/analyze.js";
+import { installCheck } from "./commands/check.js";
+import { installParse } from "./commands/parse.js";
+import { installQuery } from "./commands/query.js";
+import { installSearch } from "./commands/search.js";
+import { installServe } from "./commands/serve.js";
+import {
+  type CliIo,
+  type CommandContext,
+  type CommandInstaller,
+  EXIT,
+  UsageError,
+} from "./context.js";
 
-/** Exit codes shared by every command. */
-export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+export {
+  type CliIo,
+  type CommandContext,
+  type CommandInstaller,
+  EXIT,
+  UsageError,
+} from "./context.js";
 
-/** Where a command writes; injected so that tests run the CLI in-process. */
-export interface CliIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-}
+/**
+ * Every command, in the order `elixirscope --help` lists them. Each lives in its own file under
+ * src/cli/commands/ and exports its installer; adding a command means adding it here.
+ */
+const COMMANDS: readonly CommandInstaller[] = [
+  installAnalyze,
+  installParse,
+  installSearch,
+  installQuery,
+  installCheck,
+  installServe,
+];
 
-/** What a command's action may use: its output streams and a way to set the exit code. */
-export interface CommandContext extends CliIo {
-  /** Sets the process exit code for this run (0 ok, 1 failure, 2 usage); the last call wins. */
-  setExitCode: (code: number) => void;
-}
-
-/** A command module adds itself to the program; each lives in its own file under src/cli/commands/. */
-export type CommandInstaller = (program: Command, ctx: CommandContext) => void;
-
-const installers: CommandInstaller[] = [];
-
-/** Registers a command installer (called by src/cli/commands/index.ts). */
-export function addCommand(install: CommandInstaller): void {
-  installers.push(install);
-}
-
-/** Builds the `elixirscope` program with every registered command. */
+/** Builds the `elixirscope` program with every command of {@link COMMANDS}. */
 export function buildProgram(ctx: CommandContext): Command {
   const io = ctx;
   const program = new Command();
@@ -44,7 +53,7 @@ export function buildProgram(ctx: CommandContext): Command {
       // Commander prints multi-line help after some errors; we want one line and exit code 2.
       outputError: (s, write) => write(`elixirscope: ${s.replace(/^error: /, "").trim()}\n`),
     });
-  for (const install of installers) install(program, ctx);
+  for (const install of COMMANDS) install(program, ctx);
   return program;
 }
 
@@ -77,9 +86,4 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stderr(`elixirscope: ${message}\n`);
     return EXIT.failure;
   }
-}
-
-/** Thrown by a command for bad arguments that commander cannot check itself; exit code 2. */
-export class UsageError extends Error {
-  override name = "UsageError";
 }

@@ -14,7 +14,7 @@ import {
   type AnalysisProgress,
   startAnalysisFoundation,
 } from "../../integration/index.js";
-import { addCommand, EXIT, UsageError } from "../program.js";
+import { type CommandInstaller, EXIT, UsageError } from "../context.js";
 import { writeAnalyzeJson } from "../report/json.js";
 import { ProgressBar } from "../report/progress.js";
 import { renderReport } from "../report/text.js";
@@ -73,7 +73,8 @@ function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
 
-addCommand((program, ctx) => {
+/** Installs `elixirscope analyze`. */
+export const installAnalyze: CommandInstaller = (program, ctx) => {
   program
     .command("analyze")
     .description("analyze an Elixir project: metrics, behaviours, findings, dependency cycles")
@@ -124,4 +125,4 @@ addCommand((program, ctx) => {
       else ctx.stdout(renderReport(run, { top: settings.top ?? 10 }));
       ctx.setExitCode(EXIT.ok);
     });
-});
+};

@@ -15,7 +15,7 @@ import {
 } from "../../ast/parser/index.js";
 import { type Comment, countNodes, type Term } from "../../ast/term.js";
 import { fileResultLine } from "../../ast/term-json.js";
-import { addCommand, type CommandContext, EXIT } from "../program.js";
+import { type CommandContext, EXIT } from "../context.js";
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -149,5 +149,3 @@ Exit codes:
       run(files, opts, ctx);
     });
 }
-
-addCommand(installParse);

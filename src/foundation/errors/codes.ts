@@ -15,7 +15,8 @@ export type ErrorCategory =
   | "telemetry"
   | "resilience"
   | "parser"
-  | "analysis";
+  | "analysis"
+  | "api";
 
 export type ErrorSeverity = "low" | "medium" | "high" | "critical";
 
@@ -87,7 +88,7 @@ export const ERROR_CODES = {
     "service",
     "high",
     true,
-    "The service is stopped, crashed or not yet started.",
+    "The service is stopped, crashed or not yet started, or start() was called on an instance that already ran.",
   ),
   SERVICE_CRASHED: entry(
     "service",
@@ -132,7 +133,7 @@ export const ERROR_CODES = {
     "supervisor",
     "high",
     false,
-    "The supervisor is stopped or stopping.",
+    "The supervisor is stopped or stopping, or was stopped while starting its children.",
   ),
 
   // config
@@ -159,7 +160,7 @@ export const ERROR_CODES = {
     "config",
     "high",
     false,
-    "A configuration value holds a function, is too large or is nested too deeply.",
+    "A configuration value holds a function, is too large, is nested too deeply, or cannot be read as plain data (a throwing getter, a Proxy).",
   ),
   CONFIG_FILE_UNREADABLE: entry(
     "config",
@@ -285,11 +286,38 @@ export const ERROR_CODES = {
     "Source text is not valid Elixir; the context names file, line and column.",
   ),
   ANALYSIS_FAILED: entry("analysis", "high", false, "Analysing a parsed module or project failed."),
+
+  // HTTP API (elixirscope serve)
+  NOT_FOUND: entry(
+    "api",
+    "low",
+    false,
+    "The requested module, function, file or route does not exist.",
+  ),
+  UNAUTHORIZED: entry(
+    "api",
+    "medium",
+    false,
+    "The request lacks the bearer token the server requires.",
+  ),
+  FORBIDDEN: entry(
+    "api",
+    "medium",
+    false,
+    "The request asks for something the server never serves.",
+  ),
+  PAYLOAD_TOO_LARGE: entry(
+    "api",
+    "low",
+    false,
+    "The request body or query is over the size limit.",
+  ),
+  INDEX_NOT_READY: entry(
+    "api",
+    "medium",
+    true,
+    "The index is still being built; retry after it is ready.",
+  ),
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
-
-/** True when `code` is in the catalogue, e.g. to check a code read back from JSON or a log. */
-export function isErrorCode(code: unknown): code is ErrorCode {
-  return typeof code === "string" && Object.hasOwn(ERROR_CODES, code);
-}

@@ -11,21 +11,21 @@
  */
 import { z } from "zod";
 import { systemClock, type TimerClock } from "../clock.js";
-import type { ErrorCode } from "../errors/codes.js";
-import { isElixirScopeError } from "../errors/error.js";
-import { parseOptions } from "../options.js";
-import type { TelemetryEmitter } from "../telemetry/types.js";
-import { AbortedError, CircuitOpenError } from "./errors.js";
-import { type Event, EventEmitter } from "./events.js";
+import { NEVER_ABORTED, runWithTimeout, type Work } from "../common/deadline.js";
+import { Emitter, type Event } from "../common/emitter.js";
 import {
   clockSchema,
   countSchema,
   fnSchema,
   positiveMsSchema,
   telemetrySchema,
-} from "./options.js";
+} from "../common/schemas.js";
+import type { ErrorCode } from "../errors/codes.js";
+import { isElixirScopeError } from "../errors/error.js";
+import { parseOptions } from "../options.js";
+import type { TelemetryEmitter } from "../telemetry/types.js";
+import { AbortedError, CircuitOpenError } from "./errors.js";
 import { type ComponentHealth, emitTelemetry, type InfraComponent } from "./telemetry.js";
-import { NEVER_ABORTED, runWithTimeout, type Work } from "./timeout.js";
 
 /** Why the breaker opened. */
 export type OpenReason = "consecutive-failures" | "failure-rate" | "probe-failed" | "manual";
@@ -56,40 +56,6 @@ export interface RejectionEvent {
   readonly breaker: string;
   readonly state: "open" | "half-open";
   readonly retryAt: number;
-}
-
-/** Failure-rate tripping over a sliding window. */
-export interface FailureRateOptions {
-  /** Trip when failures / calls reaches this fraction (0 < threshold ≤ 1). */
-  readonly threshold: number;
-  /** Length of the sliding window in ms. */
-  readonly windowMs: number;
-  /** No tripping on rate until the window holds at least this many calls. */
-  readonly minimumCalls: number;
-  /** Resolution of the window: it slides in `windowMs / buckets` steps (default 10). */
-  readonly buckets?: number;
-}
-
-/** Options of {@link CircuitBreaker}. Unknown keys are rejected. */
-export interface CircuitBreakerOptions<R = unknown> {
-  /** Name used in errors, events, telemetry and the registry. */
-  readonly name: string;
-  /** Trip after this many failures in a row (default 5). */
-  readonly consecutiveFailures?: number;
-  /** Also trip on failure rate over a sliding window (off by default). */
-  readonly failureRate?: FailureRateOptions;
-  /** How long to stay open before probing, in ms (default 30 000). */
-  readonly resetTimeoutMs?: number;
-  /** Probe calls admitted per half-open episode (default 1). */
-  readonly halfOpenMaxProbes?: number;
-  /** Per-call time budget in ms; a call that exceeds it fails with TimeoutError (none by default). */
-  readonly timeoutMs?: number;
-  /** Which thrown errors count as failures (default: all except caller aborts, rate limiting and pool timeouts). */
-  readonly isFailure?: (error: unknown) => boolean;
-  /** Which successful results count as failures (default: none), e.g. an HTTP 503 response. */
-  readonly isResultFailure?: (result: R) => boolean;
-  readonly clock?: TimerClock;
-  readonly telemetry?: TelemetryEmitter;
 }
 
 /** A snapshot of the breaker for dashboards and health. */
@@ -126,25 +92,51 @@ export function defaultIsFailure(error: unknown): boolean {
   return !(isElixirScopeError(error) && NEUTRAL_CODES.has(error.code));
 }
 
+const failureRateSchema = z.strictObject({
+  /** Trip when failures / calls reaches this fraction (0 < threshold ≤ 1). */
+  threshold: z.number().gt(0).lte(1),
+  /** Length of the sliding window in ms. */
+  windowMs: positiveMsSchema,
+  /** No tripping on rate until the window holds at least this many calls. */
+  minimumCalls: countSchema,
+  /** Resolution of the window: it slides in `windowMs / buckets` steps (default 10). */
+  buckets: countSchema.max(1000).optional(),
+});
+/** Failure-rate tripping over a sliding window. */
+export type FailureRateOptions = z.input<typeof failureRateSchema>;
+
 const optionsSchema = z.strictObject({
+  /** Name used in errors, events, telemetry and the registry. */
   name: z.string().min(1),
+  /** Trip after this many failures in a row (default 5). */
   consecutiveFailures: countSchema.optional(),
-  failureRate: z
-    .strictObject({
-      threshold: z.number().gt(0).lte(1),
-      windowMs: positiveMsSchema,
-      minimumCalls: countSchema,
-      buckets: countSchema.max(1000).optional(),
-    })
-    .optional(),
+  /** Also trip on failure rate over a sliding window (off by default). */
+  failureRate: failureRateSchema.optional(),
+  /** How long to stay open before probing, in ms (default 30 000). */
   resetTimeoutMs: positiveMsSchema.optional(),
+  /** Probe calls admitted per half-open episode (default 1). */
   halfOpenMaxProbes: countSchema.optional(),
+  /** Per-call time budget in ms; a call that exceeds it fails with TimeoutError (none by default). */
   timeoutMs: positiveMsSchema.optional(),
+  /** Which thrown errors count as failures (default: all except caller aborts, rate limiting and pool timeouts). */
   isFailure: fnSchema<(error: unknown) => boolean>("isFailure").optional(),
+  /** Which successful results count as failures (default: none), e.g. an HTTP 503 response. */
   isResultFailure: fnSchema<(result: never) => boolean>("isResultFailure").optional(),
   clock: clockSchema.optional(),
   telemetry: telemetrySchema.optional(),
 });
+
+/**
+ * Options of {@link CircuitBreaker}, from its schema; `isResultFailure` is typed by the result
+ * type `R` the schema cannot know. Unknown keys are rejected.
+ */
+export type CircuitBreakerOptions<R = unknown> = Omit<
+  z.input<typeof optionsSchema>,
+  "isResultFailure"
+> & {
+  /** Which successful results count as failures (default: none), e.g. an HTTP 503 response. */
+  readonly isResultFailure?: (result: R) => boolean;
+};
 
 const CLOSED: CircuitState = { kind: "closed" };
 
@@ -179,8 +171,8 @@ export class CircuitBreaker<R = unknown> implements InfraComponent {
   #successes = 0;
   #failures = 0;
   #rejections = 0;
-  readonly #stateChange = new EventEmitter<StateChangeEvent>("circuit breaker state change");
-  readonly #rejected = new EventEmitter<RejectionEvent>("circuit breaker rejection");
+  readonly #stateChange = new Emitter<StateChangeEvent>("circuit breaker state change");
+  readonly #rejected = new Emitter<RejectionEvent>("circuit breaker rejection");
 
   /** Fired on every state transition. */
   readonly onStateChange: Event<StateChangeEvent> = this.#stateChange.event;
@@ -229,7 +221,11 @@ export class CircuitBreaker<R = unknown> implements InfraComponent {
     }
     this.#calls++;
     const generation = this.#generation;
-    if (this.#timeoutMs === undefined) return this.#run(fn, signal ?? NEVER_ABORTED, generation);
+    // Without a deadline and a signal nothing can cut the call short: the cheap path. Otherwise
+    // the race settles the caller's promise at once on timeout or abort (ABORTED).
+    if (this.#timeoutMs === undefined && signal === undefined) {
+      return this.#run(fn, NEVER_ABORTED, generation);
+    }
     return this.#runTimed(fn, signal, generation);
   }
 
@@ -250,7 +246,7 @@ export class CircuitBreaker<R = unknown> implements InfraComponent {
     signal: AbortSignal | undefined,
     generation: number,
   ): Promise<T> {
-    return runWithTimeout(fn, this.#timeoutMs as number, this.#clock, this.#what, signal).then(
+    return runWithTimeout(fn, this.#timeoutMs, this.#clock, this.#what, signal).then(
       (result) => {
         this.#onResult(result, generation);
         return result;

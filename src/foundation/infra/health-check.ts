@@ -10,20 +10,20 @@
  */
 import { z } from "zod";
 import { systemClock, type TimerClock } from "../clock.js";
-import { parseOptions } from "../options.js";
-import type { HealthProbeResult, HealthStatus } from "../registry/types.js";
-import type { TelemetryEmitter } from "../telemetry/types.js";
-import { describeError, HealthCheckTimeoutError } from "./errors.js";
-import { type Disposable, type Event, EventEmitter } from "./events.js";
+import { runWithTimeout } from "../common/deadline.js";
+import { type Disposable, Emitter, type Event } from "../common/emitter.js";
 import {
   clockSchema,
   countSchema,
   fnSchema,
   positiveMsSchema,
   telemetrySchema,
-} from "./options.js";
+} from "../common/schemas.js";
+import { parseOptions } from "../options.js";
+import type { HealthProbeResult, HealthStatus } from "../registry/types.js";
+import type { TelemetryEmitter } from "../telemetry/types.js";
+import { describeError, HealthCheckTimeoutError } from "./errors.js";
 import { type ComponentHealth, emitTelemetry, type InfraComponent } from "./telemetry.js";
-import { runWithTimeout } from "./timeout.js";
 
 /** Which question a check answers. */
 export type CheckKind = "liveness" | "readiness" | "both";
@@ -72,15 +72,6 @@ export interface HealthSnapshot {
   readonly checks: readonly CheckResult[];
 }
 
-/** Options of {@link HealthChecker}. */
-export interface HealthCheckerOptions {
-  readonly name: string;
-  /** Runs kept in history (default 20). */
-  readonly historySize?: number;
-  readonly clock?: TimerClock;
-  readonly telemetry?: TelemetryEmitter;
-}
-
 const definitionSchema = z.strictObject({
   name: z.string().min(1),
   check: fnSchema<CheckFn>("check"),
@@ -91,10 +82,13 @@ const definitionSchema = z.strictObject({
 });
 const optionsSchema = z.strictObject({
   name: z.string().min(1),
+  /** Runs kept in history (default 20). */
   historySize: countSchema.max(10_000).optional(),
   clock: clockSchema.optional(),
   telemetry: telemetrySchema.optional(),
 });
+/** Options of {@link HealthChecker}. Unknown keys are rejected. */
+export type HealthCheckerOptions = z.input<typeof optionsSchema>;
 
 interface Registered {
   readonly name: string;
@@ -115,7 +109,7 @@ export class HealthChecker implements InfraComponent {
   readonly #historySize: number;
   readonly #clock: TimerClock;
   readonly #telemetry: TelemetryEmitter | undefined;
-  readonly #changes = new EventEmitter<{ from: HealthStatus | undefined; to: HealthSnapshot }>(
+  readonly #changes = new Emitter<{ from: HealthStatus | undefined; to: HealthSnapshot }>(
     "health change",
   );
   #last: HealthSnapshot | undefined;

@@ -15,11 +15,11 @@ import {
 } from "node:perf_hooks";
 import { z } from "zod";
 import { systemClock, type TimerClock, type TimerHandle } from "../clock.js";
+import { Emitter, type Event } from "../common/emitter.js";
+import { clockSchema, countSchema, positiveMsSchema, telemetrySchema } from "../common/schemas.js";
 import { parseOptions } from "../options.js";
 import type { TelemetryEmitter } from "../telemetry/types.js";
-import { type Event, EventEmitter } from "./events.js";
 import { LatencyHistogram, type LatencySnapshot } from "./histogram.js";
-import { clockSchema, countSchema, positiveMsSchema, telemetrySchema } from "./options.js";
 import { type ComponentHealth, emitTelemetry, type InfraComponent } from "./telemetry.js";
 
 /** Metrics a threshold or baseline can watch. */
@@ -61,20 +61,6 @@ export interface PerformanceAlert {
   readonly limit: number;
   readonly rule: "above" | "below" | "baseline";
   readonly window: WindowStats;
-}
-
-/** Options of {@link PerformanceMonitor}. Unknown keys are rejected. */
-export interface PerformanceMonitorOptions {
-  readonly name: string;
-  /** Length of a measurement window in ms (default 10 000). */
-  readonly windowMs?: number;
-  /** Closed windows kept per operation (default 6). */
-  readonly history?: number;
-  readonly thresholds?: readonly Threshold[];
-  /** Sample event-loop delay while started (default true). */
-  readonly eventLoop?: boolean;
-  readonly clock?: TimerClock;
-  readonly telemetry?: TelemetryEmitter;
 }
 
 /** Records one operation's outcomes; get one with {@link PerformanceMonitor.operation}. */
@@ -124,13 +110,18 @@ const thresholdSchema = z
   });
 const optionsSchema = z.strictObject({
   name: z.string().min(1),
+  /** Length of a measurement window in ms (default 10 000). */
   windowMs: positiveMsSchema.optional(),
+  /** Closed windows kept per operation (default 6). */
   history: countSchema.max(1000).optional(),
-  thresholds: z.array(thresholdSchema).optional(),
+  thresholds: z.array(thresholdSchema).readonly().optional(),
+  /** Sample event-loop delay while started (default true). */
   eventLoop: z.boolean().optional(),
   clock: clockSchema.optional(),
   telemetry: telemetrySchema.optional(),
 });
+/** Options of {@link PerformanceMonitor}. Unknown keys are rejected. */
+export type PerformanceMonitorOptions = z.input<typeof optionsSchema>;
 
 class Operation implements OperationRecorder {
   readonly total = new LatencyHistogram();
@@ -197,8 +188,8 @@ export class PerformanceMonitor implements InfraComponent {
   #epochAt = 0;
   #windowTimer: TimerHandle | undefined;
   #activeAlerts = new Map<string, PerformanceAlert>();
-  readonly #alerts = new EventEmitter<PerformanceAlert>("performance alert");
-  readonly #windows = new EventEmitter<WindowStats>("performance window");
+  readonly #alerts = new Emitter<PerformanceAlert>("performance alert");
+  readonly #windows = new Emitter<WindowStats>("performance window");
 
   /** Fired when a closed window crosses a threshold. */
   readonly onAlert: Event<PerformanceAlert> = this.#alerts.event;
@@ -289,11 +280,15 @@ export class PerformanceMonitor implements InfraComponent {
   /** @internal Starts the timer that ends the current window (activity re-arms it). */
   arm(): void {
     if (this.#windowTimer) return;
-    this.#windowTimer = this.#clock.setTimeout(() => {
-      this.#windowTimer = undefined;
-      this.#epochAt = this.#clock.now();
-      this.epoch++;
-    }, this.#windowMs);
+    this.#windowTimer = this.#clock.setTimeout(
+      () => {
+        this.#windowTimer = undefined;
+        this.#epochAt = this.#clock.now();
+        this.epoch++;
+      },
+      this.#windowMs,
+      { background: true },
+    ); // window rotation is housekeeping
   }
 
   /** @internal Closes the current window of `op` if a window end has passed since it began. */

@@ -1,0 +1,207 @@
+/**
+ * Runs a compiled pattern over every node of one parsed file, keeping track of the enclosing
+ * module and function, and turns each match into plain data with positions and captures.
+ * @packageDocumentation
+ */
+import { print } from "../extract/print.js";
+import { Atom, metaInt, Node, type Term, Tuple } from "../term.js";
+import { isVarNode, Matcher, nodeKey, rootKey, varRole } from "./match.js";
+import { nodeRange, type SourceLines, sourceSlice } from "./range.js";
+
+/** One match of a pattern in a file. Lines and columns are 1-based, as in Elixir's metadata. */
+export interface SearchMatch {
+  /** File path as the caller named it (relative to the current directory in the CLI). */
+  file: string;
+  /** The matched node's own `line` metadata. */
+  line: number;
+  /** The matched node's own `column` metadata. */
+  column: number;
+  /** Where the matched code ends (after its last token; see docs/SEARCH.md for the limits). */
+  endLine: number;
+  endColumn: number;
+  /** The innermost enclosing `defmodule` (nested names joined), or null. */
+  module: string | null;
+  /** The innermost enclosing definition as `name/arity`, or null. */
+  function: string | null;
+  /** Each named capture (without its `_`) as source text. */
+  captures: Record<string, string>;
+}
+
+const DEF_FORMS = new Set(["def", "defp", "defmacro", "defmacrop", "defguard", "defguardp"]);
+
+/** A compiled pattern ready to run over files. */
+export interface CompiledPattern {
+  source: string;
+  ast: Term;
+  key: Atom | null;
+  /**
+   * Names every match's source text contains (call names, alias segments, variables): a file
+   * without one of them cannot match and is not parsed.
+   */
+  words: string[];
+}
+
+/** Prepares a parsed pattern for {@link matchFile}. */
+export function compilePattern(source: string, ast: Term): CompiledPattern {
+  const words = new Set<string>();
+  requiredWords(ast, words);
+  return { source, ast, key: rootKey(ast), words: [...words] };
+}
+
+const IDENTIFIER = /^(?:[a-z_][A-Za-z0-9_]*[?!]?|[A-Z][A-Za-z0-9_]*)$/;
+
+function addWord(name: string, out: Set<string>): void {
+  // `sigil_r` is written `~r`; names with `_` prefixes are wildcards, captures or `...`.
+  if (IDENTIFIER.test(name) && !name.startsWith("sigil_") && varRole(name) === "plain")
+    out.add(name);
+}
+
+/**
+ * Collects the names a pattern's every match must spell out in its source. Skips what the
+ * parser synthesizes: `__block__`, the `Kernel.to_string`/`binary` of interpolations (so no
+ * word is taken inside `<<>>`), and remote calls on a bare atom (`List.to_charlist` of a
+ * charlist interpolation; `:ets.new` still filters on nothing, which is safe).
+ */
+function requiredWords(t: Term, out: Set<string>): void {
+  if (t instanceof Node) {
+    const form = t.form;
+    if (form instanceof Atom) {
+      if (form.name === "<<>>") return;
+      if (form.name === "__aliases__" && Array.isArray(t.args)) {
+        for (const a of t.args) if (a instanceof Atom) addWord(a.name, out);
+        return;
+      }
+      if (form.name !== "__block__") addWord(form.name, out);
+    } else if (form instanceof Node && form.form instanceof Atom && form.form.name === ".") {
+      const target = Array.isArray(form.args) ? form.args[0] : undefined;
+      const fn = Array.isArray(form.args) ? form.args[1] : undefined;
+      if (fn instanceof Atom && target instanceof Node) addWord(fn.name, out);
+      if (target !== undefined) requiredWords(target, out);
+    } else requiredWords(form, out);
+    if (Array.isArray(t.args)) for (const a of t.args) requiredWords(a, out);
+  } else if (Array.isArray(t)) for (const a of t) requiredWords(a, out);
+  else if (t instanceof Tuple) for (const a of t.items) requiredWords(a, out);
+}
+
+/** False when `source` lacks a name every match needs, so the file need not be parsed. */
+export function mayMatch(pattern: CompiledPattern, source: string | Uint8Array): boolean {
+  if (typeof source === "string") return pattern.words.every((w) => source.includes(w));
+  const buf = Buffer.isBuffer(source)
+    ? source
+    : Buffer.from(source.buffer, source.byteOffset, source.length);
+  return pattern.words.every((w) => buf.includes(w));
+}
+
+function aliasText(t: Term): string {
+  if (t instanceof Node && t.form instanceof Atom && t.form.name === "__aliases__") {
+    if (Array.isArray(t.args)) {
+      return t.args.map((a) => (a instanceof Atom ? a.name : print(a))).join(".");
+    }
+  }
+  if (t instanceof Atom) return t.name.startsWith("Elixir.") ? t.name.slice(7) : `:${t.name}`;
+  return print(t);
+}
+
+/** `name/arity` of a definition node's head, or null when the head is not a call or name. */
+function defName(def: Node): string | null {
+  if (!Array.isArray(def.args) || def.args.length === 0) return null;
+  let head = def.args[0];
+  if (head instanceof Node && head.form instanceof Atom && head.form.name === "when") {
+    head = Array.isArray(head.args) ? head.args[0] : head;
+  }
+  if (!(head instanceof Node) || !(head.form instanceof Atom)) return null;
+  const arity = Array.isArray(head.args) ? head.args.length : 0;
+  return `${head.form.name}/${arity}`;
+}
+
+interface WalkState {
+  matcher: Matcher;
+  key: Atom | null;
+  file: string;
+  lines: SourceLines;
+  modules: string[];
+  functions: string[];
+  out: SearchMatch[];
+}
+
+/** Every match of `pattern` in `ast` (source order of the walk: parents before children). */
+export function matchFile(
+  pattern: CompiledPattern,
+  file: string,
+  source: string,
+  ast: Term,
+): SearchMatch[] {
+  const state: WalkState = {
+    matcher: new Matcher(pattern.ast),
+    key: pattern.key,
+    file,
+    lines: { source, starts: null },
+    modules: [],
+    functions: [],
+    out: [],
+  };
+  visit(ast, state);
+  return state.out;
+}
+
+function visit(t: Term, s: WalkState): void {
+  if (t instanceof Node) visitNode(t, s);
+  else if (Array.isArray(t)) for (const item of t) visit(item, s);
+  else if (t instanceof Tuple) for (const item of t.items) visit(item, s);
+}
+
+function visitNode(n: Node, s: WalkState): void {
+  const form = n.form;
+  let pushedModule = false;
+  let pushedFunction = false;
+  if (form instanceof Atom && Array.isArray(n.args)) {
+    if (form.name === "defmodule" && n.args.length > 0) {
+      const name = aliasText(n.args[0]);
+      const outer = s.modules[s.modules.length - 1];
+      s.modules.push(outer === undefined ? name : `${outer}.${name}`);
+      pushedModule = true;
+    } else if (DEF_FORMS.has(form.name)) {
+      const name = defName(n);
+      if (name !== null) {
+        s.functions.push(name);
+        pushedFunction = true;
+      }
+    }
+  }
+  if (s.key === null || nodeKey(n) === s.key) tryNode(n, s);
+  if (!isVarNode(n)) {
+    visit(form, s);
+    if (Array.isArray(n.args)) for (const a of n.args) visit(a, s);
+  }
+  if (pushedModule) s.modules.pop();
+  if (pushedFunction) s.functions.pop();
+}
+
+function tryNode(n: Node, s: WalkState): void {
+  const line = metaInt(n.meta, "line");
+  if (line === undefined) return; // generated nodes (a file's or a body's block) have no place
+  if (!s.matcher.test(n)) return;
+  const column = metaInt(n.meta, "column") ?? 1;
+  const range = nodeRange(n, s.lines);
+  const captures: Record<string, string> = {};
+  for (const [name, value] of s.matcher.captures) captures[name] = captureText(value, s.lines);
+  s.out.push({
+    file: s.file,
+    line,
+    column,
+    endLine: range.endLine,
+    endColumn: range.endColumn,
+    module: s.modules[s.modules.length - 1] ?? null,
+    function: s.functions[s.functions.length - 1] ?? null,
+    captures,
+  });
+}
+
+function captureText(value: Term, lines: SourceLines): string {
+  return sourceSlice(value, lines) ?? print(value);
+}
+
+/** False when the pattern is a literal, list or 2-tuple: such terms carry no metadata to report. */
+export function rootHasPosition(pattern: CompiledPattern): boolean {
+  return pattern.ast instanceof Node;
+}

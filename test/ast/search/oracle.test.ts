@@ -1,0 +1,57 @@
+/**
+ * Differential test: our structural search against tools/oracle/search.exs, which applies the
+ * same pattern semantics to Elixir 1.14's own AST. Every (pattern, file, line, column) must agree
+ * over the whole corpus.
+ */
+import { describe, expect, it } from "vitest";
+import { search, searchFiles } from "../../../src/ast/search/index.js";
+import {
+  CORPUS,
+  CORPUS_DIR,
+  ELIXIR,
+  hasCorpus,
+  hasElixir,
+  ROOT,
+  skipUnlessAvailable,
+} from "../../support/prerequisites.js";
+import { ORACLE_PATTERNS } from "./oracle-patterns.js";
+import { oracleMatches, ourMatches } from "./oracle-run.js";
+
+const skip = skipUnlessAvailable(ELIXIR, hasElixir()) || skipUnlessAvailable(CORPUS, hasCorpus());
+
+describe.skipIf(skip)("search agrees with the Elixir oracle on the corpus", () => {
+  it("finds exactly the oracle's matches for every pattern", () => {
+    const files = searchFiles([CORPUS_DIR], ROOT);
+    expect(files.length).toBeGreaterThan(500);
+    expect(ORACLE_PATTERNS.length).toBeGreaterThanOrEqual(15);
+    const theirs = oracleMatches(ORACLE_PATTERNS, files);
+    const ours = ourMatches(ORACLE_PATTERNS, files);
+    // Every pattern finds something, so none agrees trivially.
+    const used = new Set(theirs.map((l) => l.split("\t")[0]));
+    expect(used.size).toBe(ORACLE_PATTERNS.length);
+    expect(ours.length).toBe(theirs.length);
+    expect(ours).toEqual(theirs);
+  }, 600_000);
+
+  it("search() on worker threads returns the same matches as the oracle", async () => {
+    // Patterns whose name prefilter skips files, and two that must parse every file.
+    const patterns = [
+      "def _(...) do ... end",
+      "_a == _a",
+      "IO.inspect(...)",
+      "_ |> Enum.map(_)",
+      "x = _",
+      "quote do ... end",
+      "raise ArgumentError, ...",
+      "@doc false",
+    ];
+    const files = searchFiles([CORPUS_DIR], ROOT);
+    const theirs = oracleMatches(patterns, files);
+    for (const [i, pattern] of patterns.entries()) {
+      const result = await search(pattern, [CORPUS_DIR], { cwd: ROOT, workers: 2 });
+      const got = result.matches.map((m) => `${i}\t${m.file}\t${m.line}\t${m.column}`).sort();
+      expect(got).toEqual(theirs.filter((l) => l.startsWith(`${i}\t`)));
+      expect(result.files).toBe(files.length);
+    }
+  }, 600_000);
+});
