@@ -8,23 +8,30 @@
  * 1. Elixir 1.14's `lib/` tree (corpus/elixir/lib), cold (no cache), next to Elixir's own parse
  *    of the same files in the same run (Code.string_to_quoted_with_comments with columns and
  *    token metadata, the AST we produce), sequential and on every scheduler.
- * 2. A synthetic 10,000-module project (bench/gen-project.ts): a first run writing a fresh cache,
- *    then a second run on the unchanged project; time, peak RSS per 1,000 modules, warm/cold ratio.
+ * 2. Whole processes on the same tree, in the same run: `node dist/cli/main.js analyze lib
+ *    --json --no-cache` against Credo 1.7.19 (`MIX_ENV=prod mix credo`, only its five metric
+ *    checks, each at max 0 so that every definition is measured), wall time from spawn to exit,
+ *    median of `--rounds N` (default 1), and the ratio.
+ * 3. A synthetic 40,000-module project (bench/gen-project.ts, about 3 million lines): a first run
+ *    writing a fresh cache, then a second run on the unchanged project; time, peak RSS, warm/cold.
  * 3. Lookups in a repository holding 100,000 functions: p50/p99/max per lookup kind.
  *
  * Each analysis runs in a child process so that its peak memory is its own, on the compiled
  * package (the bench builds dist/ first). Options: `--json` (one JSON object per line),
- * `--modules N` (default 10000), `--skip-corpus`, `--no-build` (use dist/ as it is).
+ * `--modules N` (default 40000), `--skip-corpus`, `--skip-credo`, `--rounds N`, `--no-build` (use
+ * dist/ as it is). The machine's load average is printed with each table: compare the ratios of
+ * peers measured in the same run, not absolute times across runs.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { FileExtraction, FunctionInfo, ModuleInfo } from "../src/ast/model.js";
 import { discoverFiles } from "../src/ast/population/discover.js";
 import { defaultWorkerCount } from "../src/ast/population/pool.js";
 import { AstRepository } from "../src/ast/repository/repository.js";
+import { CREDO_DIR, hasCredo } from "../test/support/prerequisites.js";
 import { generateProject } from "./gen-project.js";
 import { jsonOutput } from "./lib/report.js";
 
@@ -158,6 +165,110 @@ function elixirParse(
     const wallMs = performance.now() - t0;
     const [seq, par, sched] = out.trim().split(/\s+/).map(Number);
     return { seqMs: seq!, parMs: par!, wallMs, schedulers: sched! };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Whole processes: our command against Credo's five metric checks, same tree, same run.
+
+/** A Credo config enabling only the five metric checks, each at 0 so every definition reports. */
+function credoConfig(dir: string): string {
+  return `%{configs: [%{name: "default",
+  files: %{included: [${JSON.stringify(`${dir}/`)}], excluded: []},
+  checks: %{enabled: [
+    {Credo.Check.Refactor.ABCSize, [max_size: 0]},
+    {Credo.Check.Refactor.CyclomaticComplexity, [max_complexity: 0]},
+    {Credo.Check.Refactor.PerceivedComplexity, [max_complexity: 0]},
+    {Credo.Check.Refactor.Nesting, [max_nesting: 0]},
+    {Credo.Check.Refactor.FunctionArity, [max_arity: 0]}
+  ], disabled: []}}]}
+`;
+}
+
+/**
+ * Wall time of one whole process, spawn to exit, stdout discarded; with GNU time present, its
+ * peak RSS and CPU seconds too.
+ */
+function timeProcess(
+  cmd: string,
+  args: readonly string[],
+  options: { cwd?: string; env?: Record<string, string>; okCodes?: readonly number[] } = {},
+): { ms: number; peakRssMb?: number; cpuS?: number } {
+  const gnuTime = existsSync("/usr/bin/time");
+  const argv = gnuTime ? ["-f", "%M %U %S", cmd, ...args] : [...args];
+  const t0 = performance.now();
+  const r = spawnSync(gnuTime ? "/usr/bin/time" : cmd, argv, {
+    cwd: options.cwd,
+    env: { ...process.env, ...options.env },
+    stdio: ["ignore", "ignore", "pipe"],
+    encoding: "utf8",
+    maxBuffer: 1 << 26,
+  });
+  const ms = performance.now() - t0;
+  if (!(options.okCodes ?? [0]).includes(r.status ?? -1)) {
+    throw new Error(`${cmd} exited ${r.status}: ${r.stderr.slice(-2000)}`);
+  }
+  if (!gnuTime) return { ms };
+  const [rssKb, user, sys] = r.stderr.trim().split("\n").pop()!.split(" ").map(Number);
+  return { ms, peakRssMb: rssKb! / 1024, cpuS: user! + sys! };
+}
+
+function median<T>(xs: T[], by: (x: T) => number): T {
+  return [...xs].sort((a, b) => by(a) - by(b))[Math.floor(xs.length / 2)]!;
+}
+
+function credoRows(rounds: number): Row[] {
+  const dir = mkdtempSync(join(tmpdir(), "es-bench-credo-"));
+  try {
+    const config = join(dir, "credo.exs");
+    writeFileSync(config, credoConfig(CORPUS_LIB));
+    const ours: ReturnType<typeof timeProcess>[] = [];
+    const credo: ReturnType<typeof timeProcess>[] = [];
+    for (let i = 0; i < rounds; i++) {
+      ours.push(
+        timeProcess(process.execPath, [
+          join(DIST, "cli", "main.js"),
+          "analyze",
+          CORPUS_LIB,
+          "--json",
+          "--no-cache",
+        ]),
+      );
+      // Credo exits non-zero when it reports issues, which at max 0 it always does.
+      credo.push(
+        timeProcess(
+          "mix",
+          ["credo", "--config-file", config, "--format", "json", "--strict", "--all-priorities"],
+          {
+            cwd: CREDO_DIR,
+            env: { MIX_ENV: "prod" },
+            okCodes: [0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30],
+          },
+        ),
+      );
+    }
+    const o = median(ours, (x) => x.ms);
+    const c = median(credo, (x) => x.ms);
+    const cpu = (x: { cpuS?: number }) =>
+      x.cpuS === undefined ? "" : `, CPU ${x.cpuS.toFixed(1)} s`;
+    return [
+      {
+        group: "whole process, elixir lib/",
+        name: "elixirscope analyze --json --no-cache",
+        ms: o.ms,
+        ...(o.peakRssMb === undefined ? {} : { peakRssMb: o.peakRssMb }),
+        note: `${(c.ms / o.ms).toFixed(1)}x faster than Credo (target >= 10x, goal 20x)${cpu(o)}`,
+      },
+      {
+        group: "whole process, elixir lib/",
+        name: "Credo 1.7.19, five metric checks",
+        ms: c.ms,
+        ...(c.peakRssMb === undefined ? {} : { peakRssMb: c.peakRssMb }),
+        note: `mix credo, MIX_ENV=prod${cpu(c)}`,
+      },
+    ];
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -412,8 +523,14 @@ function print(rows: readonly Row[], title: string): void {
 async function main(argv: string[]): Promise<void> {
   if (!argv.includes("--no-build")) build();
   const modulesAt = argv.indexOf("--modules");
-  const moduleCount = modulesAt === -1 ? 10_000 : Number(argv[modulesAt + 1]);
+  const moduleCount = modulesAt === -1 ? 40_000 : Number(argv[modulesAt + 1]);
+  const roundsAt = argv.indexOf("--rounds");
+  const rounds = roundsAt === -1 ? 1 : Number(argv[roundsAt + 1]);
   const cores = defaultWorkerCount();
+  const load = () =>
+    `load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")}`;
 
   if (!argv.includes("--skip-corpus")) {
     const files = discoverFiles(CORPUS_LIB).files;
@@ -444,8 +561,16 @@ async function main(argv: string[]): Promise<void> {
           note: `elixir process wall ${ex.wallMs.toFixed(0)} ms incl. VM boot and both runs`,
         },
       ],
-      `Elixir 1.14 lib/ tree, ${cores} cores`,
+      `Elixir 1.14 lib/ tree, ${cores} cores, ${load()}`,
     );
+    if (!argv.includes("--skip-credo")) {
+      if (hasCredo())
+        print(credoRows(rounds), `Whole process against Credo, ${cores} cores, ${load()}`);
+      else
+        process.stderr.write(
+          `bench:analyze: Credo not built at ${CREDO_DIR}; skipping the ratio\n`,
+        );
+    }
   }
 
   const root = join(tmpdir(), `elixirscope-bench-synth-${moduleCount}`);
@@ -464,7 +589,7 @@ async function main(argv: string[]): Promise<void> {
         modules: cold.modules,
         peakRssMb: cold.peakRssMb,
         mbPer1000Modules: per1k(cold.peakRssMb),
-        note: `${(gen.bytes / 1e6).toFixed(1)} MB source, parsed ${cold.parsed}, ${cold.workers} workers; target < 20000 ms, < 100 MB/1k`,
+        note: `${(gen.lines / 1e6).toFixed(2)}M lines, ${(gen.bytes / 1e6).toFixed(1)} MB, parsed ${cold.parsed}, ${cold.workers} workers; target < 20000 ms, peak RSS < 2048 MB`,
       },
       {
         group: `synthetic ${moduleCount} modules`,
@@ -477,7 +602,7 @@ async function main(argv: string[]): Promise<void> {
         note: `parsed ${warm.parsed}, cached ${warm.cached}; ${((warm.ms / cold.ms) * 100).toFixed(1)}% of first (target < 10%)`,
       },
     ],
-    "Synthetic project (bench/gen-project.ts)",
+    `Synthetic project (bench/gen-project.ts), ${cores} cores, ${load()}`,
   );
   rmSync(root, { recursive: true, force: true });
 

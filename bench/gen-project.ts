@@ -27,6 +27,8 @@ export interface GeneratedProject {
   modules: number;
   files: number;
   bytes: number;
+  /** Source lines written. */
+  lines: number;
   /** Functions written (def/defp), for the record. */
   functions: number;
 }
@@ -253,6 +255,7 @@ export function generateProject(root: string, options: GenerateOptions): Generat
   writeFileSync(join(root, "lib", "synth.ex"), SUPPORT);
   writeFileSync(join(root, ".gitignore"), "/_build/\n/deps/\n/.elixirscope/\n");
   let bytes = MIX.length + SUPPORT.length;
+  let lines = countLines(MIX) + countLines(SUPPORT);
   let functions = 2;
   let lastDir = "";
   // Modules counted include the two support modules and the mix project.
@@ -266,9 +269,16 @@ export function generateProject(root: string, options: GenerateOptions): Generat
     }
     writeFileSync(join(root, rel), text);
     bytes += text.length;
+    lines += countLines(text);
     functions += fns;
   }
-  return { root, modules: n, files: n - 1, bytes, functions };
+  return { root, modules: n, files: n - 1, bytes, lines, functions };
+}
+
+function countLines(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) n++;
+  return n;
 }
 
 function main(argv: string[]): void {

@@ -11,6 +11,8 @@
  */
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { DEFAULT_ELIXIR_VERSION } from "../ast/parser/index.js";
+import { DEFAULT_MAX_FILE_BYTES } from "../ast/population/populate.js";
 import { deepMerge, isPlainObject } from "../foundation/config/paths.js";
 import {
   CORE_SERVICES,
@@ -55,6 +57,8 @@ export const ANALYSIS_CONFIG_DEFAULTS: Readonly<AnalysisConfig> = Object.freeze(
   exclude: [],
   gitignore: true,
   top: 10,
+  maxFileBytes: DEFAULT_MAX_FILE_BYTES,
+  elixir: DEFAULT_ELIXIR_VERSION,
 });
 
 /** The Foundation's config schema with the `analysis` section; strict at every level. */

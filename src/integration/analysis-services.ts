@@ -12,6 +12,7 @@
  */
 import { z } from "zod";
 import type { ModuleInfo } from "../ast/model.js";
+import { ELIXIR_VERSIONS } from "../ast/parser/index.js";
 import { MAX_PATTERN_LENGTH } from "../ast/population/glob.js";
 import { maxWorkerCount } from "../ast/population/pool.js";
 import type { PopulationObserver, PopulationProgress } from "../ast/population/populate.js";
@@ -76,6 +77,12 @@ export const AnalysisConfigSchema = z.strictObject({
   exclude: z.array(pattern).optional(),
   /** Honour `.gitignore` files (default true). */
   gitignore: z.boolean().optional(),
+  /** Per-file size limit in bytes; larger files get an error instead of being parsed. */
+  maxFileBytes: z.number().int().positive().optional(),
+  /** The Elixir whose syntax the project is written in (default "1.18"). */
+  elixir: z.enum(ELIXIR_VERSIONS).optional(),
+  /** Heap limit of each parse worker, MB (default: Node's). */
+  workerHeapMb: z.number().int().positive().optional(),
   /** How many of the most complex functions a report lists; the population ignores it. */
   top: z.number().int().positive().optional(),
 });

@@ -27,7 +27,7 @@ import type { FileExtraction, ProjectAnalysis } from "../ast/model.js";
 import { discoverFiles } from "../ast/population/discover.js";
 import { extractorVersion } from "../ast/population/fingerprint.js";
 import { defaultCachePath } from "../ast/population/populate.js";
-import { processSource } from "../ast/population/process.js";
+import { extractionOf, processSource } from "../ast/population/process.js";
 import { RANKING_SIZE, type RankedFunction, rankFunctions } from "../ast/population/run.js";
 import { AnalysisCache, type CacheEntry } from "../ast/repository/cache.js";
 import { type AstRepository, countsOf } from "../ast/repository/repository.js";
@@ -402,12 +402,12 @@ export class LiveIndexService extends Service<LiveIndexCall, LiveIndexStatus> {
     const hash = createHash("sha256").update(bytes).digest("hex");
     if (repo.hashOf(path) === hash) return null;
     const outcome = processSource(path, bytes);
-    const extraction = outcome.ok ? (JSON.parse(outcome.extractionJson) as FileExtraction) : null;
+    const extraction = outcome.ok ? extractionOf(outcome) : null;
     const entry: CacheEntry = {
       path,
       hash,
       size: bytes.length,
-      extractionJson: outcome.ok ? outcome.extractionJson : null,
+      extractionJson: extraction === null ? null : JSON.stringify(extraction),
       error: outcome.ok ? null : outcome.error,
       counts: countsOf(extraction),
     };

@@ -4,7 +4,15 @@
  * given through a pipe, a full stdout, unreadable trees, pathological patterns.
  */
 import { spawnSync } from "node:child_process";
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  closeSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -148,5 +156,79 @@ describe("analyze under hostile conditions", () => {
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     expect((JSON.parse(r.stdout) as { files: unknown[] }).files).toHaveLength(111);
+  });
+
+  describe("unreadable parts of the tree (run as an unprivileged user, so that modes count)", () => {
+    /** As root, modes are not enforced: run the command as `nobody`. */
+    const user = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    beforeEach(() => chmodSync(dirname(root), 0o755));
+    afterEach(() => {
+      chmodSync(root, 0o755);
+      rmSync(join(root, "lib", "secret"), { recursive: true, force: true });
+    });
+
+    for (const mode of [0o000, 0o311]) {
+      it(`an unreadable PATH (mode ${mode.toString(8).padStart(3, "0")}) exits 1 with one line`, () => {
+        chmodSync(root, mode);
+        const r = runBinSync(["analyze", root, "--no-cache", "--json"], user);
+        expect(r.out).toBe("");
+        expect(r.code).toBe(1);
+        expect(r.err).toMatch(/cannot read \(EACCES/);
+        expect(r.err.trim().split("\n")).toHaveLength(1);
+      });
+    }
+
+    it("an unreadable folder is named on stderr, in the JSON and in the report; the rest is analyzed", () => {
+      const secret = join(root, "lib", "secret");
+      mkdirSync(secret);
+      writeFileSync(join(secret, "hidden.ex"), "defmodule Hidden do\nend\n");
+      chmodSync(secret, 0o000);
+      const json = runBinSync(["analyze", root, "--no-cache", "--json"], user);
+      expect(json.code).toBe(0);
+      expect(json.err).toMatch(
+        /^elixirscope: warning: cannot read lib\/secret\/ \(EACCES[^\n]*: not analyzed\n$/,
+      );
+      const doc = JSON.parse(json.out) as {
+        files: { path: string }[];
+        unreadable: { path: string }[];
+        summary: { unreadable: number };
+      };
+      expect(doc.unreadable.map((u) => u.path)).toEqual(["lib/secret"]);
+      expect(doc.summary.unreadable).toBe(1);
+      expect(doc.files.length).toBeGreaterThan(10);
+      const text = runBinSync(["analyze", root, "--no-cache"], user);
+      expect(text.code).toBe(0);
+      expect(text.out).toMatch(/unreadable 1 directory \(not analyzed\)/);
+      expect(text.out).toMatch(
+        /Unreadable directories \(1\): their files are not analyzed\n {2}lib\/secret\/ {2}EACCES/,
+      );
+    });
+  });
+
+  it("a folder past the system's path length limit is reported, not dropped", () => {
+    // 24 levels of 200-character names: past PATH_MAX (4096) from the root.
+    const name = "d".repeat(200);
+    const made = spawnSync(
+      "bash",
+      [
+        "-c",
+        `cd "$0/lib" && for i in $(seq 24); do mkdir "$1" && cd "$1"; done && echo 'defmodule Deep do end' > deep.ex`,
+        root,
+        name,
+      ],
+      { encoding: "utf8" },
+    );
+    expect(made.status).toBe(0);
+    try {
+      const r = runBinSync(["analyze", root, "--no-cache", "--json"]);
+      expect(r.code).toBe(0);
+      const doc = JSON.parse(r.out) as { unreadable: { path: string; message: string }[] };
+      expect(doc.unreadable).toHaveLength(1);
+      expect(doc.unreadable[0]!.path.startsWith(`lib/${name}/`)).toBe(true);
+      expect(doc.unreadable[0]!.message).toMatch(/ENAMETOOLONG/);
+      expect(r.err).toMatch(/warning: cannot read lib\/d+.*ENAMETOOLONG/);
+    } finally {
+      spawnSync("rm", ["-rf", join(root, "lib", name)]);
+    }
   });
 });

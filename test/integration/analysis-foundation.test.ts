@@ -53,6 +53,7 @@ describe("the analysis Foundation: the analysis section of the config", () => {
       exclude: [],
       gitignore: true,
       top: 10,
+      maxFileBytes: 5_000_000,
     });
     expect(a.settings()).toEqual(ANALYSIS_CONFIG_DEFAULTS);
     expect(a.foundation.config.get("eventStore.storage")).toBe("memory");
@@ -79,6 +80,7 @@ describe("the analysis Foundation: the analysis section of the config", () => {
       exclude: ["test/"], // env over file
       gitignore: false, // file over default
       top: 5, // override over file
+      maxFileBytes: 5_000_000, // default
     });
   });
 

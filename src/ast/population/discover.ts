@@ -114,9 +114,11 @@ function readGitignore(dirAbs: string): GlobRule[] | null {
 }
 
 /**
- * Lists the Elixir source files under `root`.
- * @throws DiscoveryError when `root` does not exist or is not a directory; TypeError for an
- *   unknown or ill-typed option.
+ * Lists the Elixir source files under `root`. A directory below the root that cannot be read
+ * (permissions, a path past the system's length limit, vanished) is listed in `unreadable`, and
+ * the walk goes on.
+ * @throws DiscoveryError when `root` does not exist, is not a directory or cannot be listed;
+ *   TypeError for an unknown or ill-typed option.
  */
 export function discoverFiles(root: string, options: DiscoverOptions = {}): Discovery {
   validateDiscoverOptions(options);
@@ -146,7 +148,11 @@ export function discoverFiles(root: string, options: DiscoverOptions = {}): Disc
     try {
       entries = readdirSync(dirAbs, { withFileTypes: true });
     } catch (error) {
-      unreadable.push({ path: dirRel || ".", message: (error as Error).message });
+      // The root itself unreadable (mode 000 or 311) is the caller's error, not an empty project.
+      if (dirRel === "") {
+        throw new DiscoveryError(`${root}: cannot read (${(error as Error).message})`, root);
+      }
+      unreadable.push({ path: dirRel, message: (error as Error).message });
       return;
     }
     if (useGitignore) {

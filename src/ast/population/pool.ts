@@ -14,6 +14,7 @@ import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
+import type { ElixirVersion } from "../parser/index.js";
 import type { FileOutcome, JobResult, ParseJob, WorkerReady } from "./protocol.js";
 
 /** Jobs posted to one worker before it answers; two keeps it busy while the main thread catches up. */
@@ -81,17 +82,39 @@ interface Slot {
   ready: boolean;
   /** True once the worker said it is ready; a worker that dies before that cannot start. */
   started: boolean;
+  /** True while the slot runs a suspect alone (see {@link ParsePool}). */
+  solo: boolean;
+}
+
+/** Options of {@link ParsePool}. */
+export interface ParsePoolOptions {
+  /**
+   * Another worker entry (a JavaScript file or data: URL) speaking the same protocol; for tests
+   * of the pool itself.
+   */
+  entry?: URL;
+  /**
+   * Heap limit of each worker in MB (V8's old generation): a file that needs more kills its
+   * worker, not the process. Default: Node's own limit.
+   */
+  heapMb?: number;
 }
 
 /**
  * Runs parse jobs on worker threads. Create, {@link ParsePool.run} any number of batches, then
- * {@link ParsePool.close}. A worker that dies fails its in-flight jobs (reported as file errors)
- * and is replaced.
+ * {@link ParsePool.close}.
+ *
+ * A worker that dies (its memory limit, a crash) is replaced. When it had one file in flight,
+ * that file killed it: it gets a `transient` error (reported, never cached). When it had several,
+ * the culprit is unknown, so each becomes a suspect and is run again alone on a worker with
+ * nothing else in flight: innocent files then parse normally, and only the culprit fails.
  */
 export class ParsePool {
   readonly size: number;
   readonly #slots: Slot[] = [];
   #queue: ParseJob[] = [];
+  /** Files that were in flight on a worker that died beside others; each is retried alone. */
+  #suspects: ParseJob[] = [];
   #nextId = 1;
   #onOutcome: ((o: FileOutcome) => void) | null = null;
   #pending = 0;
@@ -103,19 +126,25 @@ export class ParsePool {
   restarts = 0;
 
   readonly #spec: WorkerSpec;
+  readonly #heapMb: number | undefined;
 
   /**
    * @param size  number of worker threads (default: one per core)
-   * @param options.entry  another worker entry (a JavaScript file or data: URL) speaking the
-   *   same protocol; for tests of the pool itself
    */
-  constructor(size: number = defaultWorkerCount(), options: { entry?: URL } = {}) {
+  constructor(size: number = defaultWorkerCount(), options: ParsePoolOptions = {}) {
     if (!Number.isInteger(size) || size < 1) {
       throw new RangeError(`ParsePool: size must be a positive integer, got ${size}`);
     }
     for (const key of Object.keys(options)) {
-      if (key !== "entry") throw new TypeError(`ParsePool: unknown option "${key}"`);
+      if (key !== "entry" && key !== "heapMb") {
+        throw new TypeError(`ParsePool: unknown option "${key}"`);
+      }
     }
+    const heapMb = options.heapMb;
+    if (heapMb !== undefined && (!Number.isInteger(heapMb) || heapMb < 1)) {
+      throw new RangeError(`ParsePool: heapMb must be a positive integer, got ${String(heapMb)}`);
+    }
+    this.#heapMb = heapMb;
     this.size = size;
     this.#spec =
       options.entry === undefined
@@ -127,8 +156,14 @@ export class ParsePool {
 
   #spawn(): Slot {
     const spec = this.#spec;
-    const worker = new Worker(spec.filename, { eval: spec.eval, execArgv: spec.execArgv });
-    const slot: Slot = { worker, inFlight: new Map(), ready: true, started: false };
+    const worker = new Worker(spec.filename, {
+      eval: spec.eval,
+      execArgv: spec.execArgv,
+      ...(this.#heapMb === undefined
+        ? {}
+        : { resourceLimits: { maxOldGenerationSizeMb: this.#heapMb } }),
+    });
+    const slot: Slot = { worker, inFlight: new Map(), ready: true, started: false, solo: false };
     worker.on("message", (msg: JobResult | WorkerReady) => {
       if ("ready" in msg) {
         slot.started = true;
@@ -137,6 +172,7 @@ export class ParsePool {
       const job = slot.inFlight.get(msg.id);
       if (job === undefined) return;
       slot.inFlight.delete(msg.id);
+      slot.solo = false;
       this.#deliver(msg.outcome);
       this.#feed(slot);
     });
@@ -165,21 +201,31 @@ export class ParsePool {
     const replacement = this.#spawn();
     this.#slots[index] = replacement;
     this.restarts++;
-    for (const job of lost) {
+    if (lost.length === 1) {
+      // Alone on its worker (from the start, or as a suspect): this file is the cause.
+      const job = lost[0]!;
       this.#deliver({
         path: job.path,
         ok: false,
-        error: { line: null, column: null, message: `parse worker failed: ${error.message}` },
+        error: {
+          line: null,
+          column: null,
+          message: `parse worker died on this file: ${error.message}`,
+        },
+        transient: true,
         parseMs: 0,
         extractMs: 0,
       });
+    } else {
+      this.#suspects.push(...lost);
     }
-    this.#feed(replacement);
+    for (const s of this.#slots) this.#feed(s);
   }
 
   #fail(error: Error): void {
     this.#failure = error;
     this.#queue = [];
+    this.#suspects = [];
     this.#pending = 0;
     this.#onOutcome = null;
     const reject = this.#rejectRun;
@@ -200,7 +246,16 @@ export class ParsePool {
   }
 
   #feed(slot: Slot): void {
-    if (!slot.ready) return;
+    if (!slot.ready || slot.solo) return;
+    if (slot.inFlight.size === 0 && this.#suspects.length > 0) {
+      // A suspect runs alone, so that if it kills this worker too nothing else is lost.
+      const job = this.#suspects.shift()!;
+      slot.solo = true;
+      slot.inFlight.set(job.id, job);
+      slot.worker.postMessage(job);
+      slot.worker.ref();
+      return;
+    }
     while (slot.inFlight.size < IN_FLIGHT_PER_WORKER && this.#queue.length > 0) {
       const job = this.#queue.pop()!;
       slot.inFlight.set(job.id, job);
@@ -215,7 +270,7 @@ export class ParsePool {
    * order), and resolves when all are done. One run at a time.
    */
   run(
-    files: readonly { path: string; source: Uint8Array }[],
+    files: readonly { path: string; source: Uint8Array; elixir?: ElixirVersion }[],
     onOutcome: (outcome: FileOutcome) => void,
   ): Promise<void> {
     if (this.#failure !== null) return Promise.reject(this.#failure);
@@ -224,7 +279,12 @@ export class ParsePool {
     if (files.length === 0) return Promise.resolve();
     // Largest first: the longest files start early and do not end the run on one busy worker.
     const jobs = files
-      .map((f) => ({ id: this.#nextId++, path: f.path, source: f.source }))
+      .map((f) => ({
+        id: this.#nextId++,
+        path: f.path,
+        source: f.source,
+        ...(f.elixir === undefined ? {} : { elixir: f.elixir }),
+      }))
       .sort((a, b) => a.source.length - b.source.length);
     this.#queue = jobs;
     this.#pending = jobs.length;

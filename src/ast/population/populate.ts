@@ -13,20 +13,23 @@
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import type { FileError, FileExtraction } from "../model.js";
+import { DEFAULT_ELIXIR_VERSION, ELIXIR_VERSIONS, type ElixirVersion } from "../parser/index.js";
 import { AnalysisCache, type CacheEntry } from "../repository/cache.js";
 import { AstRepository, countsOf } from "../repository/repository.js";
 import {
   DISCOVER_OPTION_KEYS,
   type DiscoverOptions,
+  type Discovery,
   discoverFiles,
   validateDiscoverOptions,
 } from "./discover.js";
 import { extractorVersion } from "./fingerprint.js";
 import { checkFunction, rejectUnknownKeys } from "./options.js";
 import { defaultWorkerCount, maxWorkerCount, ParsePool } from "./pool.js";
-import { processSource } from "./process.js";
+import { extractionOf, processSource } from "./process.js";
 import type { FileOutcome } from "./protocol.js";
 
 /**
@@ -35,6 +38,16 @@ import type { FileOutcome } from "./protocol.js";
  * docs/ANALYZE.md).
  */
 export const IN_PROCESS_MAX_BYTES = 1024 * 1024;
+
+/** Free cores below which `workers: "auto"` parses on the main thread (see `autoWorkers`). */
+export const MIN_FREE_CORES_FOR_WORKERS = 3;
+
+/**
+ * The default per-file size limit, bytes. Parsing takes about 115 bytes of heap per byte of
+ * source (a 30 MB generated file took 3.5 GB), so 5 MB stays well inside a default heap on each
+ * of several workers; real Elixir sources rarely pass 1 MB.
+ */
+export const DEFAULT_MAX_FILE_BYTES = 5_000_000;
 
 /** Cache rows written per transaction while results stream in. */
 const CACHE_BATCH = 512;
@@ -67,10 +80,28 @@ export interface PopulateOptions extends DiscoverOptions {
   cache?: string | false;
   /**
    * Worker threads: a positive number, 0 to parse in the calling thread, or `"auto"` (default):
-   * one per core, in-process when there is less than {@link IN_PROCESS_MAX_BYTES} to parse.
+   * one per free core when at least {@link MIN_FREE_CORES_FOR_WORKERS} cores are free (cores
+   * minus the load average) and there is at least {@link IN_PROCESS_MAX_BYTES} to parse, else
+   * in-process.
    * Never more threads than files to parse; above {@link maxWorkerCount} is an error.
    */
   workers?: number | "auto";
+  /**
+   * Files larger than this many bytes are not parsed: they get the error `file too large to
+   * analyze: 63 MB, limit 5 MB` (never cached) instead of taking a worker's memory. Default
+   * {@link DEFAULT_MAX_FILE_BYTES}.
+   */
+  maxFileBytes?: number;
+  /**
+   * Heap limit of each parse worker in MB: a file that needs more kills its worker (and is
+   * reported failed, not cached) instead of the process. Default: Node's own limit.
+   */
+  workerHeapMb?: number;
+  /**
+   * The Elixir whose syntax the files are written in: `"1.18"` (default) or `"1.14"`. Part of
+   * the cache key: a file parsed for another version is parsed again.
+   */
+  elixir?: ElixirVersion;
   /** A repository to refresh in place (files with an unchanged hash are kept as they are). */
   repository?: AstRepository;
   observer?: PopulationObserver;
@@ -83,8 +114,11 @@ export interface FileRecord {
   path: string;
   hash: string;
   size: number;
-  /** Where its extraction came from (`unreadable`: the file could not be read). */
-  source: "parsed" | "cache" | "memory" | "unreadable";
+  /**
+   * Where its extraction came from: `unreadable`, the file could not be read; `skipped`, it was
+   * over the size limit (both with an error).
+   */
+  source: "parsed" | "cache" | "memory" | "unreadable" | "skipped";
   error: FileError | null;
 }
 
@@ -101,6 +135,8 @@ export interface PopulationSummary {
   failed: number;
   /** Files that left the project since the repository or cache last saw them. */
   removed: number;
+  /** Directories that could not be read (their files are missing from the run). */
+  unreadable: number;
   modules: number;
   functions: number;
   clauses: number;
@@ -116,7 +152,10 @@ export interface PopulationSummary {
   totalMs: number;
   /** The cache file, or null when running without one. */
   cacheFile: string | null;
+  /** The extractor's version with the Elixir version parsed for (`0.1.0+<hash>+elixir-1.18`). */
   extractorVersion: string;
+  /** The Elixir whose syntax the files were parsed as. */
+  elixir: ElixirVersion;
   /**
    * SHA-256 over the extractor version and every file's path and content hash: equal
    * fingerprints mean equal per-file extractions.
@@ -129,6 +168,8 @@ export interface PopulationResult {
   root: string;
   /** One record per discovered file, sorted by path. */
   files: FileRecord[];
+  /** Directories that could not be read, relative to the root, with the reason. */
+  unreadable: Discovery["unreadable"];
   repository: AstRepository;
   summary: PopulationSummary;
 }
@@ -140,6 +181,30 @@ export function defaultCachePath(root: string): string {
 
 function sha256(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
+}
+
+/** Everything one run works on; passed from phase to phase. */
+interface Run {
+  readonly options: PopulateOptions;
+  readonly observer: PopulationObserver;
+  readonly absRoot: string;
+  readonly paths: readonly string[];
+  readonly version: string;
+  readonly cacheFile: string | null;
+  readonly cache: AnalysisCache | null;
+  readonly loader: DeferredLoader | null;
+  readonly repository: AstRepository;
+  readonly records: Map<string, FileRecord>;
+  readonly maxFileBytes: number;
+  readonly elixir: ElixirVersion;
+  pool: ParsePool | null;
+  toParse: { path: string; source: Uint8Array }[];
+  toParseBytes: number;
+  bytes: number;
+  unchanged: number;
+  cached: number;
+  removed: number;
+  cpuParseMs: number;
 }
 
 /**
@@ -154,204 +219,331 @@ export async function populate(
 ): Promise<PopulationResult> {
   const t0 = performance.now();
   validatePopulateOptions(options);
-  const observer = options.observer ?? {};
   const discovery = discoverFiles(root, {
     ...(options.include === undefined ? {} : { include: options.include }),
     ...(options.exclude === undefined ? {} : { exclude: options.exclude }),
     ...(options.gitignore === undefined ? {} : { gitignore: options.gitignore }),
   });
-  const absRoot = discovery.root;
-  const paths = discovery.files;
   const tDiscovered = performance.now();
-  observer.event?.("population.run.started", { root: absRoot, files: paths.length });
+  const run = openRun(discovery.root, discovery.files, options);
+  try {
+    readPhase(run);
+    const tRead = performance.now();
+    await parsePhase(run);
+    storePhase(run);
+    const tParsed = performance.now();
+    const summary = summarize(run, discovery.unreadable.length, {
+      discoverMs: tDiscovered - t0,
+      readMs: tRead - tDiscovered,
+      parseMs: tParsed - tRead,
+      totalMs: performance.now() - t0,
+    });
+    const files = run.paths.map((p) => run.records.get(p)!);
+    return {
+      root: run.absRoot,
+      files,
+      unreadable: discovery.unreadable,
+      repository: run.repository,
+      summary,
+    };
+  } finally {
+    await run.pool?.close();
+    run.cache?.close();
+  }
+}
 
-  const version = extractorVersion();
+/** Opens the cache and sets up the run's state; drops repository files that left the project. */
+function openRun(absRoot: string, paths: readonly string[], options: PopulateOptions): Run {
+  const observer = options.observer ?? {};
+  observer.event?.("population.run.started", { root: absRoot, files: paths.length });
+  const elixir = options.elixir ?? DEFAULT_ELIXIR_VERSION;
+  // The Elixir version is part of the extractor version: cache rows and project snapshots made
+  // for another version never match.
+  const version = `${extractorVersion()}+elixir-${elixir}`;
   const cacheFile = options.cache === false ? null : (options.cache ?? defaultCachePath(absRoot));
   const cache = cacheFile === null ? null : AnalysisCache.open(cacheFile, version);
   const repository = options.repository ?? new AstRepository();
-  const records = new Map<string, FileRecord>();
-  const workerOption = options.workers ?? "auto";
-  // Boxed so that TypeScript does not narrow it to null across the closures below.
-  const poolBox: { pool: ParsePool | null } = { pool: null };
-  try {
-    // Read, hash and look up every file.
-    const toParse: { path: string; source: Uint8Array }[] = [];
-    let toParseBytes = 0;
-    let bytes = 0;
-    let unchanged = 0;
-    let cached = 0;
-    const keep = new Set(paths);
-    let removedFromRepository = 0;
-    for (const old of repository.paths()) {
-      if (!keep.has(old) && repository.removeFile(old)) removedFromRepository++;
-    }
-    const loader = cacheFile === null ? null : new DeferredLoader(cacheFile, version, absRoot);
-    // One scan of the cache's small columns instead of a lookup per file.
-    const peeked = cache?.peekAll();
-    for (let i = 0; i < paths.length; i++) {
-      const path = paths[i]!;
-      let source: Uint8Array;
-      try {
-        source = readFileSync(join(absRoot, path));
-      } catch (error) {
-        const fileError = {
-          line: null,
-          column: null,
-          message: `cannot read: ${(error as Error).message}`,
-        };
-        records.set(path, { path, hash: "", size: 0, source: "unreadable", error: fileError });
-        repository.setFile({ path, hash: null, extraction: null, error: fileError });
-        continue;
-      }
-      bytes += source.length;
+  const keep = new Set(paths);
+  let removed = 0;
+  for (const old of repository.paths()) {
+    if (!keep.has(old) && repository.removeFile(old)) removed++;
+  }
+  return {
+    options,
+    observer,
+    absRoot,
+    paths,
+    version,
+    cacheFile,
+    cache,
+    loader: cacheFile === null ? null : new DeferredLoader(cacheFile, version, absRoot, elixir),
+    repository,
+    records: new Map(),
+    maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
+    elixir,
+    pool: null,
+    toParse: [],
+    toParseBytes: 0,
+    bytes: 0,
+    unchanged: 0,
+    cached: 0,
+    removed,
+    cpuParseMs: 0,
+  };
+}
+
+/** Phase 1: reads and hashes every file and decides where its extraction comes from. */
+function readPhase(run: Run): void {
+  // One scan of the cache's small columns instead of a lookup per file.
+  const peeked = run.cache?.peekAll();
+  const total = run.paths.length;
+  for (let i = 0; i < total; i++) {
+    const path = run.paths[i]!;
+    const source = readSource(run, path);
+    if (source !== null) {
       const hash = sha256(source);
-      if (repository.hashOf(path) === hash) {
-        unchanged++;
-        records.set(path, {
-          path,
-          hash,
-          size: source.length,
-          source: "memory",
-          error: repository.errorOf(path),
-        });
-      } else {
-        const row = peeked?.get(path);
-        const hit = row !== undefined && row.hash === hash ? row.peek : undefined;
-        if (hit !== undefined && loader !== null) {
-          cached++;
-          // The extraction itself is read from the cache only when a lookup needs it.
-          if (hit.hasExtraction) {
-            loader.expect();
-            repository.setDeferredFile({
-              path,
-              hash,
-              counts: hit.counts,
-              load: () => loader.load(path, hash),
-            });
-          } else {
-            repository.setFile({ path, hash, extraction: null, error: hit.error });
-          }
-          records.set(path, { path, hash, size: source.length, source: "cache", error: hit.error });
-        } else {
-          toParse.push({ path, source });
-          toParseBytes += source.length;
-          records.set(path, { path, hash, size: source.length, source: "parsed", error: null });
-          // Start the workers as soon as they will be used, so that their start-up overlaps the
-          // reading of the remaining files.
-          // At most one thread per file that may still need parsing.
-          const n = chooseWorkers(
-            workerOption,
-            toParseBytes,
-            toParse.length + paths.length - i - 1,
-          );
-          if (poolBox.pool === null && n > 0) poolBox.pool = new ParsePool(n);
-        }
+      if (!reuseKnown(run, path, hash, source.length, peeked)) {
+        queueParse(run, path, hash, source, total - i - 1);
       }
-      if ((i & 63) === 63)
-        options.onProgress?.({ phase: "read", done: i + 1, total: paths.length });
     }
-    const tRead = performance.now();
+    if ((i & 63) === 63) run.options.onProgress?.({ phase: "read", done: i + 1, total });
+  }
+}
 
-    // Parse and extract.
-    const pending: CacheEntry[] = [];
-    let done = 0;
-    let cpuParseMs = 0;
-    const onOutcome = (o: FileOutcome): void => {
-      const record = records.get(o.path)!;
-      cpuParseMs += o.parseMs + o.extractMs;
-      observer.telemetry?.(
-        "population.file.parsed",
-        { parseMs: o.parseMs, extractMs: o.extractMs, bytes: record.size },
-        { path: o.path, ok: o.ok },
+/** The file's bytes, or null after recording why it cannot be analyzed (unreadable, too large). */
+function readSource(run: Run, path: string): Uint8Array | null {
+  let source: Uint8Array;
+  try {
+    source = readFileSync(join(run.absRoot, path));
+  } catch (error) {
+    const message = `cannot read: ${(error as Error).message}`;
+    skipFile(run, path, "", 0, "unreadable", message);
+    return null;
+  }
+  run.bytes += source.length;
+  if (source.length > run.maxFileBytes) {
+    const message = `file too large to analyze: ${megabytes(source.length)}, limit ${megabytes(run.maxFileBytes)}`;
+    skipFile(run, path, sha256(source), source.length, "skipped", message);
+    return null;
+  }
+  return source;
+}
+
+/** Records a file that is not parsed, with its error (never cached: it is not a parse result). */
+function skipFile(
+  run: Run,
+  path: string,
+  hash: string,
+  size: number,
+  source: "unreadable" | "skipped",
+  message: string,
+): void {
+  const error: FileError = { line: null, column: null, message };
+  run.records.set(path, { path, hash, size, source, error });
+  run.repository.setFile({ path, hash: null, extraction: null, error });
+  run.observer.event?.("population.file.failed", { path, error });
+}
+
+/** Uses the repository's or the cache's result for an unchanged file; false when there is none. */
+function reuseKnown(
+  run: Run,
+  path: string,
+  hash: string,
+  size: number,
+  peeked: ReturnType<AnalysisCache["peekAll"]> | undefined,
+): boolean {
+  if (run.repository.hashOf(path) === hash) {
+    run.unchanged++;
+    const error = run.repository.errorOf(path);
+    run.records.set(path, { path, hash, size, source: "memory", error });
+    return true;
+  }
+  const row = peeked?.get(path);
+  const hit = row !== undefined && row.hash === hash ? row.peek : undefined;
+  if (hit === undefined || run.loader === null) return false;
+  run.cached++;
+  const loader = run.loader;
+  // The extraction itself is read from the cache only when a lookup needs it.
+  if (hit.hasExtraction) {
+    loader.expect();
+    run.repository.setDeferredFile({
+      path,
+      hash,
+      counts: hit.counts,
+      load: () => loader.load(path, hash),
+    });
+  } else {
+    run.repository.setFile({ path, hash, extraction: null, error: hit.error });
+  }
+  run.records.set(path, { path, hash, size, source: "cache", error: hit.error });
+  return true;
+}
+
+/** Queues a file for parsing, starting the workers as soon as they will be used. */
+function queueParse(
+  run: Run,
+  path: string,
+  hash: string,
+  source: Uint8Array,
+  remaining: number,
+): void {
+  run.toParse.push({ path, source });
+  run.toParseBytes += source.length;
+  run.records.set(path, { path, hash, size: source.length, source: "parsed", error: null });
+  // Started early, the workers' start-up overlaps the reading of the remaining files; at most
+  // one thread per file that may still need parsing.
+  const n = chooseWorkers(
+    run.options.workers ?? "auto",
+    run.toParseBytes,
+    run.toParse.length + remaining,
+  );
+  if (run.pool === null && n > 0) {
+    const heapMb = run.options.workerHeapMb;
+    run.pool = new ParsePool(n, heapMb === undefined ? {} : { heapMb });
+  }
+}
+
+/** Phase 2: parses and extracts the queued files, on the pool or in this thread. */
+async function parsePhase(run: Run): Promise<void> {
+  const pending: CacheEntry[] = [];
+  const total = run.toParse.length;
+  let done = 0;
+  const onOutcome = (o: FileOutcome): void => {
+    const entry = record(run, o);
+    if (entry !== null && run.cache !== null) {
+      pending.push(entry);
+      if (pending.length >= CACHE_BATCH) run.cache.putMany(pending.splice(0));
+    }
+    done++;
+    run.options.onProgress?.({ phase: "parse", done, total });
+  };
+  if (total > 0) {
+    const elixir = run.elixir;
+    if (run.pool !== null)
+      await run.pool.run(
+        run.toParse.map((f) => ({ ...f, elixir })),
+        onOutcome,
       );
-      let extraction: FileExtraction | null = null;
-      if (o.ok) {
-        extraction = JSON.parse(o.extractionJson) as FileExtraction;
-      } else {
-        record.error = o.error;
-        observer.event?.("population.file.failed", { path: o.path, error: o.error });
-      }
-      repository.setFile({ path: o.path, hash: record.hash, extraction, error: record.error });
-      if (cache !== null) {
-        pending.push({
-          path: o.path,
-          hash: record.hash,
-          size: record.size,
-          extractionJson: o.ok ? o.extractionJson : null,
-          error: o.ok ? null : o.error,
-          counts: countsOf(extraction),
-        });
-        if (pending.length >= CACHE_BATCH) cache.putMany(pending.splice(0));
-      }
-      done++;
-      options.onProgress?.({ phase: "parse", done, total: toParse.length });
-    };
-    if (toParse.length > 0) {
-      if (poolBox.pool !== null) {
-        await poolBox.pool.run(toParse, onOutcome);
-      } else {
-        for (const f of toParse) onOutcome(processSource(f.path, f.source));
-      }
-    }
-    // Release the sources before the cache write and the caller's analysis.
-    toParse.length = 0;
-    let removed = removedFromRepository;
-    if (cache !== null) {
-      cache.putMany(pending);
-      removed = Math.max(removed, cache.retainOnly(keep));
-    }
-    const tParsed = performance.now();
+    else for (const f of run.toParse) onOutcome(processSource(f.path, f.source, { elixir }));
+  }
+  // Release the sources before the cache write and the caller's analysis.
+  run.toParse = [];
+  run.cache?.putMany(pending);
+}
 
-    const files = paths.map((p) => records.get(p)!);
-    const totals = { modules: 0, functions: 0, clauses: 0 };
-    for (const p of paths) {
-      const c = repository.countsOf(p);
-      if (c === undefined) continue;
+/**
+ * Puts one outcome into the repository; returns its cache row, or null for an outcome that
+ * must not be cached (a transient failure, such as a worker that died) or when not caching.
+ */
+function record(run: Run, o: FileOutcome): CacheEntry | null {
+  const rec = run.records.get(o.path)!;
+  run.cpuParseMs += o.parseMs + o.extractMs;
+  run.observer.telemetry?.(
+    "population.file.parsed",
+    { parseMs: o.parseMs, extractMs: o.extractMs, bytes: rec.size },
+    { path: o.path, ok: o.ok },
+  );
+  if (!o.ok) {
+    rec.error = o.error;
+    run.observer.event?.("population.file.failed", { path: o.path, error: o.error });
+    run.repository.setFile({
+      path: o.path,
+      hash: o.transient ? null : rec.hash,
+      extraction: null,
+      error: o.error,
+    });
+    if (o.transient || run.cache === null) return null;
+    const counts = countsOf(null);
+    return {
+      path: o.path,
+      hash: rec.hash,
+      size: rec.size,
+      extractionJson: null,
+      error: o.error,
+      counts,
+    };
+  }
+  const extraction = extractionOf(o);
+  run.repository.setFile({ path: o.path, hash: rec.hash, extraction, error: null });
+  if (run.cache === null) return null;
+  return {
+    path: o.path,
+    hash: rec.hash,
+    size: rec.size,
+    // From a worker, the text it sent; in-process, serialized only because the cache stores it.
+    extractionJson: o.extractionJson ?? JSON.stringify(extraction),
+    error: null,
+    counts: countsOf(extraction),
+  };
+}
+
+/** Phase 3: drops the cache rows of files that left the project. */
+function storePhase(run: Run): void {
+  if (run.cache === null) return;
+  run.removed = Math.max(run.removed, run.cache.retainOnly(new Set(run.paths)));
+}
+
+/** Phase 4: the run's counters, fingerprint and telemetry. */
+function summarize(
+  run: Run,
+  unreadable: number,
+  times: Pick<PopulationSummary, "discoverMs" | "readMs" | "parseMs" | "totalMs">,
+): PopulationSummary {
+  const totals = { modules: 0, functions: 0, clauses: 0 };
+  let parsed = 0;
+  let failed = 0;
+  const fp = createHash("sha256").update(run.version);
+  for (const path of run.paths) {
+    const c = run.repository.countsOf(path);
+    if (c !== undefined) {
       totals.modules += c.modules;
       totals.functions += c.functions;
       totals.clauses += c.clauses;
     }
-    const fp = createHash("sha256").update(version);
-    for (const f of files)
-      fp.update(`\n${f.path}\0${f.hash}\0${f.source === "unreadable" ? "!" : ""}`);
-    const summary: PopulationSummary = {
-      files: files.length,
-      parsed: files.filter((f) => f.source === "parsed").length,
-      cached,
-      unchanged,
-      failed: files.filter((f) => f.error !== null).length,
-      removed,
-      modules: totals.modules,
-      functions: totals.functions,
-      clauses: totals.clauses,
-      bytes,
-      workers: poolBox.pool?.size ?? 0,
-      discoverMs: tDiscovered - t0,
-      readMs: tRead - tDiscovered,
-      parseMs: tParsed - tRead,
-      cpuParseMs,
-      totalMs: performance.now() - t0,
-      cacheFile,
-      extractorVersion: version,
-      fingerprint: fp.digest("hex"),
-    };
-    observer.telemetry?.(
-      "population.run",
-      {
-        durationMs: summary.totalMs,
-        files: summary.files,
-        parsed: summary.parsed,
-        cached: summary.cached,
-        failed: summary.failed,
-      },
-      { root: absRoot },
-    );
-    observer.event?.("population.run.finished", { root: absRoot, ...summary });
-    return { root: absRoot, files, repository, summary };
-  } finally {
-    await poolBox.pool?.close();
-    cache?.close();
+    const f = run.records.get(path)!;
+    if (f.source === "parsed") parsed++;
+    if (f.error !== null) failed++;
+    // The error is part of it: a failure that is not the file's own result (a dead worker, an
+    // unreadable file) must not match a later run where the file is fine.
+    fp.update(`\n${f.path}\0${f.hash}\0${f.error === null ? "" : f.error.message}`);
   }
+  const summary: PopulationSummary = {
+    files: run.paths.length,
+    parsed,
+    cached: run.cached,
+    unchanged: run.unchanged,
+    failed,
+    removed: run.removed,
+    unreadable,
+    ...totals,
+    bytes: run.bytes,
+    workers: run.pool?.size ?? 0,
+    ...times,
+    cpuParseMs: run.cpuParseMs,
+    cacheFile: run.cacheFile,
+    extractorVersion: run.version,
+    elixir: run.elixir,
+    fingerprint: fp.digest("hex"),
+  };
+  const { files, cached } = summary;
+  run.observer.telemetry?.(
+    "population.run",
+    { durationMs: summary.totalMs, files, parsed, cached, failed },
+    { root: run.absRoot },
+  );
+  run.observer.event?.("population.run.finished", { root: run.absRoot, ...summary });
+  return summary;
+}
+
+/** A size for people: `63 MB`, `2.7 MB`, `512 KB`, `900 bytes` (decimal units). */
+function megabytes(bytes: number): string {
+  const [value, unit] =
+    bytes >= 1_000_000
+      ? [bytes / 1_000_000, "MB"]
+      : bytes >= 1_000
+        ? [bytes / 1_000, "KB"]
+        : [bytes, "bytes"];
+  return `${value < 10 ? Number(value.toFixed(1)) : Math.round(value)} ${unit}`;
 }
 
 /** The keys of {@link PopulateOptions}. */
@@ -359,6 +551,9 @@ const POPULATE_OPTION_KEYS: readonly (keyof PopulateOptions)[] = [
   ...DISCOVER_OPTION_KEYS,
   "cache",
   "workers",
+  "maxFileBytes",
+  "workerHeapMb",
+  "elixir",
   "repository",
   "observer",
   "onProgress",
@@ -378,6 +573,20 @@ function validatePopulateOptions(options: PopulateOptions): void {
     );
   }
   validateWorkers(options.workers ?? "auto");
+  const elixir: unknown = options.elixir;
+  if (elixir !== undefined && !(ELIXIR_VERSIONS as readonly unknown[]).includes(elixir)) {
+    throw new RangeError(
+      `populate: option "elixir" must be one of ${ELIXIR_VERSIONS.map((v) => `"${v}"`).join(", ")}, got ${String(elixir)}`,
+    );
+  }
+  for (const key of ["maxFileBytes", "workerHeapMb"] as const) {
+    const v = options[key];
+    if (v !== undefined && (!Number.isInteger(v) || v < 1)) {
+      throw new RangeError(
+        `populate: option "${key}" must be a positive integer, got ${String(v)}`,
+      );
+    }
+  }
   if (options.repository !== undefined && !(options.repository instanceof AstRepository)) {
     throw new TypeError('populate: option "repository" must be an AstRepository');
   }
@@ -406,9 +615,22 @@ function validateWorkers(workers: number | "auto"): void {
  * need it: never more threads than files.
  */
 function chooseWorkers(workers: number | "auto", bytes: number, files: number): number {
-  const wanted =
-    workers === "auto" ? (bytes < IN_PROCESS_MAX_BYTES ? 0 : defaultWorkerCount()) : workers;
+  const wanted = workers === "auto" ? autoWorkers(bytes) : workers;
   return Math.min(wanted, files);
+}
+
+/**
+ * Workers pay off only with cores to spare. Measured on Elixir's `lib/` (2 cores): two workers
+ * cost 9.7 s of CPU where the main thread alone took 6.6 s (each worker loads and warms up the
+ * parser, serializes its extractions, and the main thread parses them back), for no gain in wall
+ * time. So `auto` parses on the main thread below {@link IN_PROCESS_MAX_BYTES}, and otherwise
+ * uses one worker per free core (cores minus the 1-minute load average) only when at least
+ * {@link MIN_FREE_CORES_FOR_WORKERS} are free.
+ */
+function autoWorkers(bytes: number): number {
+  if (bytes < IN_PROCESS_MAX_BYTES) return 0;
+  const free = Math.floor(defaultWorkerCount() - loadavg()[0]!);
+  return free >= MIN_FREE_CORES_FOR_WORKERS ? free : 0;
 }
 
 /**
@@ -426,6 +648,7 @@ class DeferredLoader {
     readonly file: string,
     readonly version: string,
     readonly root: string,
+    readonly elixir: ElixirVersion,
   ) {}
 
   expect(): void {
@@ -441,7 +664,7 @@ class DeferredLoader {
     const json = this.#cache.loadExtraction(path, hash);
     if (this.#outstanding === 0) this.#close();
     if (json !== undefined) return JSON.parse(json) as FileExtraction;
-    return reparse(join(this.root, path), path, hash);
+    return reparse(join(this.root, path), path, hash, this.elixir);
   }
 
   #close(): void {
@@ -450,7 +673,7 @@ class DeferredLoader {
   }
 }
 
-function reparse(abs: string, path: string, hash: string): FileExtraction {
+function reparse(abs: string, path: string, hash: string, elixir: ElixirVersion): FileExtraction {
   const empty: FileExtraction = { path, modules: [], commentCount: 0, lastLine: 0 };
   let source: Uint8Array;
   try {
@@ -459,6 +682,6 @@ function reparse(abs: string, path: string, hash: string): FileExtraction {
     return empty;
   }
   if (sha256(source) !== hash) return empty;
-  const o = processSource(path, source);
-  return o.ok ? (JSON.parse(o.extractionJson) as FileExtraction) : empty;
+  const o = processSource(path, source, { elixir });
+  return o.ok && o.extraction !== undefined ? o.extraction : empty;
 }

@@ -26,6 +26,7 @@ import type { AstRepository } from "../repository/repository.js";
 import {
   type FileRecord,
   type PopulateOptions,
+  type PopulationResult,
   type PopulationSummary,
   populate,
 } from "./populate.js";
@@ -64,6 +65,8 @@ export const RANKING_SIZE = 100;
 export interface AnalysisRun {
   root: string;
   files: FileRecord[];
+  /** Directories that could not be read (their files are missing), with the reason. */
+  unreadable: PopulationResult["unreadable"];
   repository: AstRepository;
   analysis: ProjectAnalysis;
   /** The most complex written functions (cyclomatic, then cognitive), at most {@link RANKING_SIZE}. */
@@ -233,6 +236,7 @@ export async function analyzeRoot(
   return {
     root: population.root,
     files: population.files,
+    unreadable: population.unreadable,
     repository: population.repository,
     analysis: snapshot.analysis,
     ranking: snapshot.ranking,

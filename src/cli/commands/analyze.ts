@@ -5,6 +5,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { InvalidArgumentError } from "commander";
+import { ELIXIR_VERSIONS, type ElixirVersion } from "../../ast/parser/index.js";
 import { maxWorkerCount } from "../../ast/population/pool.js";
 import type { AnalysisRun } from "../../ast/population/run.js";
 import { ElixirScopeError } from "../../foundation/index.js";
@@ -15,6 +16,7 @@ import {
   startAnalysisFoundation,
 } from "../../integration/index.js";
 import { type CommandInstaller, EXIT, UsageError } from "../context.js";
+import { escapeControls } from "../report/escape.js";
 import { writeAnalyzeJson } from "../report/json.js";
 import { ProgressBar } from "../report/progress.js";
 import { renderReport } from "../report/text.js";
@@ -33,6 +35,8 @@ interface AnalyzeFlags {
   exclude?: string[];
   gitignore?: boolean;
   top?: number;
+  maxFileBytes?: number;
+  elixir?: ElixirVersion;
 }
 
 /** Configuration errors are the user's: exit code 2, like a bad option. */
@@ -51,6 +55,8 @@ function explicitSettings(flags: AnalyzeFlags): AnalysisConfig {
   if (flags.exclude !== undefined) s.exclude = flags.exclude;
   if (flags.gitignore === false) s.gitignore = false;
   if (flags.top !== undefined) s.top = flags.top;
+  if (flags.maxFileBytes !== undefined) s.maxFileBytes = flags.maxFileBytes;
+  if (flags.elixir !== undefined) s.elixir = flags.elixir;
   return s;
 }
 
@@ -62,6 +68,13 @@ function workersArg(value: string): number | "auto" {
     throw new InvalidArgumentError(`at most ${maxWorkerCount()} (4 per core) is allowed`);
   }
   return n;
+}
+
+function elixirArg(value: string): ElixirVersion {
+  if (!(ELIXIR_VERSIONS as readonly string[]).includes(value)) {
+    throw new InvalidArgumentError(`expected one of ${ELIXIR_VERSIONS.join(", ")}`);
+  }
+  return value as ElixirVersion;
 }
 
 function positiveArg(value: string): number {
@@ -88,6 +101,16 @@ export const installAnalyze: CommandInstaller = (program, ctx) => {
     .option("--exclude <pattern>", "skip files matching (gitignore syntax; repeatable)", collect)
     .option("--no-gitignore", "do not honour .gitignore files")
     .option("--top <n>", "how many of the most complex functions to list", positiveArg)
+    .option(
+      "--elixir <version>",
+      'the Elixir syntax to parse: "1.18" (default) or "1.14"',
+      elixirArg,
+    )
+    .option(
+      "--max-file-bytes <n>",
+      "files larger than this are reported, not parsed (default 5000000)",
+      positiveArg,
+    )
     .action(async (path: string | undefined, flags: AnalyzeFlags) => {
       const progress =
         !flags.json && process.stdout.isTTY === true ? new ProgressBar(ctx.stderr) : null;
@@ -120,6 +143,13 @@ export const installAnalyze: CommandInstaller = (program, ctx) => {
       } finally {
         progress?.done();
         await analysis.stop();
+      }
+      // Parts of the tree that could not be read are named on stderr too, so that neither the
+      // JSON reader nor someone skimming the report misses that the analysis is incomplete.
+      for (const u of run.unreadable) {
+        ctx.stderr(
+          `elixirscope: warning: cannot read ${escapeControls(u.path)}/ (${u.message}): not analyzed\n`,
+        );
       }
       if (flags.json) writeAnalyzeJson(run, ctx.stdout);
       else ctx.stdout(renderReport(run, { top: settings.top ?? 10 }));

@@ -80,6 +80,8 @@ export interface AnalyzeJson {
   root: string;
   /** Per file: its parse error, and the definitions that are not functions of a named module. */
   files: FileJson[];
+  /** Directories that could not be read, so their files are missing from `files`. */
+  unreadable: AnalysisRun["unreadable"];
   modules: ModuleJson[];
   patterns: PatternMatch[];
   findings: Finding[];
@@ -159,6 +161,7 @@ export function writeAnalyzeJson(run: AnalysisRun, write: (chunk: string) => voi
   const a = run.analysis;
   write(`{"root":${JSON.stringify(run.root)}`);
   write(`,"files":${JSON.stringify(filesJson(run))}`);
+  write(`,"unreadable":${JSON.stringify(run.unreadable)}`);
   write(`,"modules":[`);
   let first = true;
   for (const record of run.files) {
@@ -194,6 +197,7 @@ export function analyzeJson(run: AnalysisRun): AnalyzeJson {
   return {
     root: run.root,
     files: filesJson(run),
+    unreadable: run.unreadable,
     modules,
     patterns: a.patterns,
     findings: a.findings,

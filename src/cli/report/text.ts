@@ -42,16 +42,31 @@ function plural(n: number, one: string, many = `${one}s`): string {
  * analyzed tree: control characters in them are escaped, so each entry stays on its line.
  */
 export function renderReport(run: AnalysisRun, options: ReportOptions = {}): string {
-  const top = options.top ?? 10;
-  const maxFindings = options.maxFindings ?? 50;
+  const out: string[] = [
+    ...summaryLines(run),
+    ...complexLines(run, options.top ?? 10),
+    ...patternLines(run),
+    ...findingLines(run, options.maxFindings ?? 50),
+    ...cycleLines(run),
+    ...unreadableLines(run),
+    ...errorLines(run),
+  ];
+  return `${out.map(escapeControls).join("\n")}\n`;
+}
+
+function summaryLines(run: AnalysisRun): string[] {
   const s = run.summary;
-  const a = run.analysis;
   const out: string[] = [];
   out.push(`ElixirScope analysis of ${run.root}`);
   out.push("");
   const from = [`${s.parsed} parsed`, `${s.cached} from cache`];
   if (s.unchanged > 0) from.push(`${s.unchanged} unchanged`);
   out.push(`  files      ${s.files} (${from.join(", ")}; ${s.failed} failed to parse)`);
+  if (run.unreadable.length > 0) {
+    out.push(
+      `  unreadable ${plural(run.unreadable.length, "directory", "directories")} (not analyzed)`,
+    );
+  }
   out.push(`  modules    ${s.modules}`);
   out.push(`  functions  ${s.functions} (${s.clauses} clauses)`);
   out.push(`  calls      ${s.callEdges} edges between project functions`);
@@ -60,6 +75,11 @@ export function renderReport(run: AnalysisRun, options: ReportOptions = {}): str
   );
   out.push(`  cache      ${s.cacheFile ?? "off"}`);
 
+  return out;
+}
+
+function complexLines(run: AnalysisRun, top: number): string[] {
+  const out: string[] = [];
   // The stored ranking covers the usual `--top`; a longer list needs every module loaded.
   const complex =
     top <= RANKING_SIZE
@@ -85,6 +105,12 @@ export function renderReport(run: AnalysisRun, options: ReportOptions = {}): str
     );
   }
 
+  return out;
+}
+
+function patternLines(run: AnalysisRun): string[] {
+  const a = run.analysis;
+  const out: string[] = [];
   out.push("", `Behaviours and patterns (${a.patterns.length})`);
   if (a.patterns.length === 0) out.push("  none");
   else {
@@ -101,6 +127,12 @@ export function renderReport(run: AnalysisRun, options: ReportOptions = {}): str
     out.push(...table(["pattern", "module", "evidence", ""], rows, new Set()));
   }
 
+  return out;
+}
+
+function findingLines(run: AnalysisRun, maxFindings: number): string[] {
+  const a = run.analysis;
+  const out: string[] = [];
   out.push("", `Findings (${a.findings.length})`);
   if (a.findings.length === 0) out.push("  none");
   const shown = a.findings.slice(0, maxFindings);
@@ -114,12 +146,33 @@ export function renderReport(run: AnalysisRun, options: ReportOptions = {}): str
     out.push(`  ... and ${a.findings.length - shown.length} more (--json lists them all)`);
   }
 
+  return out;
+}
+
+function cycleLines(run: AnalysisRun): string[] {
+  const a = run.analysis;
+  const out: string[] = [];
   const cycles = a.moduleGraph.cycles;
   out.push("", `Dependency cycles (${cycles.length})`);
   if (cycles.length === 0) out.push("  none");
   for (const c of cycles)
     out.push(`  ${c.join(" -> ")}${c.length > 1 ? ` -> ${c[0]}` : " (self)"}`);
 
+  return out;
+}
+
+function unreadableLines(run: AnalysisRun): string[] {
+  const out: string[] = [];
+  if (run.unreadable.length > 0) {
+    out.push("", `Unreadable directories (${run.unreadable.length}): their files are not analyzed`);
+    for (const u of run.unreadable) out.push(`  ${u.path}/  ${u.message}`);
+  }
+
+  return out;
+}
+
+function errorLines(run: AnalysisRun): string[] {
+  const out: string[] = [];
   const errors = run.files.filter((f) => f.error !== null);
   out.push("", `Parse errors (${errors.length})`);
   if (errors.length === 0) out.push("  none");
@@ -133,5 +186,5 @@ export function renderReport(run: AnalysisRun, options: ReportOptions = {}): str
           : `${f.path}:${e.line}:${e.column}`;
     out.push(`  ${where}  ${e.message.split("\n")[0]}`);
   }
-  return `${out.map(escapeControls).join("\n")}\n`;
+  return out;
 }

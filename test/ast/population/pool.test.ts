@@ -28,7 +28,7 @@ describe("ParsePool", () => {
     const bad = outcomes.find((o) => o.path === "bad.ex")!;
     expect(bad.ok).toBe(false);
     const a = outcomes.find((o) => o.path === "a.ex")!;
-    expect(a.ok && JSON.parse(a.extractionJson).modules[0].name).toBe("A");
+    expect(a.ok && JSON.parse(a.extractionJson ?? "null").modules[0].name).toBe("A");
   });
 
   it("fails the in-flight files of a worker that dies and goes on with a replacement", async () => {
@@ -54,7 +54,7 @@ describe("ParsePool", () => {
     expect(outcomes).toHaveLength(3);
     const messages = outcomes.map((o) => (o.ok ? "" : o.error.message));
     expect(messages.filter((m) => m === "fake").length).toBeGreaterThanOrEqual(1);
-    expect(messages.some((m) => m.startsWith("parse worker failed"))).toBe(true);
+    expect(messages.some((m) => m.startsWith("parse worker died on this file"))).toBe(true);
     expect(pool.restarts).toBeGreaterThanOrEqual(1);
   });
 
@@ -75,5 +75,55 @@ describe("ParsePool", () => {
     expect(() => new ParsePool(1, { entyr: new URL("file:///x") } as never)).toThrow(
       /unknown option/,
     );
+  });
+});
+
+describe("ParsePool when a file kills its worker", () => {
+  it("retries the innocent files that were in flight alone, and fails only the culprit, transiently", async () => {
+    // A real worker protocol; a job whose source says "bomb" kills the worker mid-file.
+    const code = `import { parentPort } from "node:worker_threads";
+      parentPort.postMessage({ ready: true });
+      parentPort.on("message", (j) => {
+        if (new TextDecoder().decode(j.source).includes("bomb")) process.exit(7);
+        parentPort.postMessage({ id: j.id, outcome: { path: j.path, ok: true,
+          extractionJson: "{}", parseMs: 0, extractMs: 0 } });
+      });`;
+    const pool = new ParsePool(1, { entry: entry(code) });
+    const outcomes: FileOutcome[] = [];
+    // Largest first: the bomb and the next largest file are in flight together on the one worker.
+    const files = [
+      { path: "bomb.ex", source: source(`# bomb ${"x".repeat(100)}`) },
+      { path: "big.ex", source: source("y".repeat(90)) },
+      ...["a", "b", "c"].map((p) => ({ path: `${p}.ex`, source: source(p) })),
+    ];
+    try {
+      await pool.run(files, (o) => outcomes.push(o));
+    } finally {
+      await pool.close();
+    }
+    expect(outcomes.map((o) => o.path).sort()).toEqual([
+      "a.ex",
+      "b.ex",
+      "big.ex",
+      "bomb.ex",
+      "c.ex",
+    ]);
+    const failed = outcomes.filter((o) => !o.ok);
+    expect(failed).toEqual([
+      {
+        path: "bomb.ex",
+        ok: false,
+        error: {
+          line: null,
+          column: null,
+          message: "parse worker died on this file: parse worker exited with code 7",
+        },
+        transient: true,
+        parseMs: 0,
+        extractMs: 0,
+      },
+    ]);
+    // The first death, with two in flight, then the bomb's solo death.
+    expect(pool.restarts).toBe(2);
   });
 });
