@@ -229,7 +229,7 @@ function syntheticRepository(functionCount: number): {
               column: 3,
               arity,
               guards: [],
-              bodiless: false,
+              head: false,
               metrics: { ...METRICS, arity },
               calls: [0, 1, 2].map((c) => ({
                 id: `${id}.${fname}/${arity}:0@${c}`,

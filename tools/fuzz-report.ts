@@ -1,15 +1,20 @@
 /**
  * The parser fuzzer outside the test runner, for iterating on disagreements:
  *
- *   npx tsx tools/fuzz-report.ts [--mutants N] [--seed S] [--examples K] [--json]
- *   npx tsx tools/fuzz-report.ts --seed S --show INDEX     one mutant: source, diff, both verdicts
+ *   npx tsx tools/fuzz-report.ts [--elixir V] [--mutants N] [--seed S] [--examples K] [--json]
+ *   npx tsx tools/fuzz-report.ts [--elixir V] --seed S --show INDEX   one mutant, both verdicts
  *
  * Same mutants, comparisons and report as test/ast/parser/fuzz.test.ts (defaults: 50,000
  * mutants, the test's seed, 30 examples). Exit code 0 when agreement >= 99.9% and there was no
  * crash or hang, 1 otherwise, 2 for bad arguments.
  */
 import { parseArgs } from "node:util";
-import { tryParse } from "../src/ast/parser/index.js";
+import {
+  DEFAULT_ELIXIR_VERSION,
+  ELIXIR_VERSIONS,
+  type ElixirVersion,
+  tryParse,
+} from "../src/ast/parser/index.js";
 import { firstDifference, termToJson } from "../src/ast/term-json.js";
 import { formatReport, loadSources, runFuzz } from "../test/ast/parser/support/fuzz.js";
 import { makeMutant } from "../test/ast/parser/support/mutate.js";
@@ -29,6 +34,7 @@ let args: ReturnType<typeof parseCli>;
 function parseCli() {
   return parseArgs({
     options: {
+      elixir: { type: "string" },
       mutants: { type: "string" },
       seed: { type: "string" },
       examples: { type: "string" },
@@ -49,13 +55,19 @@ try {
 const v = args.values;
 if (v.help) {
   process.stdout.write(
-    "usage: npx tsx tools/fuzz-report.ts [--mutants N] [--seed S] [--examples K] [--json]\n" +
-      "       npx tsx tools/fuzz-report.ts [--seed S] --show INDEX\n",
+    "usage: npx tsx tools/fuzz-report.ts [--elixir V] [--mutants N] [--seed S] [--examples K] [--json]\n" +
+      "       npx tsx tools/fuzz-report.ts [--elixir V] [--seed S] --show INDEX\n" +
+      `  --elixir  ${ELIXIR_VERSIONS.join(" or ")} (default ${DEFAULT_ELIXIR_VERSION})\n`,
   );
   process.exit(0);
 }
 if (skipReason) {
   process.stderr.write(`fuzz-report: ${skipReason}\n`);
+  process.exit(2);
+}
+const elixir = (v.elixir ?? DEFAULT_ELIXIR_VERSION) as ElixirVersion;
+if (!ELIXIR_VERSIONS.includes(elixir)) {
+  process.stderr.write(`fuzz-report: --elixir must be one of ${ELIXIR_VERSIONS.join(", ")}\n`);
   process.exit(2);
 }
 const seed = positive("seed", v.seed, 20240611, 0);
@@ -64,10 +76,10 @@ const files = loadSources();
 if (v.show !== undefined) {
   const index = positive("show", v.show, 0, 0);
   const m = makeMutant(files, seed, index);
-  const oracle = new OracleStream();
+  const oracle = new OracleStream(elixir);
   const theirs = await oracle.send(String(index), Buffer.from(m.source, "utf8"));
   await oracle.close();
-  const ours = tryParse(m.source);
+  const ours = tryParse(m.source, { elixir });
   const out = process.stdout;
   out.write(`mutant #${index} of seed ${seed} (mutant seed ${m.seed})\n`);
   out.write(`${m.file} lines ${m.firstLine}-${m.lastLine}: ${m.description}\n`);
@@ -76,7 +88,7 @@ if (v.show !== undefined) {
   out.write(
     ours.ok
       ? `ours:   accepts (${ours.comments.length} comments)\n`
-      : `ours:   rejects ${ours.error.line}:${ours.error.column}: ${ours.error.message}\n`,
+      : `ours:   rejects ${ours.error.line}:${ours.error.column}: ${ours.error.description}\n`,
   );
   const t = parseOracleLine(theirs);
   if (ours.ok && "ok" in t) {
@@ -88,6 +100,7 @@ if (v.show !== undefined) {
 } else {
   const mutants = positive("mutants", v.mutants, 50_000);
   const report = await runFuzz({
+    elixir,
     seed,
     mutants,
     files,

@@ -2,25 +2,34 @@
  * Dev loop for the parser: parses files with our parser and compares the AST and comments with
  * the Elixir oracle's output (`tools/oracle/quoted.exs`), printing the first difference per file.
  *
- *   npx tsx tools/parser-diff.ts [--oracle /tmp/oracle.jsonl] [--quiet] [--bench] FILE...
+ *   npx tsx tools/parser-diff.ts [--elixir 1.18|1.14] [--oracle /tmp/oracle.jsonl] [--quiet] [--bench] FILE...
  *
- * Without --oracle the oracle is run on the files (needs `elixir` on PATH).
+ * Without --oracle the oracle is run on the files (needs `elixir` on PATH; for 1.18 give the
+ * 1.18 oracle's output with --oracle). Errors compare line, column and message.
  */
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { ParseError, parse } from "../src/ast/parser/index.js";
+import {
+  DEFAULT_ELIXIR_VERSION,
+  ELIXIR_VERSIONS,
+  type ElixirVersion,
+  ParseError,
+  parse,
+} from "../src/ast/parser/index.js";
 import { type FileResultJson, firstDifference, termToJson } from "../src/ast/term-json.js";
 
 const argv = process.argv.slice(2);
 let oraclePath: string | undefined;
 let quiet = false;
 let bench = false;
+let elixir: ElixirVersion = DEFAULT_ELIXIR_VERSION;
 const files: string[] = [];
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
   if (a === "--help" || a === "-h") {
     process.stdout.write(
-      "usage: npx tsx tools/parser-diff.ts [--oracle ORACLE.jsonl] [--quiet] [--bench] FILE...\n" +
+      "usage: npx tsx tools/parser-diff.ts [--elixir V] [--oracle ORACLE.jsonl] [--quiet] [--bench] FILE...\n" +
+        `  --elixir  the target: ${ELIXIR_VERSIONS.join(" or ")} (default ${DEFAULT_ELIXIR_VERSION})\n` +
         "  --oracle  oracle output (elixir tools/oracle/quoted.exs FILE... > ORACLE.jsonl);\n" +
         "            without it the oracle is run on the files\n" +
         "  --quiet   only the summary and the most common difference kinds\n" +
@@ -30,7 +39,14 @@ for (let i = 0; i < argv.length; i++) {
     process.exit(0);
   }
   if (a === "--oracle") oraclePath = argv[++i];
-  else if (a === "--quiet") quiet = true;
+  else if (a === "--elixir") {
+    const v = argv[++i] as ElixirVersion;
+    if (!ELIXIR_VERSIONS.includes(v)) {
+      process.stderr.write(`parser-diff: --elixir must be one of ${ELIXIR_VERSIONS.join(", ")}\n`);
+      process.exit(2);
+    }
+    elixir = v;
+  } else if (a === "--quiet") quiet = true;
   else if (a === "--bench") bench = true;
   else files.push(a);
 }
@@ -61,7 +77,7 @@ for (const file of files) {
   }
   let got: FileResultJson;
   try {
-    const r = parse(src, { file });
+    const r = parse(src, { file, elixir });
     got = { file, ok: termToJson(r.ast), comments: r.comments };
   } catch (e) {
     if (!(e instanceof ParseError)) throw e;
@@ -73,10 +89,11 @@ for (const file of files) {
       firstDifference(got.ok, want.ok, "ok") ??
       firstDifference(got.comments, want.comments, "comments");
   } else if ("error" in want && "error" in got) {
+    const [g, w] = [got.error, want.error];
     diff =
-      want.error.line === got.error.line
+      g.line === w.line && g.column === w.column && g.message === w.message
         ? null
-        : `error line ${got.error.line} != ${want.error.line}`;
+        : `error ${g.line}:${g.column}: ${g.message.slice(0, 150)} != ${w.line}:${w.column}: ${w.message.slice(0, 150)}`;
   } else {
     diff =
       "error" in got
@@ -117,7 +134,7 @@ if (bench) {
     const t0 = performance.now();
     for (const s of sources) {
       try {
-        parse(s);
+        parse(s, { elixir });
       } catch {
         // counted elsewhere
       }

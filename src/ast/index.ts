@@ -8,7 +8,6 @@ export { cyclesOf, stronglyConnectedComponents } from "./analysis/graph.js";
 export {
   type AnalysisOptions,
   analyzeProject,
-  functionKey,
   resolveOptions,
 } from "./analysis/project.js";
 export {
@@ -17,7 +16,11 @@ export {
   extractFileWithDiagnostics,
 } from "./extract/index.js";
 export type * from "./model.js";
+export { functionKey } from "./model.js";
 export {
+  DEFAULT_ELIXIR_VERSION,
+  ELIXIR_VERSIONS,
+  type ElixirVersion,
   MAX_DEPTH,
   ParseError,
   type ParseOptions,

@@ -39,7 +39,7 @@ export type DocState = "doc" | "false" | "none";
 
 /** Per-clause metrics; each is defined precisely in docs/ANALYSIS.md. */
 export interface ClauseMetrics {
-  /** Credo 1.7 `Refactor.CyclomaticComplexity`: 1 + decision points. */
+  /** Credo 1.7.19 `Refactor.CyclomaticComplexity`: 1 + decision points. */
   cyclomatic: number;
   /** Credo 1.7 `Refactor.PerceivedComplexity`: like cyclomatic, `case`/`cond` count once. */
   perceived: number;
@@ -53,6 +53,12 @@ export interface ClauseMetrics {
   abcC: number;
   /** Credo 1.7 `Refactor.Nesting`: deepest nesting of if/unless/case/cond/fn/... in the body. */
   nesting: number;
+  /**
+   * Line of the construct where the deepest nesting is reached (the line Credo's `Nesting` issue
+   * names); the clause's line when `nesting` is 0. `extractFile` always sets it; optional for
+   * hand-built metrics.
+   */
+  nestingLine?: number;
   /** Number of parameters of the clause (Credo `Refactor.FunctionArity`). */
   arity: number;
   /** Cognitive complexity (SonarSource's definition adapted to Elixir, see docs). */
@@ -147,8 +153,11 @@ export interface ClauseInfo {
   arity: number;
   /** Guard expressions (`when a and b when c` gives two), printed back as Elixir source. */
   guards: string[];
-  /** True for a head without body (`def f(a, b \\ 1)`), which only declares defaults. */
-  bodiless: boolean;
+  /**
+   * True for a head without body (`def f(a, b \\ 1)`, a protocol function, `defdelegate`), which
+   * only declares defaults or a signature; Credo measures it too (arity; complexity 1).
+   */
+  head: boolean;
   metrics: ClauseMetrics;
   calls: CallInfo[];
 }
@@ -297,15 +306,62 @@ export interface ModuleInfo {
   metrics: ModuleMetrics;
 }
 
+/**
+ * Where a {@link DefinitionInfo} sits, which is why it is not a function of a named module:
+ * - `quote`: inside a `quote` block (code a macro generates, such as a `__using__` body);
+ * - `computed-module`: in a module whose name is computed (`defmodule unquote(name)`, `defmodule mod`);
+ * - `computed-name`: in a named module, but the function's name is computed (`def unquote(name)(x)`);
+ * - `script`: at the top level of a file, outside any module;
+ * - `nested`: inside another definition's body, outside `quote`;
+ * - `other`: in a named module, where its body reader does not look (an anonymous function at
+ *   module level, for instance).
+ */
+export type DefinitionContext =
+  | "quote"
+  | "computed-module"
+  | "computed-name"
+  | "script"
+  | "nested"
+  | "other";
+
+/**
+ * A `def`/`defp`/`defmacro`/... that is not a function of a named module but that Credo measures
+ * all the same (it walks every definition node of a file).
+ */
+export interface DefinitionInfo {
+  /** The name as written; a computed name is printed back as Elixir (`unquote(name)`). */
+  name: string;
+  arity: number;
+  kind: FunctionKind;
+  /** The file, relative to the project root. */
+  file: string;
+  line: number;
+  endLine: number;
+  context: DefinitionContext;
+  /** True for a head without body. */
+  head: boolean;
+  metrics: ClauseMetrics;
+}
+
 /** Everything extracted from one parsed file. */
 export interface FileExtraction {
   /** Path relative to the project root, with `/` separators. */
   path: string;
   modules: ModuleInfo[];
+  /**
+   * Definitions that are not functions of a named module (see {@link DefinitionInfo}), in source
+   * order. `extractFile` always sets it; optional for hand-built extractions.
+   */
+  definitions?: DefinitionInfo[];
   /** Number of comments in the file. */
   commentCount: number;
   /** Last line any node reaches (a cheap size measure). */
   lastLine: number;
+}
+
+/** The key of a function across the project: `Module.name/arity`. */
+export function functionKey(module: string, name: string, arity: number): string {
+  return `${module}.${name}/${arity}`;
 }
 
 // ---------------------------------------------------------------------------------------------

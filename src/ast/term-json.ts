@@ -32,52 +32,180 @@ export type TermJson =
 
 const MAX_SAFE = 2 ** 53;
 
-function encodeInteger(n: number | bigint): TermJson {
-  if (typeof n === "number") return n;
-  if (n >= -BigInt(MAX_SAFE) && n <= BigInt(MAX_SAFE)) return Number(n);
-  return { int: n.toString() };
+/**
+ * Formats a float exactly as Erlang's `:erlang.float_to_binary(f, [:short])` (the oracle's
+ * encoding): shortest round-trip digits; fixed notation unless scientific is strictly shorter,
+ * and always scientific from 2^53 up.
+ */
+export function erlangShortFloat(x: number): string {
+  if (x === 0) return Object.is(x, -0) ? "-0.0" : "0.0";
+  const sign = x < 0 ? "-" : "";
+  // toExponential() without digits gives the shortest digits that round-trip.
+  const [mantissa, e] = Math.abs(x).toExponential().split("e");
+  const digits = mantissa.replace(".", "");
+  const exp = Number(e);
+  const sci = digits.length === 1 ? `${digits}.0e${exp}` : `${digits[0]}.${digits.slice(1)}e${exp}`;
+  if (Math.abs(x) >= MAX_SAFE) return sign + sci;
+  const place = exp + 1; // the decimal point goes after `place` digits
+  let fixed: string;
+  if (place <= 0) fixed = `0.${"0".repeat(-place)}${digits}`;
+  else if (place >= digits.length) fixed = `${digits}${"0".repeat(place - digits.length)}.0`;
+  else return `${sign}${digits.slice(0, place)}.${digits.slice(place)}`;
+  return `${sign}${fixed.length <= sci.length ? fixed : sci}`;
 }
 
-function encodeMeta(meta: Meta): TermJson[] {
-  const out: TermJson[] = [];
-  for (const [key, value] of meta) out.push({ tuple: [{ atom: key }, encodeMetaValue(value)] });
-  return out;
+/** A JSON string escaped as the oracle escapes it (only `"`, `\` and control characters). */
+export function jsonString(s: string): string {
+  let out = '"';
+  let from = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    let rep: string | null = null;
+    if (c === 0x22) rep = '\\"';
+    else if (c === 0x5c) rep = "\\\\";
+    else if (c < 0x20) rep = `\\u${c.toString(16).toUpperCase().padStart(4, "0")}`;
+    else if (c >= 0xd800 && c <= 0xdfff) {
+      // A lone surrogate cannot come from UTF-8; the oracle writes U+FFFD for bad input.
+      const pair = c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00;
+      if (pair) {
+        i++;
+        continue;
+      }
+      rep = "\\ufffd";
+    }
+    if (rep !== null) {
+      out += s.slice(from, i) + rep;
+      from = i + 1;
+    }
+  }
+  return `${out + s.slice(from)}"`;
 }
 
-function encodeMetaValue(v: MetaValue): TermJson {
-  return Array.isArray(v) ? encodeMeta(v) : termToJson(v);
+type Work = string | { term: Term } | { meta: Meta };
+
+/** Pushes `open item, item, ... close` onto the work stack, in reverse (it is popped). */
+function pushList(stack: Work[], open: string, items: readonly Work[], close: string): void {
+  stack.push(close);
+  for (let i = items.length - 1; i >= 0; i--) {
+    stack.push(items[i]);
+    if (i > 0) stack.push(",");
+  }
+  stack.push(open);
 }
 
-/** Encodes a term in the canonical JSON form. */
-export function termToJson(t: Term): TermJson {
+/** Pushes a keyword list of metadata: each entry `{"tuple":[{"atom":key},value]}`. */
+function pushMeta(stack: Work[], meta: Meta): void {
+  stack.push("]");
+  for (let i = meta.length - 1; i >= 0; i--) {
+    const [k, v] = meta[i];
+    stack.push("]}");
+    stack.push(Array.isArray(v) ? { meta: v } : { term: v });
+    stack.push(`{"tuple":[{"atom":${jsonString(k)}},`);
+    if (i > 0) stack.push(",");
+  }
+  stack.push("[");
+}
+
+/** The text of a scalar term, or null for a list, node or tuple (which hold other terms). */
+function scalarText(t: Term): string | null {
   switch (typeof t) {
     case "number":
       // Integers that exceed 2^53 are bigint in our representation; a number here is exact.
-      return Math.abs(t) > MAX_SAFE ? { int: BigInt(t).toString() } : t;
+      return Math.abs(t) > MAX_SAFE ? `{"int":"${BigInt(t)}"}` : String(t);
     case "bigint":
-      return encodeInteger(t);
+      return t >= -BigInt(MAX_SAFE) && t <= BigInt(MAX_SAFE) ? String(t) : `{"int":"${t}"}`;
     case "string":
-      return t;
+      return jsonString(t);
     case "boolean":
-      return { atom: t ? "true" : "false" };
-    case "object":
-      if (t === null) return { atom: "nil" };
-      if (Array.isArray(t)) return t.map(termToJson);
-      if (t instanceof Node) {
-        const args =
-          t.args === null
-            ? { atom: "nil" }
-            : Array.isArray(t.args)
-              ? t.args.map(termToJson)
-              : termToJson(t.args);
-        return { tuple: [termToJson(t.form), encodeMeta(t.meta), args] };
-      }
-      if (t instanceof Atom) return { atom: t.name };
-      if (t instanceof Tuple) return { tuple: t.items.map(termToJson) };
-      if (t instanceof Float) return { float: t.value };
-      if (t instanceof Bin) return { bin: Array.from(t.bytes) };
+      return t ? '{"atom":"true"}' : '{"atom":"false"}';
   }
-  throw new TypeError(`termToJson: not a term: ${String(t)}`);
+  if (t === null) return '{"atom":"nil"}';
+  if (t instanceof Atom) return `{"atom":${jsonString(t.name)}}`;
+  if (t instanceof Float) return `{"float":${erlangShortFloat(t.value)}}`;
+  if (t instanceof Bin) return `{"bin":[${Array.from(t.bytes).join(",")}]}`;
+  return null;
+}
+
+/**
+ * The canonical JSON of `term`, as text exactly as the oracle prints it: no spaces, Erlang float
+ * syntax. The one encoder of terms: {@link termToJson} is its parsed form. Iterative, so
+ * 100,000-deep ASTs print without exhausting the stack.
+ */
+export function termJsonText(term: Term): string {
+  const parts: string[] = [];
+  const stack: Work[] = [{ term }];
+  while (stack.length > 0) {
+    const w = stack.pop()!;
+    if (typeof w === "string") {
+      parts.push(w);
+      continue;
+    }
+    if ("meta" in w) {
+      pushMeta(stack, w.meta);
+      continue;
+    }
+    const t = w.term;
+    const text = scalarText(t);
+    if (text !== null) parts.push(text);
+    else if (Array.isArray(t))
+      pushList(
+        stack,
+        "[",
+        t.map((x) => ({ term: x })),
+        "]",
+      );
+    else if (t instanceof Node) {
+      pushList(stack, '{"tuple":[', [{ term: t.form }, { meta: t.meta }, { term: t.args }], "]}");
+    } else if (t instanceof Tuple) {
+      pushList(
+        stack,
+        '{"tuple":[',
+        t.items.map((x) => ({ term: x })),
+        "]}",
+      );
+    } else throw new TypeError(`termJsonText: not a term: ${String(t)}`);
+  }
+  return parts.join("");
+}
+
+/** Encodes a term in the canonical JSON form (the parsed {@link termJsonText}). */
+export function termToJson(t: Term): TermJson {
+  return JSON.parse(termJsonText(t)) as TermJson;
+}
+
+function commentJsonText(c: Comment): string {
+  return (
+    `{"line":${c.line},"column":${c.column},"previous_eol_count":${c.previous_eol_count},` +
+    `"next_eol_count":${c.next_eol_count},"text":${jsonString(c.text)}}`
+  );
+}
+
+/** A rejected source as a result line shows it: the parser's `ParseError` fits. */
+export interface ErrorResult {
+  readonly line: number;
+  readonly column: number | null;
+  /** The message without the position prefix. */
+  readonly description: string;
+}
+
+/**
+ * One file's result in the oracle's line format (`tools/oracle/quoted.exs`), without the
+ * newline: `{"file":...,"ok":<ast>,"comments":[...]}` or `{"file":...,"error":{...}}`.
+ */
+export function fileResultLine(
+  file: string,
+  result: { readonly ast: Term; readonly comments: readonly Comment[] } | ErrorResult,
+): string {
+  if (!("ast" in result)) {
+    return (
+      `{"file":${jsonString(file)},"error":{"line":${result.line},"column":${result.column ?? "null"},` +
+      `"message":${jsonString(result.description)}}}`
+    );
+  }
+  return (
+    `{"file":${jsonString(file)},"ok":${termJsonText(result.ast)},` +
+    `"comments":[${result.comments.map(commentJsonText).join(",")}]}`
+  );
 }
 
 function isObject(j: TermJson): j is Exclude<TermJson, number | string | TermJson[]> {

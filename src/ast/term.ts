@@ -128,3 +128,19 @@ export interface Comment {
   next_eol_count: number;
   text: string;
 }
+
+/** The number of AST nodes (3-tuples) in `term`, counted without recursion. */
+export function countNodes(term: Term): number {
+  let n = 0;
+  const stack: Term[] = [term];
+  while (stack.length > 0) {
+    const t = stack.pop()!;
+    if (Array.isArray(t)) for (const x of t) stack.push(x);
+    else if (t instanceof Node) {
+      n++;
+      stack.push(t.form);
+      if (Array.isArray(t.args)) for (const x of t.args) stack.push(x);
+    } else if (t instanceof Tuple) for (const x of t.items) stack.push(x);
+  }
+  return n;
+}

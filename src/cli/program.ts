@@ -5,6 +5,7 @@ import { installCheck } from "./commands/check.js";
 import { installParse } from "./commands/parse.js";
 import { installQuery } from "./commands/query.js";
 import { installSearch } from "./commands/search.js";
+import { installServe } from "./commands/serve.js";
 import {
   type CliIo,
   type CommandContext,
@@ -31,6 +32,7 @@ const COMMANDS: readonly CommandInstaller[] = [
   installSearch,
   installQuery,
   installCheck,
+  installServe,
 ];
 
 /** Builds the `elixirscope` program with every command of {@link COMMANDS}. */

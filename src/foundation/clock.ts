@@ -1,6 +1,7 @@
 /**
- * Injectable time. Every Foundation component that reads the time takes a `Clock`, so tests drive
- * time with a `ManualClock` instead of sleeping.
+ * Injectable time. Every Foundation component that reads the time or waits takes a `Clock`, so
+ * tests drive time with a `ManualClock` instead of sleeping. This file is the only place in the
+ * Foundation that touches Node's timers (a test checks it).
  *
  * Unit: milliseconds, as Unix epoch ms (fractional allowed).
  */
@@ -17,24 +18,121 @@ export interface TimerHandle {
   cancel(): void;
 }
 
+/** How a timer relates to the process's lifetime. */
+export interface TimerOptions {
+  /**
+   * Background housekeeping (a sweep, a window rotation): the timer does not keep the process
+   * alive. Default false: a wait that someone awaits keeps the process alive until it fires.
+   */
+  readonly background?: boolean;
+}
+
 /** A clock that can also schedule callbacks (in ms), so timers follow a fake clock in tests. */
 export interface TimerClock extends Clock {
-  setTimeout(fn: () => void, delayMs: number): TimerHandle;
+  /**
+   * Calls `fn` once after `delayMs`. Any delay is honoured, including ones above Node's 2^31−1 ms
+   * timer limit; `Infinity` never fires.
+   */
+  setTimeout(fn: () => void, delayMs: number, options?: TimerOptions): TimerHandle;
+}
+
+/** The longest delay one Node timer can hold (2^31−1 ms, about 24.8 days); longer waits chain. */
+export const MAX_TIMER_DELAY_MS = 2_147_483_647;
+
+/**
+ * A timer on Node's clock. Delays longer than one Node timer can hold are chained in steps of
+ * {@link MAX_TIMER_DELAY_MS}; Node would otherwise fire them after 1 ms with a
+ * TimeoutOverflowWarning. The callback runs with `self` as its argument, so hot paths can
+ * schedule a prototype method without allocating a closure.
+ */
+class SystemTimer<S> implements TimerHandle {
+  #node: NodeJS.Timeout | undefined;
+  #remaining: number;
+  #background: boolean;
+  readonly #fn: (self: S) => void;
+  readonly #self: S;
+
+  constructor(fn: (self: S) => void, self: S, delayMs: number, background: boolean) {
+    this.#fn = fn;
+    this.#self = self;
+    this.#background = background;
+    // NaN and negative delays fire at once, as Node's own timers do.
+    this.#remaining = Math.max(0, delayMs) || 0;
+    this.#arm();
+  }
+
+  #arm(): void {
+    if (this.#remaining === Number.POSITIVE_INFINITY) return;
+    const step = Math.min(this.#remaining, MAX_TIMER_DELAY_MS);
+    this.#remaining -= step;
+    this.#node = setTimeout(fireSystemTimer, step, this);
+    if (this.#background) this.#node.unref();
+  }
+
+  /** @internal Node's callback: the next link of a chain, or the user's function. */
+  fire(): void {
+    this.#node = undefined;
+    if (this.#remaining > 0) this.#arm();
+    else this.#fn(this.#self);
+  }
+
+  cancel(): void {
+    if (this.#node !== undefined) clearTimeout(this.#node);
+    this.#node = undefined;
+    this.#remaining = 0;
+  }
+
+  /** Switches between keeping the process alive (`true`) and background (`false`). */
+  hold(keepAlive: boolean): void {
+    this.#background = !keepAlive;
+    if (keepAlive) this.#node?.ref();
+    else this.#node?.unref();
+  }
+}
+
+function fireSystemTimer(timer: { fire(): void }): void {
+  timer.fire();
+}
+
+function callFn(fn: () => void): void {
+  fn();
 }
 
 /**
  * The real clock: `performance.timeOrigin + performance.now()`, so it is epoch-based like
  * `Date.now()` but monotonic (never jumps back when the wall clock is adjusted) and fractional.
+ * Its timers keep the process alive unless scheduled as background.
  */
 export const systemClock: TimerClock = {
   now: () => performance.timeOrigin + performance.now(),
-  setTimeout(fn, delayMs) {
-    const t = setTimeout(fn, delayMs);
-    t.unref?.();
-    return { cancel: () => clearTimeout(t) };
-  },
+  setTimeout: (fn, delayMs, options) =>
+    new SystemTimer(callFn, fn, delayMs, options?.background === true),
 };
 
+/** A timer started by {@link startTimer}: cancel it, or change whether it holds the process. */
+export interface HeldTimer extends TimerHandle {
+  hold(keepAlive: boolean): void;
+}
+
+const NO_HOLD = (): void => {};
+
+/**
+ * Schedules `fn(self)` after `delayMs` on `clock`. On the system clock this allocates no closure
+ * (the hot paths of timeouts use it); on any other clock it goes through `clock.setTimeout`.
+ * @internal Not part of the public surface.
+ */
+export function startTimer<S>(
+  clock: TimerClock,
+  fn: (self: S) => void,
+  self: S,
+  delayMs: number,
+  options?: TimerOptions,
+): HeldTimer {
+  const background = options?.background === true;
+  if (clock === systemClock) return new SystemTimer(fn, self, delayMs, background);
+  const handle = clock.setTimeout(() => fn(self), delayMs, options);
+  return { cancel: () => handle.cancel(), hold: NO_HOLD };
+}
 interface ManualTimer {
   at: number;
   seq: number;
@@ -67,9 +165,10 @@ export class ManualClock implements TimerClock {
     return this.#now;
   }
 
-  setTimeout(fn: () => void, delayMs: number): TimerHandle {
+  /** Schedules `fn` at `now() + delayMs` (options have no effect: nothing holds a process). */
+  setTimeout(fn: () => void, delayMs: number, _options?: TimerOptions): TimerHandle {
     const timer: ManualTimer = {
-      at: this.#now + Math.max(0, delayMs),
+      at: this.#now + (Math.max(0, delayMs) || 0),
       seq: this.#seq++,
       fn,
       cancelled: false,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { TimerClock } from "./clock.js";
+import { clockSchema, namespaceSchema } from "./common/schemas.js";
 import { ConfigServer, type ConfigServerOptions } from "./config/config-server.js";
 import { EventStore } from "./events/event-store.js";
 import { parseOptions } from "./options.js";
@@ -18,13 +18,11 @@ export const CORE_SERVICES = {
 } as const;
 
 const FoundationOptions = z.strictObject({
-  namespace: z.custom<Namespace>((v) => typeof v === "string"),
+  namespace: namespaceSchema,
   registry: z.custom<Registry>((v) => v instanceof Registry).optional(),
   /** ConfigServer options (layers, schema...). Its `eventStore` section configures the EventStore. */
   config: z.record(z.string(), z.unknown()).optional(),
-  clock: z
-    .custom<TimerClock>((v) => typeof (v as TimerClock)?.setTimeout === "function")
-    .optional(),
+  clock: clockSchema.optional(),
   /** Restart intensity of the Foundation's supervisor (default: the config's `supervisor`). */
   maxRestarts: z.number().int().min(0).optional(),
   withinMs: z.number().positive().optional(),

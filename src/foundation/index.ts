@@ -9,10 +9,12 @@
 
 export {
   type Clock,
+  MAX_TIMER_DELAY_MS,
   ManualClock,
   systemClock,
   type TimerClock,
   type TimerHandle,
+  type TimerOptions,
 } from "./clock.js";
 export * from "./config/index.js";
 export * from "./errors/index.js";

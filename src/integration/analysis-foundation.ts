@@ -9,10 +9,13 @@
  * untouched and another layer could add its own section the same way.
  * @packageDocumentation
  */
+import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { deepMerge, isPlainObject } from "../foundation/config/paths.js";
 import {
   CORE_SERVICES,
   type ConfigServerOptions,
+  ElixirScopeError,
   FOUNDATION_DEFAULTS,
   FOUNDATION_UPDATABLE_PATHS,
   type Foundation,
@@ -78,17 +81,74 @@ export interface AnalysisConfigLayers {
  * ConfigServer options (for `startFoundation({ config })`) whose schema adds the `analysis`
  * section to the Foundation's, with its defaults; `analysis` is updatable at run time (it is read
  * at each run), next to the Foundation's own updatable paths.
+ *
+ * The config file is read here, once, and layered over the defaults (the ConfigServer layers the
+ * environment and the overrides above it as usual): the Foundation builds its config service
+ * more than once, and a file that can be read only once (`--config <(echo ...)`, a pipe) must
+ * still work.
+ * @throws ElixirScopeError `CONFIG_FILE_UNREADABLE` for a file that cannot be read or is not a
+ *   JSON object, `CONFIG_INVALID` for a `__proto__` key in it
  */
 export function analysisConfigOptions(layers: AnalysisConfigLayers = {}): ConfigServerOptions {
+  const { file, ...rest } = layers;
+  const defaults = {
+    ...FOUNDATION_DEFAULTS,
+    [ANALYSIS_CONFIG_SECTION]: { ...ANALYSIS_CONFIG_DEFAULTS },
+  };
   return {
-    ...layers,
+    ...rest,
     schema: AnalysisFoundationConfigSchema,
-    defaults: {
-      ...FOUNDATION_DEFAULTS,
-      [ANALYSIS_CONFIG_SECTION]: { ...ANALYSIS_CONFIG_DEFAULTS },
-    },
+    defaults:
+      file === undefined
+        ? defaults
+        : (deepMerge(defaults, readConfigFileOnce(file)) as Record<string, unknown>),
     updatable: [...FOUNDATION_UPDATABLE_PATHS, ANALYSIS_CONFIG_SECTION],
   };
+}
+
+/** Reads and parses a JSON config file in one read. */
+function readConfigFileOnce(path: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, "utf8"));
+  } catch (cause) {
+    throw new ElixirScopeError(
+      "CONFIG_FILE_UNREADABLE",
+      `Cannot read config file ${path}: ${(cause as Error).message}`,
+      { context: { file: path }, cause },
+    );
+  }
+  if (!isPlainObject(parsed)) {
+    throw new ElixirScopeError(
+      "CONFIG_FILE_UNREADABLE",
+      `Config file ${path} must hold a JSON object`,
+      { context: { file: path } },
+    );
+  }
+  rejectProtoKeys(parsed, path, []);
+  return parsed;
+}
+
+/**
+ * `JSON.parse` keeps a `"__proto__"` key as an own property, which merging would turn into a
+ * prototype instead of a setting the schema could reject: refuse it as the unknown key it is.
+ */
+function rejectProtoKeys(value: unknown, file: string, at: string[]): void {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) rejectProtoKeys(value[i], file, [...at, String(i)]);
+    return;
+  }
+  if (!isPlainObject(value)) return;
+  for (const key of Object.keys(value)) {
+    if (key === "__proto__") {
+      throw new ElixirScopeError(
+        "CONFIG_INVALID",
+        `Invalid config file ${file}: ${at.join(".") || "(root)"}: Unrecognized key: "__proto__"`,
+        { context: { file, path: [...at, key].join(".") } },
+      );
+    }
+    rejectProtoKeys(value[key], file, [...at, key]);
+  }
 }
 
 /** Options of the MemoryManager {@link startAnalysisFoundation} starts. */

@@ -12,6 +12,7 @@
  */
 import { z } from "zod";
 import type { ModuleInfo } from "../ast/model.js";
+import { MAX_PATTERN_LENGTH } from "../ast/population/glob.js";
 import { maxWorkerCount } from "../ast/population/pool.js";
 import type { PopulationObserver, PopulationProgress } from "../ast/population/populate.js";
 import { type AnalysisRun, analyzeRoot } from "../ast/population/run.js";
@@ -53,6 +54,10 @@ export interface AnalysisEventSink {
   store(event: { type: string; data: Record<string, unknown>; correlationId?: string }): unknown;
 }
 
+const pattern = z
+  .string()
+  .max(MAX_PATTERN_LENGTH, `a pattern may be at most ${MAX_PATTERN_LENGTH} characters long`);
+
 /** The analysis configuration (validated; unknown keys are errors). */
 export const AnalysisConfigSchema = z.strictObject({
   /** Project analyzed when a call names none. */
@@ -66,8 +71,9 @@ export const AnalysisConfigSchema = z.strictObject({
       z.literal("auto"),
     ])
     .optional(),
-  include: z.array(z.string()).optional(),
-  exclude: z.array(z.string()).optional(),
+  /** Patterns in gitignore syntax, each at most {@link MAX_PATTERN_LENGTH} characters. */
+  include: z.array(pattern).optional(),
+  exclude: z.array(pattern).optional(),
   /** Honour `.gitignore` files (default true). */
   gitignore: z.boolean().optional(),
   /** How many of the most complex functions a report lists; the population ignores it. */

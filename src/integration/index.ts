@@ -5,3 +5,6 @@
 
 export * from "./analysis-foundation.js";
 export * from "./analysis-services.js";
+export * from "./async-api.js";
+export * from "./health.js";
+export * from "./sync-api.js";

@@ -6,8 +6,10 @@
  * apart ({@link credoNesting}). Every count is defined in docs/ANALYSIS.md.
  * @packageDocumentation
  */
-import { type AliasTable, aliasBindings, moduleNameOf, withAlias } from "../extract/scope.js";
+
 import type { CallInfo, CallKind, DependencyKind } from "../model.js";
+import { blockFor, columnOf, isPlainVar, kwGet, lineOf, varName } from "../syntax/ast-util.js";
+import { type AliasTable, aliasBindings, moduleNameOf, withAlias } from "../syntax/scope.js";
 import { Atom, Float, metaGet, Node, type Term, Tuple } from "../term.js";
 
 /** What a clause walk needs to know about its surroundings. */
@@ -52,7 +54,18 @@ export interface ClauseWalkResult {
 
 const DEF_OPS = new Set(["def", "defp", "defmacro"]);
 const DOUBLE_CONDITION = new Set(["if", "unless", "for", "try", "and", "or", "&&", "||"]);
-const ABC_NON_CALLS = new Set(["==", "fn", "__aliases__", "__block__", "if", "or", "|>", "%{}"]);
+const ABC_NON_CALLS = new Set([
+  "==",
+  "fn",
+  "__aliases__",
+  "__block__",
+  "if",
+  "or",
+  "|>",
+  "%{}",
+  "{}",
+  "^",
+]);
 const ECTO_FUNCTIONS = new Set(["where", "from", "select", "join"]);
 const LOGICAL = new Set(["and", "or", "&&", "||"]);
 const COGNITIVE_BRANCHES = new Set(["if", "unless", "case", "cond", "receive", "with", "for"]);
@@ -117,36 +130,47 @@ const SKIPPED_AT_MODULE_LEVEL = new Set([
 ]);
 const IDENT = /^[a-z_][a-zA-Z0-9_]*[?!]?$/;
 
-function isPlainVar(t: Term): t is Node {
-  return t instanceof Node && t.form instanceof Atom && t.args === null;
-}
-
-function varName(t: Term): string | null {
-  return isPlainVar(t) ? (t.form as Atom).name : null;
-}
-
 function isTupleTerm(t: Term): boolean {
   return t instanceof Node || t instanceof Tuple;
 }
 
-/** Credo's `fn_parameters/1` for the arguments of a `->` node. */
+/**
+ * Credo's `get_parameters/1` on a definition's head: the names of its plain-variable arguments
+ * (for a guarded head, those among `[call, guard]`, so normally none).
+ */
+export function abcParameters(head: Term): string[] {
+  if (!(head instanceof Node) || !Array.isArray(head.args)) return [];
+  const out: string[] = [];
+  for (const p of head.args) {
+    const n = varName(p);
+    if (n !== null) out.push(n);
+  }
+  return out;
+}
+
+/**
+ * Credo's `fn_parameters/1` on the arguments of a `->` node. It recurses on itself, so
+ * `[[a, b], acc]` (a list then a variable, which is a tuple) yields `a` and `b`, not `acc`.
+ */
 function fnParameters(args: Term[], into: Set<string>): void {
-  const [params, body] = args;
-  let list: Term[] | null = null;
-  if (args.length === 2 && Array.isArray(params) && isTupleTerm(body)) {
-    list = params;
-  } else if (
-    args.length === 2 &&
-    Array.isArray(params) &&
-    params.length === 1 &&
-    params[0] instanceof Node &&
-    params[0].form instanceof Atom &&
-    params[0].form.name === "when" &&
-    Array.isArray(params[0].args)
-  ) {
-    list = params[0].args;
-  } else {
-    list = args;
+  let list = args;
+  for (;;) {
+    if (list.length !== 2) break;
+    const [first, second] = list;
+    if (Array.isArray(first) && isTupleTerm(second)) {
+      list = first;
+    } else if (
+      Array.isArray(first) &&
+      first.length === 1 &&
+      first[0] instanceof Node &&
+      first[0].form instanceof Atom &&
+      first[0].form.name === "when" &&
+      Array.isArray(first[0].args)
+    ) {
+      list = first[0].args;
+    } else {
+      break;
+    }
   }
   for (const p of list) {
     const n = varName(p);
@@ -156,41 +180,9 @@ function fnParameters(args: Term[], into: Set<string>): void {
 
 /** Credo's `do_block_for!/1` on a call's arguments, counted as `List.wrap(block) |> length`. */
 function doBlockCount(args: Term[]): number {
-  let block: Term | undefined;
-  if (args.length === 1 && isPairKey(args[0], "do")) block = (args[0] as Tuple).items[1];
-  else {
-    for (const el of args) {
-      if (!Array.isArray(el)) continue;
-      for (const p of el) {
-        if (isPairKey(p, "do")) {
-          block = (p as Tuple).items[1];
-          break;
-        }
-      }
-      if (block !== undefined) break;
-    }
-  }
+  const block = blockFor(args, "do");
   if (block === undefined || block === null) return 0;
   return Array.isArray(block) ? block.length : 1;
-}
-
-function isPairKey(t: Term, key: string): boolean {
-  return (
-    t instanceof Tuple &&
-    t.items.length === 2 &&
-    t.items[0] instanceof Atom &&
-    t.items[0].name === key
-  );
-}
-
-function lineCol(n: Node): [number, number] {
-  let line = 0;
-  let col = 0;
-  for (const [k, v] of n.meta) {
-    if (k === "line" && typeof v === "number" && line === 0) line = v;
-    else if (k === "column" && typeof v === "number" && col === 0) col = v;
-  }
-  return [line, col];
 }
 
 // Walk modes as bit flags, so each child carries its own combination cheaply.
@@ -224,6 +216,8 @@ export function walkClause(
   let piped: Node | null = null;
   let capture: Node | null = null;
   let suppressed: Node | null = null;
+  // Credo's ABC replaces `unquote(x)` by `x` and walks on below it: `x` itself is not counted.
+  let abcTransparent: Term = null;
 
   const addCall = (
     kind: CallKind,
@@ -234,7 +228,8 @@ export function walkClause(
     isPiped: boolean,
     isCapture: boolean,
   ) => {
-    const [line, column] = lineCol(n);
+    const line = lineOf(n);
+    const column = columnOf(n);
     calls.push({
       id: `${ctx.idPrefix}@${calls.length}`,
       kind,
@@ -295,7 +290,9 @@ export function walkClause(
       const name = n.form.name;
       const args = n.args;
       if (!Array.isArray(args)) {
-        if (mode & ABC && !varNames.has(name)) b++;
+        // Names starting with `_` (`_acc`, `__MODULE__`) are never branches.
+        if (mode & ABC && n !== abcTransparent && !varNames.has(name) && name.charCodeAt(0) !== 95)
+          b++;
         return;
       }
       if (ctx.skipDefinitions === true && SKIPPED_AT_MODULE_LEVEL.has(name)) return;
@@ -313,10 +310,15 @@ export function walkClause(
       }
       // ABC size: clauses in Credo's order, first match wins.
       let childMode = mode;
-      if (mode & ABC) {
+      if (mode & ABC && n !== abcTransparent) {
         if (DEF_OPS.has(name)) {
           // no count
         } else if (name === "<<>>") {
+          childMode &= ~ABC;
+        } else if (name === "unquote" && args.length === 1) {
+          abcTransparent = args[0];
+        } else if (name === "@") {
+          a++;
           childMode &= ~ABC;
         } else if (name === "=") {
           a++;
@@ -353,7 +355,7 @@ export function walkClause(
         }
       }
       // Calls and module references.
-      const line = lineCol(n)[0];
+      const line = lineOf(n);
       if (inQuote === 0 && mode & CALLS) {
         if (name === "alias" || name === "import" || name === "require") {
           directive(name, args, line);
@@ -458,6 +460,12 @@ export function walkClause(
     }
   };
 
+  // Credo's complexities walk the whole definition, head call included: `defmacro left or right`
+  // and `defmacro def(call, expr)` count their own name.
+  if (ctx.arity > 0 && (DEF_OPS.has(ctx.name) || DOUBLE_CONDITION.has(ctx.name))) {
+    cc++;
+    perceived++;
+  }
   // The head: default arguments and guards hold calls; Credo's complexities count guards too.
   for (const arg of headArgs) visit(arg, CALLS, 0, null);
   for (const g of guards) visit(g, CALLS, 0, null);
@@ -502,7 +510,5 @@ function isDot(n: Node): boolean {
 }
 
 function findKey(t: Term, key: string): boolean {
-  if (!Array.isArray(t)) return false;
-  for (const p of t) if (isPairKey(p, key)) return true;
-  return false;
+  return kwGet(t, key) !== undefined;
 }

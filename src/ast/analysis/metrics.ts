@@ -17,6 +17,7 @@ export function emptyMetrics(arity: number): ClauseMetrics {
     abcB: 0,
     abcC: 0,
     nesting: 0,
+    nestingLine: 0,
     arity,
     cognitive: 0,
     loc: 0,
@@ -36,7 +37,10 @@ export function functionMetrics(clauses: ClauseInfo[], arity: number): ClauseMet
       m.abcB = x.abcB;
       m.abcC = x.abcC;
     }
-    if (x.nesting > m.nesting) m.nesting = x.nesting;
+    if (x.nesting > m.nesting) {
+      m.nesting = x.nesting;
+      m.nestingLine = x.nestingLine;
+    }
     if (x.cognitive > m.cognitive) m.cognitive = x.cognitive;
     m.loc += x.loc;
   }

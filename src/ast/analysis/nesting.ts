@@ -5,52 +5,49 @@
  * `else`, `rescue` and `after` blocks as Credo's `Block.all_blocks_for!/1` finds them.
  * @packageDocumentation
  */
-import { Atom, Node, type Term, Tuple } from "../term.js";
+import { blockFor } from "../syntax/ast-util.js";
+import { Atom, metaInt, Node, type Term } from "../term.js";
 
 const NEST_OPS = new Set(["if", "unless", "case", "cond", "fn", "for", "with"]);
 
-/**
- * `Credo.Code.Block.<key>_block_for/1` on a list: `[do: b]` (for `do`) or
- * `[do: _, <key>: b]` exactly, else the first element that is itself a list holding `key`.
- * Returns `undefined` for "no block" (Credo's nil).
- */
-function blockFor(list: Term[], key: string): Term | undefined {
-  if (key === "do") {
-    if (list.length === 1 && isPair(list[0], "do")) return (list[0] as Tuple).items[1];
-  } else if (list.length === 2 && isPair(list[0], "do") && isPair(list[1], key)) {
-    return (list[1] as Tuple).items[1];
-  }
-  for (const el of list) {
-    if (!Array.isArray(el)) continue;
-    // Keyword.has_key?/2 then list[key]: the first pair with that key.
-    for (const p of el) if (isPair(p, key)) return (p as Tuple).items[1];
-  }
-  return undefined;
-}
-
-function isPair(t: Term, key: string): boolean {
-  return (
-    t instanceof Tuple &&
-    t.items.length === 2 &&
-    t.items[0] instanceof Atom &&
-    t.items[0].name === key
-  );
-}
-
 const BLOCK_KEYS = ["do", "else", "rescue", "after"];
 
-/** Deepest nesting below `t` with `depth` nest ops already on the path; -1 stands for nil. */
-function findDepth(t: Term, depth: number): number {
+/*
+ * Credo keeps `{depth, line, trigger}` at each leaf and takes the largest by Erlang's term order.
+ * We pack that triple into one number, largest when Credo's tuple is: depth, then line, then the
+ * trigger atom (atoms order by their text, hence the alphabetical ranks). No allocation.
+ */
+const LINE_SCALE = 16;
+const DEPTH_SCALE = 2 ** 28;
+const TRIGGER_RANK: Record<string, number> = {
+  case: 0,
+  cond: 1,
+  def: 2,
+  defmacro: 3,
+  defp: 4,
+  fn: 5,
+  for: 6,
+  if: 7,
+  unless: 8,
+  with: 9,
+};
+
+function rankOf(trigger: string): number {
+  return TRIGGER_RANK[trigger] ?? 2;
+}
+
+/** Deepest point below `t`, `depth` nest ops above it; -1 stands for Credo's nil. */
+function findDepth(t: Term, depth: number, line: number, rank: number): number {
   if (Array.isArray(t)) {
     let best = -1;
     for (const key of BLOCK_KEYS) {
       const block = blockFor(t, key);
       // A nil block is List.wrap(nil) = []; a literal nil value is the same in Elixir.
       if (block === undefined || block === null) continue;
-      const items = Array.isArray(block) ? block : [block];
-      for (const item of items) {
-        const d = findDepth(item, depth);
-        if (d > best) best = d;
+      if (Array.isArray(block)) {
+        for (const item of block) best = Math.max(best, findDepth(item, depth, line, rank));
+      } else {
+        best = Math.max(best, findDepth(block, depth, line, rank));
       }
     }
     return best;
@@ -60,22 +57,37 @@ function findDepth(t: Term, depth: number): number {
     Array.isArray(t.args) &&
     (t.form instanceof Atom || t.form instanceof Node)
   ) {
-    const inner = t.form instanceof Atom && NEST_OPS.has(t.form.name) ? depth + 1 : depth;
-    let best = -1;
-    for (const a of t.args) {
-      const d = findDepth(a, inner);
-      if (d > best) best = d;
+    let d = depth;
+    let l = line;
+    let r = rank;
+    if (t.form instanceof Atom && NEST_OPS.has(t.form.name)) {
+      d = depth + 1;
+      l = metaInt(t.meta, "line") ?? 0;
+      r = rankOf(t.form.name);
     }
+    let best = -1;
+    for (const a of t.args) best = Math.max(best, findDepth(a, d, l, r));
     return best;
   }
-  return depth;
+  return depth * DEPTH_SCALE + line * LINE_SCALE + rank;
+}
+
+/** Credo's nesting of a definition and the line where it is reached. */
+export interface NestingResult {
+  depth: number;
+  line: number;
 }
 
 /**
- * Nesting depth of a definition given the arguments of its `def` call (`[head, [do: body...]]`),
- * 0 when Credo would find nothing to measure (a bodiless head).
+ * Nesting of a definition from the arguments of its `def` call (`[head, [do: body...]]`), its
+ * line and kind: depth 0 at the definition's line when Credo finds nothing to measure (a
+ * bodiless head).
  */
-export function credoNesting(defArgs: Term[]): number {
-  const d = findDepth(defArgs, 0);
-  return Math.max(d, 0);
+export function credoNesting(defArgs: Term[], line: number, kind: string): NestingResult {
+  const packed = findDepth(defArgs, 0, line, rankOf(kind));
+  if (packed < DEPTH_SCALE) return { depth: 0, line };
+  return {
+    depth: Math.floor(packed / DEPTH_SCALE),
+    line: Math.floor((packed % DEPTH_SCALE) / LINE_SCALE),
+  };
 }

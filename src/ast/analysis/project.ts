@@ -19,6 +19,7 @@ import type {
   ModuleInfo,
   ProjectAnalysis,
 } from "../model.js";
+import { functionKey } from "../model.js";
 import { cyclesOf } from "./graph.js";
 import { findPatterns } from "./patterns.js";
 
@@ -48,11 +49,6 @@ export function resolveOptions(options: AnalysisOptions = {}): Required<Analysis
     out[k as keyof AnalysisOptions] = v;
   }
   return out;
-}
-
-/** `Module.name/arity`, the key of a function in the call graph. */
-export function functionKey(module: string, name: string, arity: number): string {
-  return `${module}.${name}/${arity}`;
 }
 
 /** Index of the project's functions, merged by module name (a module may be defined twice). */

@@ -6,35 +6,20 @@
  */
 import { walkClause } from "../analysis/clause-walk.js";
 import { emptyMetrics, functionMetrics, moduleMetrics } from "../analysis/metrics.js";
-import { credoNesting } from "../analysis/nesting.js";
 import type {
   CallInfo,
   ClauseInfo,
-  ClauseMetrics,
   DocState,
   FunctionInfo,
   ModuleDependency,
   ModuleInfo,
 } from "../model.js";
-import { Atom, Node, type Term, Tuple } from "../term.js";
+import { Atom, Tuple } from "../term.js";
+import { measureClauseWithCalls } from "./measure.js";
 import type { ClauseDraft, ModuleDraft } from "./module.js";
 import { print } from "./print.js";
 
 const PRIVATE_KINDS = new Set(["defp", "defmacrop", "defguardp"]);
-
-/** Credo's `get_parameters/1`: variable names among the head's direct arguments. */
-function abcParameters(head: Term): string[] {
-  if (!(head instanceof Node) || !Array.isArray(head.args)) return [];
-  const out: string[] = [];
-  for (const p of head.args) {
-    if (p instanceof Node && p.form instanceof Atom && p.args === null) out.push(p.form.name);
-  }
-  return out;
-}
-
-function round2(x: number): number {
-  return Math.round(x * 100) / 100;
-}
 
 /** Turns a module draft into its final form; `id` is the module's ID. */
 export function finishModule(
@@ -82,11 +67,9 @@ export function finishModule(
   for (const [key, g] of groups) {
     const first = g[0];
     const fid = `${id}.${key}`;
-    const bodied = g.filter((c) => c.blocks.length > 0);
-    const written = bodied.length > 0 ? bodied : g;
-    const clauses: ClauseInfo[] = written.map((c, i) => {
+    const clauses: ClauseInfo[] = g.map((c, i) => {
       const cid = `${fid}:${i}`;
-      const r = walkClause(
+      const r = measureClauseWithCalls(
         {
           module: draft.name,
           aliases: c.aliases,
@@ -97,24 +80,14 @@ export function finishModule(
           ectoQuery,
           idPrefix: cid,
         },
-        c.headArgs,
-        c.guards,
-        c.blocks,
-        abcParameters(c.defArgs[0]),
+        c.defArgs,
+        c.kind,
+        { params: c.headArgs, guards: c.guards, blocks: c.blocks },
+        c.line,
+        c.endLine,
       );
       addDeps(r.dependencies);
-      const metrics: ClauseMetrics = {
-        cyclomatic: r.cyclomatic,
-        perceived: r.perceived,
-        abc: round2(Math.sqrt(r.abcA * r.abcA + r.abcB * r.abcB + r.abcC * r.abcC)),
-        abcA: r.abcA,
-        abcB: r.abcB,
-        abcC: r.abcC,
-        nesting: c.blocks.length > 0 ? credoNesting(c.defArgs) : 0,
-        arity: c.arity,
-        cognitive: r.cognitive,
-        loc: c.endLine - c.line + 1,
-      };
+      const metrics = r.metrics;
       return {
         id: cid,
         file,
@@ -123,7 +96,7 @@ export function finishModule(
         column: c.column,
         arity: c.arity,
         guards: c.guards.map((t) => print(t)),
-        bodiless: c.blocks.length === 0,
+        head: c.blocks.length === 0,
         metrics,
         calls: r.calls,
       };

@@ -8,8 +8,9 @@
  * @packageDocumentation
  */
 import type { FileExtraction, ModuleInfo } from "../model.js";
+import { lastLine } from "../syntax/ast-util.js";
 import type { Comment, Term } from "../term.js";
-import { lastLine } from "./ast-util.js";
+import { findDefinitions } from "./definitions.js";
 import { finishModule } from "./functions.js";
 import { collectModules, importsEctoQuery } from "./module.js";
 
@@ -49,10 +50,19 @@ export function extractFileWithDiagnostics(
     const id = `${relPath}#${draft.name}${n > 1 ? `~${n}` : ""}`;
     modules.push(finishModule(draft, relPath, id, ecto));
   }
+  const taken = new Set<Term[]>();
+  for (const draft of collection.modules) for (const c of draft.clauses) taken.add(c.defArgs);
+  const definitions = findDefinitions(ast, relPath, taken, ecto);
   let last = lastLine(ast);
   for (const c of comments) if (c.line > last) last = c.line;
   return {
-    extraction: { path: relPath, modules, commentCount: comments.length, lastLine: last },
+    extraction: {
+      path: relPath,
+      modules,
+      definitions,
+      commentCount: comments.length,
+      lastLine: last,
+    },
     diagnostics: { dynamicModules: collection.dynamicModules },
   };
 }

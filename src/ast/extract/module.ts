@@ -14,8 +14,25 @@ import type {
   ModuleInfo,
   ModuleKind,
 } from "../model.js";
-import { Atom, type Meta, Node, type Term, Tuple } from "../term.js";
-import { isCall, kwGet, lastLine, lineOf, nestedLine, pairKey, statements } from "./ast-util.js";
+import {
+  columnOf,
+  isCall,
+  kwGet,
+  lastLine,
+  lineOf,
+  nestedLine,
+  pairKey,
+  statements,
+} from "../syntax/ast-util.js";
+import {
+  type AliasTable,
+  aliasBindings,
+  lastSegment,
+  moduleNameOf,
+  withAlias,
+} from "../syntax/scope.js";
+import { Atom, Node, type Term, Tuple } from "../term.js";
+import { clauseEnd, countDefaults, defShape, headCall, splitHead } from "./def-shape.js";
 import {
   exceptionFunctions,
   type GeneratedFunction,
@@ -25,7 +42,6 @@ import {
   USE_BEHAVIOURS,
   USE_GENERATED,
 } from "./generated.js";
-import { type AliasTable, aliasBindings, lastSegment, moduleNameOf, withAlias } from "./scope.js";
 
 /** A clause as written, waiting for its body walk. */
 export interface ClauseDraft {
@@ -562,76 +578,20 @@ function readAttribute(n: Node & { args: Term[] }, st: BodyState, line: number):
   }
 }
 
-/** Splits `head when g1 when g2` into the call and its guards. */
-function splitHead(head: Term): { call: Term; guards: Term[] } {
-  if (!isCall(head, "when") || head.args.length !== 2) return { call: head, guards: [] };
-  const guards: Term[] = [];
-  let g: Term = head.args[1];
-  while (isCall(g, "when") && g.args.length === 2) {
-    guards.push(g.args[0]);
-    g = g.args[1];
-  }
-  guards.push(g);
-  return { call: head.args[0], guards };
-}
-
-/** Name and parameters of a head call; null for `unquote(name)(...)` and other dynamic heads. */
-function headCall(call: Term): { name: string; params: Term[] } | null {
-  if (!(call instanceof Node)) return null;
-  let name: string;
-  if (call.form instanceof Atom) {
-    name = call.form.name;
-    if (name === "unquote" || name === "unquote_splicing") return null;
-  } else if (
-    isCall(call.form, "unquote") &&
-    call.form.args.length === 1 &&
-    call.form.args[0] instanceof Atom
-  ) {
-    // def unquote(:"~~~")(expr): a literal name the parser cannot take directly.
-    name = call.form.args[0].name;
-  } else {
-    return null;
-  }
-  const params = Array.isArray(call.args) ? call.args : [];
-  if (params.some((p) => isCall(p, "unquote_splicing"))) return null;
-  return { name, params };
-}
-
-function countDefaults(params: Term[]): number {
-  let n = 0;
-  for (const p of params) if (isCall(p, "\\\\")) n++;
-  return n;
-}
-
-function clauseEnd(n: Node): number {
-  return nestedLine(n.meta, "end") ?? lastLine(n);
-}
-
 function readDef(kind: FunctionKind, n: Node & { args: Term[] }, st: BodyState): void {
-  const guardDef = kind === "defguard" || kind === "defguardp";
-  const { call, guards } = splitHead(n.args[0]);
-  const head = headCall(call);
-  if (head === null) return;
-  let blocks: Tuple[] = [];
-  let clauseGuards = guards;
-  if (guardDef) {
-    // defguard name(args) when expr: the expression is the definition's body.
-    if (guards.length > 0) blocks = [new Tuple([Atom.of("do"), guards[guards.length - 1]])];
-    clauseGuards = [];
-  } else if (Array.isArray(n.args[1])) {
-    blocks = n.args[1].filter((p): p is Tuple => pairKey(p) !== undefined);
-  }
+  const shape = defShape(kind, n);
+  if (shape.name === null) return;
   pushClause(st, {
     kind,
-    name: head.name,
-    arity: head.params.length,
-    defaults: countDefaults(head.params),
-    headArgs: head.params,
-    guards: clauseGuards,
-    blocks,
+    name: shape.name,
+    arity: shape.params.length,
+    defaults: countDefaults(shape.params),
+    headArgs: shape.params,
+    guards: shape.guards,
+    blocks: shape.blocks,
     defArgs: n.args,
     line: lineOf(n),
-    column: metaColumn(n.meta),
+    column: columnOf(n),
     endLine: clauseEnd(n),
     aliases: st.aliases,
     importedOnly: st.importedOnly,
@@ -639,11 +599,6 @@ function readDef(kind: FunctionKind, n: Node & { args: Term[] }, st: BodyState):
     impl: st.pendingImpl,
     delegateTo: null,
   });
-}
-
-function metaColumn(meta: Meta): number {
-  for (const [k, v] of meta) if (k === "column" && typeof v === "number") return v;
-  return 0;
 }
 
 function readDelegate(n: Node & { args: Term[] }, st: BodyState, line: number): void {
@@ -666,7 +621,7 @@ function readDelegate(n: Node & { args: Term[] }, st: BodyState, line: number): 
     blocks: [],
     defArgs: n.args,
     line,
-    column: metaColumn(n.meta),
+    column: columnOf(n),
     endLine: clauseEnd(n),
     aliases: st.aliases,
     importedOnly: st.importedOnly,

@@ -5,8 +5,9 @@
  * call form, so the output is always readable, if not always `Macro.to_string/1`-exact.
  * @packageDocumentation
  */
+
+import { atomModuleName, pairKey } from "../syntax/ast-util.js";
 import { Atom, Bin, Float, Node, type Term, Tuple } from "../term.js";
-import { atomModuleName, pairKey } from "./ast-util.js";
 
 const BINARY_OPS = new Set([
   "and",

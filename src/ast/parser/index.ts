@@ -1,6 +1,7 @@
 /**
- * The Elixir parser: source text to the quoted AST and comment list that Elixir 1.14's
- * `Code.string_to_quoted_with_comments(source, columns: true, token_metadata: true)` produces.
+ * The Elixir parser: source text to the quoted AST and comment list that Elixir's
+ * `Code.string_to_quoted_with_comments(source, columns: true, token_metadata: true)` produces,
+ * for Elixir 1.18 (the default) or 1.14 (`{ elixir: "1.14" }`).
  *
  * See `docs/PARSER.md` for the design, coverage and limits.
  * @packageDocumentation
@@ -9,14 +10,27 @@ import type { Comment, Term } from "../term.js";
 import { ParseError, SyntaxFailure } from "./errors.js";
 import { Lexer } from "./lexer.js";
 import { MAX_DEPTH, Parser } from "./parser.js";
+import {
+  DEFAULT_ELIXIR_VERSION,
+  ELIXIR_VERSIONS,
+  type ElixirVersion,
+  featuresOf,
+  isElixirVersion,
+} from "./versions.js";
 
 export { ParseError } from "./errors.js";
 export { MAX_DEPTH } from "./parser.js";
+export { DEFAULT_ELIXIR_VERSION, ELIXIR_VERSIONS, type ElixirVersion } from "./versions.js";
 
 /** Options of {@link parse}. */
 export interface ParseOptions {
   /** File name used in error messages. */
   file?: string;
+  /**
+   * The Elixir whose AST, metadata and errors to reproduce (default
+   * {@link DEFAULT_ELIXIR_VERSION}); one of {@link ELIXIR_VERSIONS}.
+   */
+  elixir?: ElixirVersion;
 }
 
 /** A parsed source: its AST and its comments in source order. */
@@ -25,10 +39,11 @@ export interface ParseResult {
   comments: Comment[];
 }
 
-const KNOWN_OPTIONS = new Set(["file"]);
+const KNOWN_OPTIONS = new Set(["file", "elixir"]);
 
-function checkOptions(options: ParseOptions | undefined): string | undefined {
-  if (options === undefined) return undefined;
+/** Checks the options; returns the file name and the version. */
+function checkOptions(options: ParseOptions | undefined): [string | undefined, ElixirVersion] {
+  if (options === undefined) return [undefined, DEFAULT_ELIXIR_VERSION];
   if (typeof options !== "object" || options === null) {
     throw new TypeError("parse options must be an object");
   }
@@ -39,7 +54,13 @@ function checkOptions(options: ParseOptions | undefined): string | undefined {
   if (file !== undefined && typeof file !== "string") {
     throw new TypeError("parse option `file` must be a string");
   }
-  return file;
+  const elixir = options.elixir === undefined ? DEFAULT_ELIXIR_VERSION : options.elixir;
+  if (!isElixirVersion(elixir)) {
+    throw new TypeError(
+      `parse option \`elixir\` must be one of ${ELIXIR_VERSIONS.map((v) => `"${v}"`).join(", ")}; got ${JSON.stringify(elixir) ?? String(elixir)}`,
+    );
+  }
+  return [file, elixir];
 }
 
 const DECODER = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
@@ -118,12 +139,13 @@ function firstInvalidUtf8(b: Uint8Array): number {
  * @throws {TypeError} for unknown or ill-typed options.
  */
 export function parse(source: string | Uint8Array, options?: ParseOptions): ParseResult {
-  const file = checkOptions(options);
+  const [file, elixir] = checkOptions(options);
   const text = decode(source, file);
+  const features = featuresOf(elixir);
   try {
-    const lexer = new Lexer(text);
+    const lexer = new Lexer(text, features);
     const tokens = lexer.tokenize();
-    const ast = new Parser(tokens).parseGrammar();
+    const ast = new Parser(tokens, features).parseGrammar();
     return { ast, comments: lexer.comments };
   } catch (e) {
     if (e instanceof SyntaxFailure) throw new ParseError(e.message, e.line, e.column, file);

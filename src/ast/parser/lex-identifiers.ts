@@ -73,7 +73,7 @@ const { unescapeParts } = StringTokens;
 
 const { closeOrOpen } = Terminators;
 
-const { hex4, last, prevEol, pushDropEol } = Driver;
+const { erlangHex4, last, prevEol, pushDropEol } = Driver;
 
 const ID_START_RE = /^\p{ID_Start}$/u;
 
@@ -192,7 +192,8 @@ export function colon(lx: Lexer): boolean {
     if (parts.length === 1 && typeof parts[0] === "string") {
       // Built from a binary: the limit counts UTF-8 bytes.
       if (parts[0].length > MAX_ATOM / 3) checkAtomBytes(parts[0], line, col);
-      lx.toks.push(new TokenClass(T_ATOM_QUOTED, line, col, null, parts[0]));
+      // The location's third element is the delimiter, as in Elixir's token (1.18 metadata).
+      lx.toks.push(new TokenClass(T_ATOM_QUOTED, line, col, c1, parts[0]));
     } else {
       const t = new ValueTokenClass(T_ATOM_UNSAFE, line, col, null, "");
       t.parts = parts;
@@ -275,7 +276,7 @@ function scanIdentifier(
           if (cp < 0xa0 || cp === 0xfeff || /\p{Z}|\p{C}|\p{P}|\p{S}/u.test(str)) {
             // Not part of the identifier: Elixir stops only at ASCII; anything else errors.
             fail(
-              `unexpected token: "${str}" (column ${col + length}, code point U+${hex4(cp)})`,
+              `unexpected token: "${str}" (column ${col + length}, code point U+${erlangHex4(cp)})`,
               lx.line,
               col + length,
             );
@@ -325,9 +326,8 @@ export function identifier(lx: Lexer): void {
     fail(`keyword argument must be followed by space after: ${name}:`, line, col);
   }
   if (id.at) {
-    const what = id.alias
-      ? "alias (only ASCII characters, without punctuation, are allowed)"
-      : "identifier";
+    // The tokenizer names the identifier's kind here, without the alias rule it states elsewhere.
+    const what = id.alias ? "alias" : "identifier";
     fail(`invalid character "@" (code point U+0040) in ${what}: ${name}`, line, col);
   }
   if (name === "__aliases__" || name === "__block__") {
@@ -344,7 +344,7 @@ export function identifier(lx: Lexer): void {
         }
       }
       fail(
-        `invalid character "${String.fromCodePoint(bad)}" (code point U+${hex4(bad)}) in alias (only ASCII characters, without punctuation, are allowed): ${name}`,
+        `invalid character "${String.fromCodePoint(bad)}" (code point U+${erlangHex4(bad)}) in alias (only ASCII characters, without punctuation, are allowed): ${name}`,
         line,
         col,
       );

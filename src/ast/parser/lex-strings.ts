@@ -59,7 +59,7 @@ const { checkAtomBytes } = Identifiers;
 
 const { operator } = Operators;
 
-const { hex4 } = Driver;
+const { erlangHex4 } = Driver;
 
 const SIGIL_TERMINATORS: Record<number, number> = {
   [C_SLASH]: C_SLASH,
@@ -94,7 +94,8 @@ export function scanString(lx: Lexer, q: number): void {
       // Built from a binary: the limit counts UTF-8 bytes. (Elixir 1.14's string_to_quoted
       // then crashes on this tokenizer error; we report it at the quote.)
       if (parts[0].length > MAX_ATOM / 3) checkAtomBytes(parts[0], line, col);
-      lx.toks.push(new TokenClass(T_KW_IDENTIFIER, line, col, null, parts[0]));
+      // The location's third element is the delimiter, as in Elixir's token (1.18 metadata).
+      lx.toks.push(new TokenClass(T_KW_IDENTIFIER, line, col, q, parts[0]));
     } else {
       const t = new ValueTokenClass(T_KW_IDENTIFIER_UNSAFE, line, col, null, "");
       t.parts = parts;
@@ -146,14 +147,39 @@ export function heredoc(lx: Lexer, q: number): void {
   lx.toks.push(t);
 }
 
+/**
+ * The sigil name after `~` at `i`: one lowercase letter, or one uppercase letter followed (from
+ * Elixir 1.15, {@link Features.multiLetterSigils}) by uppercase letters and digits. Fails like
+ * the 1.18 tokenizer on a lowercase letter after the name; its message quotes the rest of the
+ * source from the name on.
+ */
+function sigilName(lx: Lexer, i: number): string {
+  const s = lx.src;
+  const first = s.charCodeAt(i);
+  let end = i + 1;
+  if (isUpper(first) && lx.features.multiLetterSigils) {
+    while (isUpper(s.charCodeAt(end)) || isDigit(s.charCodeAt(end))) end++;
+  }
+  if (lx.features.multiLetterSigils && isLower(s.charCodeAt(end))) {
+    fail(
+      `invalid sigil name, it should be either a one-letter lowercase letter or an uppercase letter optionally followed by uppercase letters and digits, got: ~${s.slice(i)}`,
+      lx.line,
+      lx.col,
+    );
+  }
+  return s.slice(i, end);
+}
+
 /** `~x...`: a sigil; false for `~` operators (handled by {@link operator}). */
 export function sigilOrTilde(lx: Lexer): boolean {
   const s = lx.src;
   const i = lx.i;
   const letter = s.charCodeAt(i + 1);
   if (!isUpper(letter) && !isLower(letter)) return operator(lx, C_TILDE);
-  if (i + 2 >= s.length) return false;
-  const h = s.charCodeAt(i + 2);
+  const name = sigilName(lx, i + 1);
+  const at = i + 1 + name.length; // the delimiter
+  if (at >= s.length) return false;
+  const h = s.charCodeAt(at);
   const line = lx.line;
   const col = lx.col;
   const interpol = isLower(letter);
@@ -162,10 +188,10 @@ export function sigilOrTilde(lx: Lexer): boolean {
   let indentation: number | null = null;
   if (
     (h === C_DQUOTE || h === C_SQUOTE) &&
-    s.charCodeAt(i + 3) === h &&
-    s.charCodeAt(i + 4) === h
+    s.charCodeAt(at + 1) === h &&
+    s.charCodeAt(at + 2) === h
   ) {
-    lx.i += 5;
+    lx.i = at + 3;
     heredocHeader(lx, h, line, col);
     const body = extract(lx, interpol, h, true, "heredoc", line);
     indentation = lx.col - 4;
@@ -174,16 +200,16 @@ export function sigilOrTilde(lx: Lexer): boolean {
   } else {
     const term = SIGIL_TERMINATORS[h];
     if (term === undefined) {
-      const ch = String.fromCodePoint(s.codePointAt(i + 2)!);
+      const ch = String.fromCodePoint(s.codePointAt(at)!);
       fail(
-        `invalid sigil delimiter: "${ch}" (column ${col + 2}, code point U+${hex4(ch.codePointAt(0)!)}). The available delimiters are: //, ||, "", '', (), [], {}, <>`,
+        `invalid sigil delimiter: "${ch}" (column ${col + 1 + name.length}, code point U+${erlangHex4(ch.codePointAt(0)!)}). The available delimiters are: //, ||, "", '', (), [], {}, <>`,
         line,
         col,
       );
     }
-    lx.i += 3;
-    lx.col += 3;
-    raw = extract(lx, interpol, term, false, `sigil ~${s[i + 1]}${s[i + 2]}`, line);
+    lx.i = at + 1;
+    lx.col += name.length + 2;
+    raw = extract(lx, interpol, term, false, `sigil ~${s[i + 1]}${s[at]}`, line);
     delimiter = String.fromCharCode(h);
   }
   const modifiers: number[] = [];
@@ -197,7 +223,7 @@ export function sigilOrTilde(lx: Lexer): boolean {
   }
   const t = new ValueTokenClass(T_SIGIL, line, col, null, "");
   t.parts = raw;
-  t.sigil = { letter: s[i + 1], modifiers, indentation, delimiter };
+  t.sigil = { letter: name, modifiers, indentation, delimiter };
   lx.toks.push(t);
   return true;
 }

@@ -34,6 +34,7 @@ import * as Terminators from "./lex-terminators.js";
 import { CLOSER } from "./lex-terminators.js";
 import type { Token } from "./tokens.js";
 import * as TK from "./tokens.js";
+import type { Features } from "./versions.js";
 
 // Module-local bindings: hot paths read these without cross-module lookups.
 const {
@@ -96,6 +97,15 @@ const { heredoc, scanString, sigilOrTilde } = StringTokens;
 
 const { closer, missingHint, opener } = Terminators;
 
+/**
+ * A code point as Erlang's `~4.16.0B` prints it in the tokenizer's messages: four hex digits,
+ * zero-padded, and `****` when it needs more (the field overflows).
+ */
+export function erlangHex4(cp: number): string {
+  const h = hex4(cp);
+  return h.length > 4 ? "****" : h;
+}
+
 export function hex4(cp: number): string {
   return cp.toString(16).toUpperCase().padStart(4, "0");
 }
@@ -130,7 +140,10 @@ export class Lexer {
   readonly comments: Comment[] = [];
   interpDepth = 0;
 
-  constructor(readonly src: string) {}
+  constructor(
+    readonly src: string,
+    readonly features: Features,
+  ) {}
 
   /** Tokenizes the whole source. */
   tokenize(): Token[] {
@@ -358,7 +371,7 @@ export function unexpected(lx: Lexer, i: number, col: number): never {
   const name = CHAR_NAMES[cp];
   const what =
     name !== undefined
-      ? `${name} (column ${col}, code point U+${hex4(cp)})`
-      : `"${String.fromCodePoint(cp)}" (column ${col}, code point U+${hex4(cp)})`;
+      ? `${name} (column ${col}, code point U+${erlangHex4(cp)})`
+      : `"${String.fromCodePoint(cp)}" (column ${col}, code point U+${erlangHex4(cp)})`;
   fail(`unexpected token: ${what}`, lx.line, col);
 }

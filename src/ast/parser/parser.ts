@@ -40,8 +40,10 @@ import * as B from "./build.js";
 import { fail } from "./errors.js";
 import * as Operators from "./parse-operators.js";
 import * as PS from "./parse-shared.js";
+import { tokenText } from "./token-text.js";
 import type { Token } from "./tokens.js";
 import * as K from "./tokens.js";
+import type { Features } from "./versions.js";
 
 const { A_BLOCK, annotateEoe, buildBlock, tokMeta } = B;
 
@@ -49,30 +51,16 @@ const NodeClass = TM.Node;
 
 // Module-local bindings: hot paths read these without cross-module lookups.
 const {
-  T_ALIAS,
-  T_ATOM,
-  T_BIN_HEREDOC,
-  T_BIN_STRING,
-  T_BRACKET_IDENTIFIER,
-  T_CHAR,
   T_DO,
-  T_DO_IDENTIFIER,
   T_END,
   T_EOF,
   T_EOL,
-  T_FLT,
   T_FN,
-  T_IDENTIFIER,
-  T_INT,
   T_KW_IDENTIFIER,
   T_LBIT,
   T_LBRACKET,
   T_LCURLY,
-  T_LIST_HEREDOC,
-  T_LIST_STRING,
   T_LPAREN,
-  T_OP_IDENTIFIER,
-  T_PAREN_IDENTIFIER,
   T_RBIT,
   T_RBRACKET,
   T_RCURLY,
@@ -85,45 +73,18 @@ const TokenClass = K.Token;
 
 const { expr } = Operators;
 
-const { MATCHED, SH_OTHER, isKw } = PS;
+const { MATCHED, SH_OTHER } = PS;
 
 /** Maximum nesting depth of expressions; deeper input is rejected with a ParseError. */
 export const MAX_DEPTH = 400;
 
-/** How a token is shown in "syntax error before:" messages. */
-export function describeToken(t: Token): string {
-  switch (t.kind) {
-    case T_EOF:
-      return "";
-    case T_IDENTIFIER:
-    case T_PAREN_IDENTIFIER:
-    case T_BRACKET_IDENTIFIER:
-    case T_DO_IDENTIFIER:
-    case T_OP_IDENTIFIER:
-    case T_ALIAS:
-      return t.text;
-    case T_KW_IDENTIFIER:
-      return `'${t.text}:'`;
-    case T_INT:
-    case T_FLT:
-      return `"${t.text}"`;
-    case T_CHAR:
-      return `"?"`;
-    case T_ATOM:
-      return `:${t.text}`;
-    case T_BIN_STRING:
-    case T_BIN_HEREDOC:
-    case T_LIST_STRING:
-    case T_LIST_HEREDOC:
-    case T_SIGIL:
-      return "string";
-    case T_EOL:
-      return "newline";
-    case T_DO:
-      return "do";
-    default:
-      return `'${t.text}'`;
-  }
+/**
+ * How a token is shown in "syntax error before:" messages: as Elixir's parser prints it, or,
+ * for the rare token whose printing we do not reproduce (a string with an interpolation, which
+ * Erlang's pretty printer lays out), its kind.
+ */
+export function describeToken(ps: Parser, t: Token): string {
+  return tokenText(t, ps.features) ?? (t.kind === T_SIGIL ? "sigil" : "string");
 }
 
 /** Parses one token list (a file, or one interpolation) into a term. */
@@ -140,7 +101,10 @@ export class Parser {
   depth = 0;
   match: Int32Array | null = null;
 
-  constructor(readonly toks: Token[]) {}
+  constructor(
+    readonly toks: Token[],
+    readonly features: Features,
+  ) {}
 
   /** `grammar`: the whole token list. */
   parseGrammar(): Term {
@@ -179,7 +143,7 @@ export function peekAt(ps: Parser, k: number): Token {
 
 export function syntaxError(ps: Parser, t: Token): never {
   if (t.kind === T_KW_IDENTIFIER && t.text === "do") unexpectedAfterExpr(ps, t);
-  fail(`syntax error before: ${describeToken(t)}`, t.line, t.col);
+  fail(`syntax error before: ${describeToken(ps, t)}`, t.line, t.col);
 }
 
 export function expect(ps: Parser, kind: number): Token {
@@ -282,20 +246,26 @@ export function matchIndex(ps: Parser, i: number): number {
   return ps.match[i];
 }
 
+/** The tokenizer's `invalid_do_error` text after "unexpected keyword: do:" (same in 1.14 and 1.18). */
+const INVALID_DO_SUFFIX =
+  '. In case you wanted to write a "do" expression, you must either use do-blocks or separate the keyword argument with comma. For example, you should either write:\n\n    if some_condition? do\n      :this\n    else\n      :that\n    end\n\nor the equivalent construct:\n\n    if(some_condition?, do: :this, else: :that)\n\nwhere "some_condition?" is the first argument and the second argument is a keyword list.\n\nYou may see this error if you forget a trailing comma before the "do" in a "do" block';
+
+/**
+ * A token where an expression has ended. A keyword there is the grammar's
+ * `access_expr kw_identifier` rule (`error_invalid_kw_identifier`), which names it `'key:'`
+ * (`do:` gets the long do-block hint); anything else is a generic syntax error.
+ */
 export function unexpectedAfterExpr(ps: Parser, t: Token): never {
-  if (isKw(t) && t.kind === T_KW_IDENTIFIER && t.text === "do") {
-    fail(
-      'unexpected keyword: do:. In case you wanted to write a "do" expression, you must either use do-blocks or separate the keyword argument with comma. For example, you should either write:\n\n    if some_condition? do\n      :this\n    else\n      :that\n    end\n\nor the equivalent construct:\n\n    if(some_condition?, do: :ps, else: :that)\n\nwhere "some_condition?" is the first argument and the second argument is a keyword list.\n\nYou may see this error if you forget a trailing comma before the "do" in a "do" block',
-      t.line,
-      t.col,
-    );
+  if (t.kind === T_KW_IDENTIFIER) {
+    if (t.text === "do") fail(`unexpected keyword: do:${INVALID_DO_SUFFIX}`, t.line, t.col);
+    fail(`syntax error before: '${t.text}:'`, t.line, t.col);
   }
   syntaxError(ps, t);
 }
 
 /** Parses an interpolation's tokens as a whole program. */
 export function sub(ps: Parser, toks: Token[]): Term {
-  const p = new Parser(toks);
+  const p = new Parser(toks, ps.features);
   p.depth = ps.depth;
   return p.parseGrammar();
 }

@@ -10,7 +10,7 @@
  */
 import { type Dirent, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { compileGlobs, type GlobRule, matchPath, matchRules } from "./glob.js";
+import { compileGlobs, type GlobRule, MAX_PATTERN_LENGTH, matchPath, matchRules } from "./glob.js";
 import { checkBoolean, checkStringArray, rejectUnknownKeys } from "./options.js";
 
 /** Directory names never descended into. */
@@ -41,13 +41,23 @@ export const DISCOVER_OPTION_KEYS: readonly (keyof DiscoverOptions)[] = [
 
 /**
  * Checks discovery options: unknown keys and values of the wrong type are errors.
- * @throws TypeError naming the offending option
+ * @throws TypeError naming the offending option; RangeError for a pattern longer than
+ *   {@link MAX_PATTERN_LENGTH}
  */
 export function validateDiscoverOptions(options: DiscoverOptions, api = "discoverFiles"): void {
   rejectUnknownKeys(api, options, DISCOVER_OPTION_KEYS);
   checkStringArray(api, "include", options.include);
   checkStringArray(api, "exclude", options.exclude);
   checkBoolean(api, "gitignore", options.gitignore);
+  for (const key of ["include", "exclude"] as const) {
+    for (const pattern of options[key] ?? []) {
+      if (pattern.length > MAX_PATTERN_LENGTH) {
+        throw new RangeError(
+          `${api}: option "${key}": a pattern of ${pattern.length} characters; at most ${MAX_PATTERN_LENGTH} are allowed`,
+        );
+      }
+    }
+  }
 }
 
 /** What discovery found. */

@@ -7,6 +7,11 @@
  * @packageDocumentation
  */
 
+/** Matches a whole path; linear in the path's length times the pattern's. */
+export interface PathMatcher {
+  test(path: string): boolean;
+}
+
 /** One compiled pattern. */
 export interface GlobRule {
   /** The pattern as written (trimmed). */
@@ -16,52 +21,173 @@ export interface GlobRule {
   /** True when the pattern ended in `/`: it matches directories only. */
   dirOnly: boolean;
   /** Matches a path relative to the base directory (`/`-separated, no leading slash). */
-  regex: RegExp;
+  matcher: PathMatcher;
 }
 
-function escapeRegex(c: string): string {
-  return /[\\^$.*+?()[\]{}|/]/.test(c) ? `\\${c}` : c;
+/**
+ * The longest `--include`/`--exclude` pattern accepted (characters). Matching is linear whatever
+ * the length; the cap turns a pasted blob into a usage error instead of a slow run.
+ */
+export const MAX_PATTERN_LENGTH = 1024;
+
+/**
+ * The steps of a compiled pattern. Each consumes characters of the path; `star`, `dirs`, `rest`
+ * and `prefix` may also consume none.
+ */
+type Op =
+  | { kind: "char"; code: number }
+  /** `?`: one character but `/`. */
+  | { kind: "any" }
+  /** `[...]`: one character of the class. */
+  | { kind: "class"; test: (code: number) => boolean }
+  /** `*`: any run of characters but `/`. */
+  | { kind: "star" }
+  /** A leading or middle `**` segment: zero or more whole directories, each ending in a slash. */
+  | { kind: "dirs" }
+  /** A leading lone `**`: anything (`.*`). */
+  | { kind: "rest" }
+  /** A trailing `/**`'s `**`: at least one character (`.+`). */
+  | { kind: "restPlus" }
+  /** An unanchored pattern's start: nothing, or anything that ends in a slash. */
+  | { kind: "prefix" };
+
+const SLASH = 0x2f;
+
+/**
+ * A pattern compiled to a Thompson automaton and run as a state set: no backtracking, so the
+ * time is O(path length × pattern length) for any pattern (a regular expression built from
+ * thirty `**` segments then `x`, or `*a*a*a...`, backtracks for minutes or overflows the stack).
+ *
+ * State `2i` is "before op i", `2i + 1` its inner state (inside a directory of `dirs`, after the
+ * first character of `prefix` or `restPlus`); state `2n` accepts.
+ */
+class GlobAutomaton implements PathMatcher {
+  readonly #ops: readonly Op[];
+  readonly #accept: number;
+  #current: number[] = [];
+  #next: number[] = [];
+  readonly #seen: Uint32Array;
+  #generation = 0;
+
+  constructor(ops: readonly Op[]) {
+    this.#ops = ops;
+    this.#accept = 2 * ops.length;
+    this.#seen = new Uint32Array(this.#accept + 1);
+  }
+
+  /** Adds `state` and every state it reaches without consuming (its epsilon closure). */
+  #add(into: number[], state: number): void {
+    for (;;) {
+      if (this.#seen[state] === this.#generation) return;
+      this.#seen[state] = this.#generation;
+      into.push(state);
+      if (state === this.#accept) return;
+      const op = this.#ops[state >> 1]!;
+      const inner = (state & 1) === 1;
+      const skippable =
+        (!inner &&
+          (op.kind === "star" ||
+            op.kind === "dirs" ||
+            op.kind === "rest" ||
+            op.kind === "prefix")) ||
+        (inner && op.kind === "restPlus");
+      if (!skippable) return;
+      state = 2 * ((state >> 1) + 1);
+    }
+  }
+
+  /** The states reached from `state` by consuming `code`. */
+  #step(into: number[], state: number, code: number): void {
+    const i = state >> 1;
+    const op = this.#ops[i]!;
+    const next = 2 * (i + 1);
+    switch (op.kind) {
+      case "char":
+        if (code === op.code) this.#add(into, next);
+        return;
+      case "any":
+        if (code !== SLASH) this.#add(into, next);
+        return;
+      case "class":
+        if (op.test(code)) this.#add(into, next);
+        return;
+      case "star":
+        if (code !== SLASH) this.#add(into, state);
+        return;
+      case "dirs":
+        if (code !== SLASH) this.#add(into, 2 * i + 1);
+        else if ((state & 1) === 1) this.#add(into, 2 * i);
+        return;
+      case "rest":
+        this.#add(into, state);
+        return;
+      case "restPlus":
+        this.#add(into, 2 * i + 1);
+        return;
+      case "prefix":
+        this.#add(into, 2 * i + 1);
+        if (code === SLASH) this.#add(into, next);
+        return;
+    }
+  }
+
+  test(path: string): boolean {
+    this.#generation++;
+    let current = this.#current;
+    let next = this.#next;
+    current.length = 0;
+    this.#add(current, 0);
+    for (let p = 0; p < path.length && current.length > 0; p++) {
+      const code = path.charCodeAt(p);
+      this.#generation++;
+      next.length = 0;
+      for (const state of current) if (state !== this.#accept) this.#step(next, state, code);
+      [current, next] = [next, current];
+    }
+    this.#current = current;
+    this.#next = next;
+    return current.includes(this.#accept);
+  }
 }
 
-/** Translates one path segment (no `/`) into a regex fragment. */
-function segmentToRegex(seg: string): string {
-  let out = "";
+/** A bracket class (`body` without the brackets and the leading `!`/`^`) as a test on one code. */
+function classTest(body: string, negated: boolean): (code: number) => boolean {
+  // One character against one class: a regular expression cannot backtrack here.
+  const re = new RegExp(`^[${body.replace(/[\\\]^]/g, (m) => `\\${m}`)}]$`);
+  return negated
+    ? (code) => code !== SLASH && !re.test(String.fromCharCode(code))
+    : (code) => re.test(String.fromCharCode(code));
+}
+
+/** Appends the ops of one path segment (no `/`). */
+function segmentOps(seg: string, ops: Op[]): void {
   for (let i = 0; i < seg.length; i++) {
     const c = seg[i]!;
     if (c === "\\" && i + 1 < seg.length) {
-      out += escapeRegex(seg[++i]!);
+      ops.push({ kind: "char", code: seg.charCodeAt(++i) });
     } else if (c === "*") {
       // Consecutive stars inside a segment ("a**b") behave like one star.
       while (seg[i + 1] === "*") i++;
-      out += "[^/]*";
+      ops.push({ kind: "star" });
     } else if (c === "?") {
-      out += "[^/]";
-    } else if (c === "[") {
+      ops.push({ kind: "any" });
+    } else if (c === "[" && seg.indexOf("]", i + 2) !== -1) {
       const close = seg.indexOf("]", i + 2);
-      if (close === -1) {
-        out += "\\[";
-        continue;
-      }
       let body = seg.slice(i + 1, close);
-      let negated = false;
-      if (body.startsWith("!") || body.startsWith("^")) {
-        negated = true;
-        body = body.slice(1);
-      }
-      // Inside a class only `\`, `]` and `^` need care; `-` keeps its range meaning.
-      const cls = body.replace(/[\\\]^]/g, (m) => `\\${m}`);
-      out += negated ? `(?!/)[^${cls}]` : `[${cls}]`;
+      const negated = body.startsWith("!") || body.startsWith("^");
+      if (negated) body = body.slice(1);
+      ops.push({ kind: "class", test: classTest(body, negated) });
       i = close;
     } else {
-      out += escapeRegex(c);
+      ops.push({ kind: "char", code: seg.charCodeAt(i) });
     }
   }
-  return out;
 }
 
 /**
  * Compiles one gitignore line; null for blank lines and comments.
  * @param line  the line as read from the file (trailing CR allowed).
+ * @throws SyntaxError for a bracket class that is not valid (`[z-a]`)
  */
 export function compileGlob(line: string): GlobRule | null {
   let p = line.replace(/\r$/, "");
@@ -85,25 +211,21 @@ export function compileGlob(line: string): GlobRule | null {
   const anchored = p.includes("/");
   if (p.startsWith("/")) p = p.slice(1);
   const segs = p.split("/");
-  let re = anchored ? "^" : "^(?:.*/)?";
+  const ops: Op[] = anchored ? [] : [{ kind: "prefix" }];
   for (let i = 0; i < segs.length; i++) {
     const seg = segs[i]!;
     const last = i === segs.length - 1;
     if (seg === "**") {
-      if (last) {
-        // "a/**" matches everything inside a, not a itself.
-        re += i === 0 ? ".*" : ".+";
-      } else {
-        // Leading or middle "**/" matches zero or more directories.
-        re += "(?:[^/]+/)*";
-      }
+      // "a/**" matches everything inside a, not a itself; a leading or middle "**/" matches
+      // zero or more directories (consecutive ones are one).
+      if (last) ops.push({ kind: i === 0 ? "rest" : "restPlus" });
+      else if (ops.at(-1)?.kind !== "dirs") ops.push({ kind: "dirs" });
       continue;
     }
-    re += segmentToRegex(seg);
-    if (!last) re += "/";
+    segmentOps(seg, ops);
+    if (!last) ops.push({ kind: "char", code: SLASH });
   }
-  re += "$";
-  return { source: line.trim(), negate, dirOnly, regex: new RegExp(re) };
+  return { source: line.trim(), negate, dirOnly, matcher: new GlobAutomaton(ops) };
 }
 
 /** Compiles the lines of a `.gitignore` file (or a list of patterns). */
@@ -129,7 +251,7 @@ export function matchRules(
   for (let i = rules.length - 1; i >= 0; i--) {
     const r = rules[i]!;
     if (r.dirOnly && !isDir) continue;
-    if (r.regex.test(rel)) return !r.negate;
+    if (r.matcher.test(rel)) return !r.negate;
   }
   return undefined;
 }

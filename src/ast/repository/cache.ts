@@ -8,7 +8,7 @@
  * a batch. The cache holds derived data only; deleting the file is always safe.
  * @packageDocumentation
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import type { FileError } from "../model.js";
@@ -60,6 +60,122 @@ export class CacheError extends Error {
   ) {
     super(message);
   }
+}
+
+/** What to do about a cache that cannot be used; it holds derived data only. */
+const ADVICE = "delete it, or run with --no-cache";
+
+/**
+ * How long opening the cache waits for another process holding its lock (ms): two runs started
+ * together on a new cache both set it up.
+ */
+export const CACHE_BUSY_TIMEOUT_MS = 10_000;
+
+const SCHEMA = `CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  CREATE TABLE files (
+    path TEXT PRIMARY KEY,
+    hash TEXT NOT NULL,
+    extractor TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    analyzed_at INTEGER NOT NULL,
+    modules INTEGER NOT NULL,
+    functions INTEGER NOT NULL,
+    clauses INTEGER NOT NULL,
+    error TEXT,
+    -- Last: reading any column after a large value walks its overflow pages.
+    extraction TEXT
+  );
+  CREATE TABLE project (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    fingerprint TEXT NOT NULL,
+    analysis TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    analyzed_at INTEGER NOT NULL
+  );`;
+
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return (
+    typeof code === "string" && (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED"))
+  );
+}
+
+/**
+ * Runs `step`, retrying while SQLite reports the database busy or locked. SQLite does not call
+ * the busy handler for every lock (changing the journal mode, upgrading a read to a write), so
+ * these are retried here, with a short synchronous sleep, up to {@link CACHE_BUSY_TIMEOUT_MS}.
+ */
+function retryBusy<T>(step: () => T): T {
+  const deadline = Date.now() + CACHE_BUSY_TIMEOUT_MS;
+  const sleeper = new Int32Array(new SharedArrayBuffer(4));
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return step();
+    } catch (error) {
+      if (!isBusy(error) || Date.now() >= deadline) throw error;
+      Atomics.wait(sleeper, 0, 0, Math.min(5 + attempt * 5, 100));
+    }
+  }
+}
+
+/** The app id of an ElixirScope cache's `meta` table, or undefined; throws for a non-database. */
+function appOf(db: Database.Database): { tables: number; app: string | undefined } {
+  const names = new Set(
+    (
+      db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]
+    ).map((t) => t.name),
+  );
+  const row = names.has("meta")
+    ? (db.prepare("SELECT value FROM meta WHERE key = 'app'").get() as
+        | { value: string }
+        | undefined)
+    : undefined;
+  return { tables: names.size, app: row?.value };
+}
+
+function notOurs(file: string): CacheError {
+  return new CacheError(
+    `${file} is a SQLite database but not an ElixirScope cache; refusing to change it ` +
+      "(give another --cache file, or run with --no-cache)",
+    file,
+  );
+}
+
+/**
+ * Refuses, before any write, an existing non-empty file that is not an ElixirScope cache: it is
+ * opened read-only, so a foreign database stays byte-for-byte as it was.
+ */
+function checkOwnership(file: string): void {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch {
+    return; // Not there yet: it will be created.
+  }
+  if (size === 0) return; // Being created by a concurrent run, or empty: nothing to protect.
+  let ro: Database.Database | undefined;
+  try {
+    ro = new Database(file, {
+      readonly: true,
+      fileMustExist: true,
+      timeout: CACHE_BUSY_TIMEOUT_MS,
+    });
+    const { tables, app } = retryBusy(() => appOf(ro!));
+    if (tables > 0 && app !== APP_ID) throw notOurs(file);
+  } catch (error) {
+    if (error instanceof CacheError) throw error;
+    throw new CacheError(`cannot use cache ${file}: ${(error as Error).message}; ${ADVICE}`, file);
+  } finally {
+    ro?.close();
+  }
+}
+
+/** True when the schema is current; throws when the database is not ours. */
+function isCurrent(db: Database.Database, file: string): boolean {
+  const { tables, app } = appOf(db);
+  if (tables === 0) return false;
+  if (app !== APP_ID) throw notOurs(file);
+  return (db.pragma("user_version", { simple: true }) as number) === SCHEMA_VERSION;
 }
 
 interface Row {
@@ -132,80 +248,69 @@ export class AnalysisCache {
 
   /**
    * Opens (creating the file and its directory when missing) the cache at `file`.
+   *
+   * An existing file is first inspected read-only: a SQLite database that is not an ElixirScope
+   * cache is refused before anything could write to it (not even the journal mode). Setting WAL
+   * mode and creating the schema wait for, and retry around, other processes doing the same on
+   * a new cache (two first runs at once), up to {@link CACHE_BUSY_TIMEOUT_MS}.
    * @param extractorVersion  identifies the code that produced the rows; rows of another version
    *   are treated as misses and replaced.
-   * @throws CacheError when the file is not a SQLite database or belongs to something else.
+   * @throws CacheError when the file is not a SQLite database, belongs to something else, or
+   *   stays locked; its message says what to do.
    */
   static open(file: string, extractorVersion: string): AnalysisCache {
-    let db: Database.Database;
     try {
       mkdirSync(dirname(file), { recursive: true });
-      db = new Database(file);
     } catch (error) {
-      throw new CacheError(`cannot open cache ${file}: ${(error as Error).message}`, file);
+      throw new CacheError(
+        `cannot open cache ${file}: ${(error as Error).message}; ${ADVICE}`,
+        file,
+      );
+    }
+    checkOwnership(file);
+    let db: Database.Database;
+    try {
+      db = new Database(file, { timeout: CACHE_BUSY_TIMEOUT_MS });
+    } catch (error) {
+      throw new CacheError(
+        `cannot open cache ${file}: ${(error as Error).message}; ${ADVICE}`,
+        file,
+      );
     }
     try {
-      db.pragma("journal_mode = WAL");
+      retryBusy(() => {
+        if (db.pragma("journal_mode", { simple: true }) !== "wal") db.pragma("journal_mode = WAL");
+      });
       // WAL + NORMAL never corrupts on a crash; a power cut can lose the last commit of a cache.
       db.pragma("synchronous = NORMAL");
-      AnalysisCache.#migrate(db, file);
+      retryBusy(() => AnalysisCache.#migrate(db, file));
     } catch (error) {
       db.close();
       if (error instanceof CacheError) throw error;
-      throw new CacheError(`cannot use cache ${file}: ${(error as Error).message}`, file);
+      throw new CacheError(
+        `cannot use cache ${file}: ${(error as Error).message}; ${ADVICE}`,
+        file,
+      );
     }
     return new AnalysisCache(db, extractorVersion, file);
   }
 
+  /**
+   * Creates or rebuilds the schema in one IMMEDIATE transaction (the write lock is taken up
+   * front, so a concurrent first run waits in the busy handler rather than failing on a lock
+   * upgrade), checking again inside it whether another process has just done the work.
+   */
   static #migrate(db: Database.Database, file: string): void {
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as {
-      name: string;
-    }[];
-    const names = new Set(tables.map((t) => t.name));
-    if (names.size > 0) {
-      // Never touch a database that is not ours: --cache may point at the wrong file.
-      const app = names.has("meta")
-        ? (db.prepare("SELECT value FROM meta WHERE key = 'app'").get() as
-            | { value: string }
-            | undefined)
-        : undefined;
-      if (app?.value !== APP_ID) {
-        throw new CacheError(
-          `${file} is a SQLite database but not an ElixirScope cache; refusing to change it`,
-          file,
-        );
-      }
-    }
-    const version = db.pragma("user_version", { simple: true }) as number;
-    if (names.size > 0 && version === SCHEMA_VERSION) return;
+    if (isCurrent(db, file)) return;
     db.transaction(() => {
+      if (isCurrent(db, file)) return;
       db.exec(
         "DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS project;",
       );
-      db.exec(`CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-        CREATE TABLE files (
-          path TEXT PRIMARY KEY,
-          hash TEXT NOT NULL,
-          extractor TEXT NOT NULL,
-          size INTEGER NOT NULL,
-          analyzed_at INTEGER NOT NULL,
-          modules INTEGER NOT NULL,
-          functions INTEGER NOT NULL,
-          clauses INTEGER NOT NULL,
-          error TEXT,
-          -- Last: reading any column after a large value walks its overflow pages.
-          extraction TEXT
-        );
-        CREATE TABLE project (
-          id INTEGER PRIMARY KEY CHECK (id = 1),
-          fingerprint TEXT NOT NULL,
-          analysis TEXT NOT NULL,
-          detail TEXT NOT NULL,
-          analyzed_at INTEGER NOT NULL
-        );`);
+      db.exec(SCHEMA);
       db.prepare("INSERT INTO meta (key, value) VALUES ('app', ?)").run(APP_ID);
       db.pragma(`user_version = ${SCHEMA_VERSION}`);
-    })();
+    }).immediate();
   }
 
   /**
@@ -283,7 +388,7 @@ export class AnalysisCache {
   putMany(entries: readonly CacheEntry[]): void {
     if (entries.length === 0) return;
     const now = Date.now();
-    this.#db.transaction(() => {
+    const write = this.#db.transaction(() => {
       for (const e of entries) {
         this.#put.run(
           e.path,
@@ -298,7 +403,10 @@ export class AnalysisCache {
           e.counts.clauses,
         );
       }
-    })();
+    });
+    // IMMEDIATE: take the write lock up front (waiting for a concurrent run) instead of failing
+    // when a read lock cannot be upgraded.
+    retryBusy(() => write.immediate());
     this.#stats.writes += entries.length;
   }
 
@@ -309,9 +417,10 @@ export class AnalysisCache {
       .map((r) => r.path)
       .filter((p) => !keep.has(p));
     if (gone.length === 0) return 0;
-    this.#db.transaction(() => {
+    const remove = this.#db.transaction(() => {
       for (const p of gone) this.#delete.run(p);
-    })();
+    });
+    retryBusy(() => remove.immediate());
     this.#stats.deletes += gone.length;
     return gone.length;
   }

@@ -9,8 +9,8 @@
  * @packageDocumentation
  */
 
-import { functionKey } from "../analysis/project.js";
 import type { CallInfo, FileError, FileExtraction, FunctionInfo, ModuleInfo } from "../model.js";
+import { functionKey } from "../model.js";
 
 /** A function together with its module and file. */
 export interface FunctionRef {

@@ -198,7 +198,10 @@ function tryRule(rule: Rule, matchers: Matcher[], n: Node, s: State): void {
     if (frame.module === null || frame.def === null) return;
     const m = s.metrics(frame.module, frame.def.name, frame.def.line);
     if (m === null) return;
-    for (const c of rule.metrics) if (!compare(c, m[c.metric as keyof ClauseMetrics])) return;
+    for (const c of rule.metrics) {
+      const actual = m[c.metric as keyof ClauseMetrics];
+      if (typeof actual !== "number" || !compare(c, actual)) return;
+    }
   }
   const range = nodeRange(n, s.lines);
   s.out.push({

@@ -4,3 +4,4 @@ export { installCheck } from "./check.js";
 export { installParse } from "./parse.js";
 export { installQuery } from "./query.js";
 export { installSearch } from "./search.js";
+export { installServe } from "./serve.js";

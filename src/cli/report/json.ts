@@ -7,6 +7,7 @@
 import type {
   CallGraph,
   ClauseInfo,
+  DefinitionInfo,
   FileError,
   Finding,
   FunctionInfo,
@@ -24,7 +25,7 @@ export interface ClauseJson {
   column: number;
   arity: number;
   guards: string[];
-  bodiless: boolean;
+  head: boolean;
   metrics: ClauseInfo["metrics"];
   calls: number;
 }
@@ -67,16 +68,32 @@ export interface ModuleJson {
   functions: FunctionJson[];
 }
 
+/** A file in the JSON document. */
+export interface FileJson {
+  path: string;
+  error: FileError | null;
+  definitions: DefinitionInfo[];
+}
+
 /** The whole `--json` document. */
 export interface AnalyzeJson {
   root: string;
-  files: { path: string; error: FileError | null }[];
+  /** Per file: its parse error, and the definitions that are not functions of a named module. */
+  files: FileJson[];
   modules: ModuleJson[];
   patterns: PatternMatch[];
   findings: Finding[];
   moduleGraph: { nodes: number; edges: ModuleEdge[]; cycles: string[][] };
   callGraph: { nodes: number; edges: CallGraph["edges"] };
   summary: AnalysisRun["summary"];
+}
+
+function filesJson(run: AnalysisRun): FileJson[] {
+  return run.files.map((f) => ({
+    path: f.path,
+    error: f.error,
+    definitions: run.repository.file(f.path)?.extraction?.definitions ?? [],
+  }));
 }
 
 function clauseJson(c: ClauseInfo): ClauseJson {
@@ -87,7 +104,7 @@ function clauseJson(c: ClauseInfo): ClauseJson {
     column: c.column,
     arity: c.arity,
     guards: c.guards,
-    bodiless: c.bodiless,
+    head: c.head,
     metrics: c.metrics,
     calls: c.calls.length,
   };
@@ -141,7 +158,7 @@ function moduleJson(m: ModuleInfo): ModuleJson {
 export function writeAnalyzeJson(run: AnalysisRun, write: (chunk: string) => void): void {
   const a = run.analysis;
   write(`{"root":${JSON.stringify(run.root)}`);
-  write(`,"files":${JSON.stringify(run.files.map((f) => ({ path: f.path, error: f.error })))}`);
+  write(`,"files":${JSON.stringify(filesJson(run))}`);
   write(`,"modules":[`);
   let first = true;
   for (const record of run.files) {
@@ -176,7 +193,7 @@ export function analyzeJson(run: AnalysisRun): AnalyzeJson {
   const a = run.analysis;
   return {
     root: run.root,
-    files: run.files.map((f) => ({ path: f.path, error: f.error })),
+    files: filesJson(run),
     modules,
     patterns: a.patterns,
     findings: a.findings,

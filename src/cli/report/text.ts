@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 import { type AnalysisRun, RANKING_SIZE, rankFunctions } from "../../ast/population/run.js";
+import { escapeControls } from "./escape.js";
 
 /** Options of {@link renderReport}. */
 export interface ReportOptions {
@@ -36,7 +37,10 @@ function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-/** Renders the report as text (ends with a newline). */
+/**
+ * Renders the report as text (ends with a newline). Paths, names and messages come from the
+ * analyzed tree: control characters in them are escaped, so each entry stays on its line.
+ */
 export function renderReport(run: AnalysisRun, options: ReportOptions = {}): string {
   const top = options.top ?? 10;
   const maxFindings = options.maxFindings ?? 50;
@@ -129,5 +133,5 @@ export function renderReport(run: AnalysisRun, options: ReportOptions = {}): str
           : `${f.path}:${e.line}:${e.column}`;
     out.push(`  ${where}  ${e.message.split("\n")[0]}`);
   }
-  return `${out.join("\n")}\n`;
+  return `${out.map(escapeControls).join("\n")}\n`;
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { ElixirScopeError } from "../errors/error.js";
+import { notifyListeners } from "../common/emitter.js";
+import { ElixirScopeError, isElixirScopeError } from "../errors/error.js";
 import { parseOptions } from "../options.js";
 import type { Registrable } from "../registry/types.js";
 import { Service, type ServiceOptions } from "../service/service.js";
@@ -194,8 +195,8 @@ export class ConfigServer<T = z.output<typeof FoundationConfigSchema>> extends S
         },
       );
     }
-    checkValue(value, shown);
-    const r = (await this.call({ op: "update", segs, path: shown, value })) as UpdateResult;
+    const copy = snapshotValue(value, shown);
+    const r = (await this.call({ op: "update", segs, path: shown, value: copy })) as UpdateResult;
     if (!r.ok) throw r.error;
     await this.#record(r.change);
     return r.change;
@@ -235,10 +236,7 @@ export class ConfigServer<T = z.output<typeof FoundationConfigSchema>> extends S
     const oldValue = getIn(this.#config, msg.segs).value;
     let next: T;
     try {
-      next = this.#validate(
-        setIn(this.#config, msg.segs, structuredClone(msg.value)),
-        `update of "${msg.path}"`,
-      );
+      next = this.#validate(setIn(this.#config, msg.segs, msg.value), `update of "${msg.path}"`);
     } catch (error) {
       return { ok: false, error: error as ElixirScopeError };
     }
@@ -250,15 +248,7 @@ export class ConfigServer<T = z.output<typeof FoundationConfigSchema>> extends S
     this.#config = next;
     this.#updates++;
     const change: ConfigChange = { path, oldValue, newValue };
-    for (const l of [...this.#listeners]) {
-      try {
-        l(change);
-      } catch (err) {
-        process.emitWarning(
-          `config subscriber threw: ${err instanceof Error ? err.message : String(err)}`,
-        );
-      }
-    }
+    notifyListeners([...this.#listeners], change, "config subscriber");
     this.telemetry?.execute(
       "foundation.config.updated",
       { count: 1 },
@@ -375,4 +365,24 @@ function envLayer(
     layer = setIn(layer, path, value);
   }
   return layer as Record<string, unknown> | undefined;
+}
+
+/**
+ * Checks `value` and takes a plain copy of it, so the config never holds the caller's object.
+ * Anything that cannot be read or copied (a throwing getter, a Proxy, a class instance with
+ * private state) is CONFIG_UNSAFE_VALUE, and the config stays as it was.
+ */
+function snapshotValue(value: unknown, path: string): unknown {
+  try {
+    checkValue(value, path);
+    return structuredClone(value);
+  } catch (err) {
+    if (isElixirScopeError(err)) throw err;
+    const why = err instanceof Error ? err.message : String(err);
+    throw new ElixirScopeError(
+      "CONFIG_UNSAFE_VALUE",
+      `Config value for "${path}" cannot be read as plain data: ${why}`,
+      { context: { path }, cause: err },
+    );
+  }
 }

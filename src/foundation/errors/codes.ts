@@ -15,7 +15,8 @@ export type ErrorCategory =
   | "telemetry"
   | "resilience"
   | "parser"
-  | "analysis";
+  | "analysis"
+  | "api";
 
 export type ErrorSeverity = "low" | "medium" | "high" | "critical";
 
@@ -285,6 +286,38 @@ export const ERROR_CODES = {
     "Source text is not valid Elixir; the context names file, line and column.",
   ),
   ANALYSIS_FAILED: entry("analysis", "high", false, "Analysing a parsed module or project failed."),
+
+  // HTTP API (elixirscope serve)
+  NOT_FOUND: entry(
+    "api",
+    "low",
+    false,
+    "The requested module, function, file or route does not exist.",
+  ),
+  UNAUTHORIZED: entry(
+    "api",
+    "medium",
+    false,
+    "The request lacks the bearer token the server requires.",
+  ),
+  FORBIDDEN: entry(
+    "api",
+    "medium",
+    false,
+    "The request asks for something the server never serves.",
+  ),
+  PAYLOAD_TOO_LARGE: entry(
+    "api",
+    "low",
+    false,
+    "The request body or query is over the size limit.",
+  ),
+  INDEX_NOT_READY: entry(
+    "api",
+    "medium",
+    true,
+    "The index is still being built; retry after it is ready.",
+  ),
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

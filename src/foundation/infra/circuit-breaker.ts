@@ -11,21 +11,21 @@
  */
 import { z } from "zod";
 import { systemClock, type TimerClock } from "../clock.js";
-import type { ErrorCode } from "../errors/codes.js";
-import { isElixirScopeError } from "../errors/error.js";
-import { parseOptions } from "../options.js";
-import type { TelemetryEmitter } from "../telemetry/types.js";
-import { AbortedError, CircuitOpenError } from "./errors.js";
-import { type Event, EventEmitter } from "./events.js";
+import { NEVER_ABORTED, runWithTimeout, type Work } from "../common/deadline.js";
+import { Emitter, type Event } from "../common/emitter.js";
 import {
   clockSchema,
   countSchema,
   fnSchema,
   positiveMsSchema,
   telemetrySchema,
-} from "./options.js";
+} from "../common/schemas.js";
+import type { ErrorCode } from "../errors/codes.js";
+import { isElixirScopeError } from "../errors/error.js";
+import { parseOptions } from "../options.js";
+import type { TelemetryEmitter } from "../telemetry/types.js";
+import { AbortedError, CircuitOpenError } from "./errors.js";
 import { type ComponentHealth, emitTelemetry, type InfraComponent } from "./telemetry.js";
-import { NEVER_ABORTED, runWithTimeout, type Work } from "./timeout.js";
 
 /** Why the breaker opened. */
 export type OpenReason = "consecutive-failures" | "failure-rate" | "probe-failed" | "manual";
@@ -179,8 +179,8 @@ export class CircuitBreaker<R = unknown> implements InfraComponent {
   #successes = 0;
   #failures = 0;
   #rejections = 0;
-  readonly #stateChange = new EventEmitter<StateChangeEvent>("circuit breaker state change");
-  readonly #rejected = new EventEmitter<RejectionEvent>("circuit breaker rejection");
+  readonly #stateChange = new Emitter<StateChangeEvent>("circuit breaker state change");
+  readonly #rejected = new Emitter<RejectionEvent>("circuit breaker rejection");
 
   /** Fired on every state transition. */
   readonly onStateChange: Event<StateChangeEvent> = this.#stateChange.event;
@@ -229,7 +229,11 @@ export class CircuitBreaker<R = unknown> implements InfraComponent {
     }
     this.#calls++;
     const generation = this.#generation;
-    if (this.#timeoutMs === undefined) return this.#run(fn, signal ?? NEVER_ABORTED, generation);
+    // Without a deadline and a signal nothing can cut the call short: the cheap path. Otherwise
+    // the race settles the caller's promise at once on timeout or abort (ABORTED).
+    if (this.#timeoutMs === undefined && signal === undefined) {
+      return this.#run(fn, NEVER_ABORTED, generation);
+    }
     return this.#runTimed(fn, signal, generation);
   }
 
@@ -250,7 +254,7 @@ export class CircuitBreaker<R = unknown> implements InfraComponent {
     signal: AbortSignal | undefined,
     generation: number,
   ): Promise<T> {
-    return runWithTimeout(fn, this.#timeoutMs as number, this.#clock, this.#what, signal).then(
+    return runWithTimeout(fn, this.#timeoutMs, this.#clock, this.#what, signal).then(
       (result) => {
         this.#onResult(result, generation);
         return result;

@@ -6,6 +6,9 @@
  * @packageDocumentation
  */
 import { ElixirScopeError } from "../errors/error.js";
+import { describeError } from "../errors/timing.js";
+
+export { AbortedError, describeError, TimeoutError } from "../errors/timing.js";
 
 /** A call rejected without running because the circuit breaker is open or probing. */
 export class CircuitOpenError extends ElixirScopeError {
@@ -65,13 +68,6 @@ export class PoolResourceError extends ElixirScopeError {
   }
 }
 
-/** An operation took longer than its time budget. */
-export class TimeoutError extends ElixirScopeError {
-  constructor(what: string, timeoutMs: number) {
-    super("TIMEOUT", `${what} timed out after ${timeoutMs} ms`, { context: { what, timeoutMs } });
-  }
-}
-
 /** Every attempt allowed by a retry policy failed; `cause` is the last failure. */
 export class RetriesExhaustedError extends ElixirScopeError {
   readonly attempts: number;
@@ -85,20 +81,6 @@ export class RetriesExhaustedError extends ElixirScopeError {
       },
     );
     this.attempts = attempts;
-  }
-}
-
-/** The caller aborted through its AbortSignal. */
-export class AbortedError extends ElixirScopeError {
-  constructor(what: string, reason?: unknown) {
-    super(
-      "ABORTED",
-      `${what} was aborted${reason === undefined ? "" : `: ${describeError(reason)}`}`,
-      {
-        context: { what },
-        cause: reason,
-      },
-    );
   }
 }
 
@@ -122,16 +104,5 @@ export class HealthCheckTimeoutError extends ElixirScopeError {
     super("HEALTH_CHECK_TIMEOUT", `Health check "${check}" did not answer within ${timeoutMs} ms`, {
       context: { check, timeoutMs },
     });
-  }
-}
-
-/** A readable one-line description of any thrown value. */
-export function describeError(value: unknown): string {
-  if (value instanceof Error) return value.message || value.name;
-  if (typeof value === "string") return value;
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
   }
 }

@@ -10,20 +10,20 @@
  */
 import { z } from "zod";
 import { systemClock, type TimerClock } from "../clock.js";
-import { parseOptions } from "../options.js";
-import type { HealthProbeResult, HealthStatus } from "../registry/types.js";
-import type { TelemetryEmitter } from "../telemetry/types.js";
-import { describeError, HealthCheckTimeoutError } from "./errors.js";
-import { type Disposable, type Event, EventEmitter } from "./events.js";
+import { runWithTimeout } from "../common/deadline.js";
+import { type Disposable, Emitter, type Event } from "../common/emitter.js";
 import {
   clockSchema,
   countSchema,
   fnSchema,
   positiveMsSchema,
   telemetrySchema,
-} from "./options.js";
+} from "../common/schemas.js";
+import { parseOptions } from "../options.js";
+import type { HealthProbeResult, HealthStatus } from "../registry/types.js";
+import type { TelemetryEmitter } from "../telemetry/types.js";
+import { describeError, HealthCheckTimeoutError } from "./errors.js";
 import { type ComponentHealth, emitTelemetry, type InfraComponent } from "./telemetry.js";
-import { runWithTimeout } from "./timeout.js";
 
 /** Which question a check answers. */
 export type CheckKind = "liveness" | "readiness" | "both";
@@ -115,7 +115,7 @@ export class HealthChecker implements InfraComponent {
   readonly #historySize: number;
   readonly #clock: TimerClock;
   readonly #telemetry: TelemetryEmitter | undefined;
-  readonly #changes = new EventEmitter<{ from: HealthStatus | undefined; to: HealthSnapshot }>(
+  readonly #changes = new Emitter<{ from: HealthStatus | undefined; to: HealthSnapshot }>(
     "health change",
   );
   #last: HealthSnapshot | undefined;

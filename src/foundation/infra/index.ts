@@ -4,9 +4,11 @@
  * error catalogue, telemetry contract and registry.
  * @packageDocumentation
  */
+
+export { NEVER_ABORTED, raceTimeout, runWithTimeout, type Work } from "../common/deadline.js";
+export * from "../common/emitter.js";
 export * from "./circuit-breaker.js";
 export * from "./errors.js";
-export * from "./events.js";
 export * from "./health-check.js";
 export * from "./histogram.js";
 export * from "./lru-cache.js";
@@ -19,4 +21,3 @@ export * from "./rate-limiter.js";
 export * from "./redis-rate-limiter.js";
 export * from "./retry.js";
 export * from "./telemetry.js";
-export { NEVER_ABORTED, raceTimeout, runWithTimeout, type Work } from "./timeout.js";

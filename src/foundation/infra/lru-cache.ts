@@ -4,10 +4,10 @@
  * @packageDocumentation
  */
 import { z } from "zod";
+import type { Disposable } from "../common/emitter.js";
+import { countSchema, fnSchema } from "../common/schemas.js";
 import { parseOptions } from "../options.js";
-import type { Disposable } from "./events.js";
 import type { MemoryManager } from "./memory-manager.js";
-import { countSchema, fnSchema } from "./options.js";
 import type { ComponentHealth, InfraComponent } from "./telemetry.js";
 
 /** Options of {@link LruCache}. Unknown keys are rejected. */

@@ -12,11 +12,11 @@
 import { getHeapStatistics } from "node:v8";
 import { z } from "zod";
 import { systemClock, type TimerClock, type TimerHandle } from "../clock.js";
+import { type Disposable, Emitter, type Event, reportListenerError } from "../common/emitter.js";
+import { clockSchema, fnSchema, positiveMsSchema, telemetrySchema } from "../common/schemas.js";
 import { parseOptions } from "../options.js";
 import type { TelemetryEmitter } from "../telemetry/types.js";
 import { describeError } from "./errors.js";
-import { type Disposable, type Event, EventEmitter, reportListenerError } from "./events.js";
-import { clockSchema, fnSchema, positiveMsSchema, telemetrySchema } from "./options.js";
 import { type ComponentHealth, emitTelemetry, type InfraComponent } from "./telemetry.js";
 
 /** Pressure levels, lowest first. */
@@ -122,7 +122,7 @@ export class MemoryManager implements InfraComponent {
   readonly #clock: TimerClock;
   readonly #telemetry: TelemetryEmitter | undefined;
   readonly #actions: Array<Set<CleanupAction>> = PRESSURE_LEVELS.map(() => new Set());
-  readonly #changes = new EventEmitter<LevelChange>("memory level change");
+  readonly #changes = new Emitter<LevelChange>("memory level change");
   #level = 0;
   #pressure = 0;
   #last: MemorySample | undefined;
@@ -174,7 +174,8 @@ export class MemoryManager implements InfraComponent {
       this.sample().catch((error: unknown) =>
         reportListenerError(`memory manager "${this.name}"`, error),
       );
-      this.#timer = this.#clock.setTimeout(tick, this.#intervalMs);
+      // Background sampling: it must not keep an otherwise finished process alive.
+      this.#timer = this.#clock.setTimeout(tick, this.#intervalMs, { background: true });
     };
     tick();
   }

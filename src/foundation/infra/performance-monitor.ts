@@ -15,11 +15,11 @@ import {
 } from "node:perf_hooks";
 import { z } from "zod";
 import { systemClock, type TimerClock, type TimerHandle } from "../clock.js";
+import { Emitter, type Event } from "../common/emitter.js";
+import { clockSchema, countSchema, positiveMsSchema, telemetrySchema } from "../common/schemas.js";
 import { parseOptions } from "../options.js";
 import type { TelemetryEmitter } from "../telemetry/types.js";
-import { type Event, EventEmitter } from "./events.js";
 import { LatencyHistogram, type LatencySnapshot } from "./histogram.js";
-import { clockSchema, countSchema, positiveMsSchema, telemetrySchema } from "./options.js";
 import { type ComponentHealth, emitTelemetry, type InfraComponent } from "./telemetry.js";
 
 /** Metrics a threshold or baseline can watch. */
@@ -197,8 +197,8 @@ export class PerformanceMonitor implements InfraComponent {
   #epochAt = 0;
   #windowTimer: TimerHandle | undefined;
   #activeAlerts = new Map<string, PerformanceAlert>();
-  readonly #alerts = new EventEmitter<PerformanceAlert>("performance alert");
-  readonly #windows = new EventEmitter<WindowStats>("performance window");
+  readonly #alerts = new Emitter<PerformanceAlert>("performance alert");
+  readonly #windows = new Emitter<WindowStats>("performance window");
 
   /** Fired when a closed window crosses a threshold. */
   readonly onAlert: Event<PerformanceAlert> = this.#alerts.event;
@@ -289,11 +289,15 @@ export class PerformanceMonitor implements InfraComponent {
   /** @internal Starts the timer that ends the current window (activity re-arms it). */
   arm(): void {
     if (this.#windowTimer) return;
-    this.#windowTimer = this.#clock.setTimeout(() => {
-      this.#windowTimer = undefined;
-      this.#epochAt = this.#clock.now();
-      this.epoch++;
-    }, this.#windowMs);
+    this.#windowTimer = this.#clock.setTimeout(
+      () => {
+        this.#windowTimer = undefined;
+        this.#epochAt = this.#clock.now();
+        this.epoch++;
+      },
+      this.#windowMs,
+      { background: true },
+    ); // window rotation is housekeeping
   }
 
   /** @internal Closes the current window of `op` if a window end has passed since it began. */

@@ -11,6 +11,8 @@
  */
 import { z } from "zod";
 import { systemClock, type TimerClock, type TimerHandle } from "../clock.js";
+import { Emitter, type Event } from "../common/emitter.js";
+import { clockSchema, positiveMsSchema, telemetrySchema } from "../common/schemas.js";
 import { parseOptions } from "../options.js";
 import type { TelemetryEmitter } from "../telemetry/types.js";
 import {
@@ -20,8 +22,6 @@ import {
   PoolTimeoutError,
   TimeoutError,
 } from "./errors.js";
-import { type Event, EventEmitter } from "./events.js";
-import { clockSchema, positiveMsSchema, telemetrySchema } from "./options.js";
 import { type ComponentHealth, emitTelemetry, type InfraComponent } from "./telemetry.js";
 
 /** How the pool makes, checks and disposes of resources. */
@@ -183,7 +183,7 @@ export class ConnectionPool<R> implements InfraComponent {
   #closing = false;
   #closed = false;
   #drained: (() => void) | undefined;
-  readonly #events = new EventEmitter<PoolEvent>("pool event");
+  readonly #events = new Emitter<PoolEvent>("pool event");
 
   /** Resource lifecycle events (created, destroyed, failures, acquire timeouts). */
   readonly onEvent: Event<PoolEvent> = this.#events.event;
@@ -540,10 +540,14 @@ export class ConnectionPool<R> implements InfraComponent {
   #scheduleReap(): void {
     if (this.#reaper || this.#closing || this.#idle.length === 0 || this.#size() <= this.#min)
       return;
-    this.#reaper = this.#clock.setTimeout(() => {
-      this.#reaper = undefined;
-      this.#reap();
-    }, this.#reapIntervalMs);
+    this.#reaper = this.#clock.setTimeout(
+      () => {
+        this.#reaper = undefined;
+        this.#reap();
+      },
+      this.#reapIntervalMs,
+      { background: true },
+    ); // the idle sweep is housekeeping
   }
 
   /** Destroys resources idle for longer than `idleTimeoutMs` while above `min`, oldest first. */

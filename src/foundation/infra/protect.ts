@@ -18,18 +18,18 @@
  */
 import { z } from "zod";
 import { systemClock, type TimerClock } from "../clock.js";
+import { NEVER_ABORTED, raceTimeout } from "../common/deadline.js";
+import { clockSchema, countSchema, positiveMsSchema, telemetrySchema } from "../common/schemas.js";
 import { ElixirScopeError } from "../errors/error.js";
 import { parseOptions } from "../options.js";
 import type { TelemetryEmitter } from "../telemetry/types.js";
 import { CircuitBreaker, type CircuitBreakerOptions } from "./circuit-breaker.js";
 import { AbortedError, RateLimitedError } from "./errors.js";
-import { clockSchema, countSchema, positiveMsSchema, telemetrySchema } from "./options.js";
 import { ConnectionPool } from "./pool.js";
 import type { RateDecision } from "./rate-limit-policy.js";
 import type { KeyedRateLimiter } from "./rate-limiter.js";
 import { type RetryOptions, retrySchema, runWithRetry } from "./retry.js";
 import { emitTelemetry } from "./telemetry.js";
-import { NEVER_ABORTED, raceTimeout } from "./timeout.js";
 
 /** What the protected function receives on each attempt. */
 export interface ProtectedContext<R> {

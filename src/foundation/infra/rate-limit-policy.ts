@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import { z } from "zod";
-import { countSchema, positiveMsSchema } from "./options.js";
+import { countSchema, positiveMsSchema } from "../common/schemas.js";
 
 /** Token bucket: `burst` tokens at most, refilled at `rate` tokens per `intervalMs`. */
 export interface TokenBucketPolicy {

@@ -5,10 +5,10 @@
  */
 import { z } from "zod";
 import { systemClock, type TimerClock } from "../clock.js";
+import { clockSchema, telemetrySchema } from "../common/schemas.js";
 import { parseOptions } from "../options.js";
 import type { TelemetryEmitter } from "../telemetry/types.js";
 import { RateLimitedError } from "./errors.js";
-import { clockSchema, telemetrySchema } from "./options.js";
 import {
   capacityOf,
   checkCost,

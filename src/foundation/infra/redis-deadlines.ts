@@ -11,7 +11,7 @@
  * alive only while some call is waiting, like the per-call timer it replaces.
  * @packageDocumentation
  */
-import { systemClock, type TimerClock } from "../clock.js";
+import { type HeldTimer, startTimer, type TimerClock } from "../clock.js";
 import { TimeoutError } from "./errors.js";
 
 /** One call waiting for Redis; a class with prototype methods so no closure shares state. */
@@ -48,7 +48,7 @@ function fire(d: Deadlines): void {
 export class Deadlines {
   #head: Waiting<unknown> | undefined = undefined;
   #tail: Waiting<unknown> | undefined = undefined;
-  #nodeTimer: NodeJS.Timeout | undefined = undefined;
+  #timer: HeldTimer | undefined = undefined;
   #armed = false;
 
   constructor(
@@ -69,7 +69,7 @@ export class Deadlines {
     else this.#head = entry;
     this.#tail = entry;
     if (!this.#armed) this.#arm(this.timeoutMs);
-    else if (this.#nodeTimer !== undefined && this.#head === entry) this.#nodeTimer.ref();
+    else if (this.#timer !== undefined && this.#head === entry) this.#timer.hold(true);
     pending.then(
       (value) => w.ok(value),
       (error: unknown) => w.fail(error),
@@ -86,14 +86,14 @@ export class Deadlines {
       this.#tail = undefined;
       // Keep the armed timer (re-arming per call is the cost avoided) but stop it holding the
       // process open; it fires once, finds nothing and is not re-armed.
-      this.#nodeTimer?.unref();
+      this.#timer?.hold(false);
     }
   }
 
   /** Timer callback: rejects every call past its deadline, then re-arms for the oldest left. */
   expire(): void {
     this.#armed = false;
-    this.#nodeTimer = undefined;
+    this.#timer = undefined;
     const now = this.clock.now();
     let h = this.#head;
     while (h && (h.done || h.deadline <= now)) {
@@ -112,7 +112,6 @@ export class Deadlines {
 
   #arm(delayMs: number): void {
     this.#armed = true;
-    if (this.clock === systemClock) this.#nodeTimer = setTimeout(fire, delayMs, this);
-    else this.clock.setTimeout(() => this.expire(), delayMs);
+    this.#timer = startTimer(this.clock, fire, this, delayMs);
   }
 }

@@ -25,12 +25,12 @@ import { createHash, randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import { z } from "zod";
 import { systemClock, type TimerClock } from "../clock.js";
+import { clockSchema, countSchema, positiveMsSchema, telemetrySchema } from "../common/schemas.js";
 import { isElixirScopeError } from "../errors/error.js";
 import { parseOptions } from "../options.js";
 import type { TelemetryEmitter } from "../telemetry/types.js";
 import { CircuitBreaker } from "./circuit-breaker.js";
 import { BackendUnavailableError, RateLimitedError } from "./errors.js";
-import { clockSchema, countSchema, positiveMsSchema, telemetrySchema } from "./options.js";
 import {
   capacityOf,
   checkCost,

@@ -7,10 +7,11 @@
  */
 import { z } from "zod";
 import type { TimerClock } from "../clock.js";
+import { sleep } from "../common/deadline.js";
+import { countSchema, fnSchema, msSchema } from "../common/schemas.js";
 import type { ErrorCode } from "../errors/codes.js";
 import { isElixirScopeError } from "../errors/error.js";
-import { AbortedError, RetriesExhaustedError } from "./errors.js";
-import { countSchema, fnSchema, msSchema } from "./options.js";
+import { RetriesExhaustedError } from "./errors.js";
 
 /** Options of a retry policy. Unknown keys are rejected. */
 export interface RetryOptions {
@@ -85,24 +86,4 @@ export async function runWithRetry<T>(
       await sleep(backoffDelay(options, n), clock, signal, what);
     }
   }
-}
-
-function sleep(
-  ms: number,
-  clock: TimerClock,
-  signal: AbortSignal | undefined,
-  what: string,
-): Promise<void> {
-  if (signal?.aborted) return Promise.reject(new AbortedError(what, signal.reason));
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => {
-      timer.cancel();
-      reject(new AbortedError(what, signal?.reason));
-    };
-    const timer = clock.setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }

@@ -3,13 +3,14 @@
  * (any `TelemetryEmitter`), and a health answer the Registry's probe understands.
  * @packageDocumentation
  */
+
+import { reportListenerError } from "../common/emitter.js";
 import type { HealthStatus, Registrable } from "../registry/types.js";
 import type {
   TelemetryEmitter,
   TelemetryMeasurements,
   TelemetryMetadata,
 } from "../telemetry/types.js";
-import { reportListenerError } from "./events.js";
 
 /** What a component says about itself when probed (a Registry `HealthProbeResult`). */
 export interface ComponentHealth {

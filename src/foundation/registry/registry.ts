@@ -1,12 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { type Clock, systemClock } from "../clock.js";
+import { systemClock, type TimerClock } from "../clock.js";
+import { settlesWithin } from "../common/deadline.js";
+import { clockSchema, telemetrySchema } from "../common/schemas.js";
 import { ElixirScopeError, isElixirScopeError } from "../errors/error.js";
 import { parseOptions } from "../options.js";
 import type { TelemetryEmitter } from "../telemetry/types.js";
 import type {
   HealthOptions,
-  HealthProbeResult,
   HealthReport,
   Namespace,
   Registrable,
@@ -55,10 +56,9 @@ interface Waiter {
 }
 
 const RegistryOptions = z.strictObject({
-  clock: z.custom<Clock>((v) => typeof (v as Clock)?.now === "function").optional(),
-  telemetry: z
-    .custom<TelemetryEmitter>((v) => typeof (v as TelemetryEmitter)?.execute === "function")
-    .optional(),
+  /** Registration times are read, and `waitFor` and health timeouts scheduled, on this clock. */
+  clock: clockSchema.optional(),
+  telemetry: telemetrySchema.optional(),
 });
 export type RegistryOptions = z.input<typeof RegistryOptions>;
 
@@ -70,7 +70,7 @@ export class Registry implements RegistryApi {
   #spaces = new Map<Namespace, Map<string, RegistryEntry>>();
   #waiters = new Map<string, Set<Waiter>>();
   #seq = 0;
-  #clock: Clock;
+  #clock: TimerClock;
   #telemetry: TelemetryEmitter | undefined;
   #stats = {
     registrations: 0,
@@ -209,7 +209,7 @@ export class Registry implements RegistryApi {
         this.#waiters.set(key, set);
       }
       const cleanup = () => {
-        clearTimeout(timer);
+        timer.cancel();
         signal?.removeEventListener("abort", onAbort);
         const s = this.#waiters.get(key);
         s?.delete(waiter);
@@ -230,7 +230,7 @@ export class Registry implements RegistryApi {
           }),
         );
       };
-      const timer = setTimeout(() => {
+      const timer = this.#clock.setTimeout(() => {
         cleanup();
         reject(
           new ElixirScopeError(
@@ -268,24 +268,17 @@ export class Registry implements RegistryApi {
       options.probe ?? (entry.service.health ? () => entry.service.health!() : undefined);
     if (!probe) return report("healthy", "alive (no health probe)");
     const timeoutMs = options.timeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS;
-    let timer: NodeJS.Timeout | undefined;
     try {
-      const result: HealthProbeResult | "__timeout" = await Promise.race([
-        Promise.resolve().then(() => probe(entry.service)),
-        new Promise<"__timeout">((resolve) => {
-          timer = setTimeout(() => resolve("__timeout"), timeoutMs);
-        }),
-      ]);
-      if (result === "__timeout")
+      const probed = Promise.resolve().then(() => probe(entry.service));
+      if (!(await settlesWithin(probed, timeoutMs, this.#clock)))
         return report("unhealthy", `health probe timed out after ${timeoutMs} ms`);
+      const result = await probed;
       if (result === true) return report("healthy");
       if (result === false) return report("unhealthy", "health probe answered false");
       return report(result.status, result.reason, result.details);
     } catch (err) {
       const msg = isElixirScopeError(err) || err instanceof Error ? err.message : String(err);
       return report("unhealthy", `health probe threw: ${msg}`);
-    } finally {
-      clearTimeout(timer);
     }
   }
 

@@ -1,5 +1,14 @@
 import { z } from "zod";
 import { systemClock, type TimerClock, type TimerHandle } from "../clock.js";
+import { settlesWithin } from "../common/deadline.js";
+import { notifyListeners } from "../common/emitter.js";
+import {
+  clockSchema,
+  namespaceSchema,
+  registrySchema,
+  telemetrySchema,
+  timeoutMsSchema,
+} from "../common/schemas.js";
 import { ElixirScopeError } from "../errors/error.js";
 import { parseOptions } from "../options.js";
 import type { HealthProbeResult, Namespace, RegistryApi } from "../registry/types.js";
@@ -26,7 +35,7 @@ interface Envelope {
   msg: unknown;
   resolve: ((value: unknown) => void) | undefined;
   reject: ((error: unknown) => void) | undefined;
-  timer: NodeJS.Timeout | undefined;
+  timer: TimerHandle | undefined;
   /** Settled (replied, timed out or rejected): skip it. */
   done: boolean;
 }
@@ -34,20 +43,15 @@ interface Envelope {
 const ServiceOptionsSchema = z.strictObject({
   /** Registers the service under this name while it runs (needs `registry`). */
   name: z.string().min(1).optional(),
-  namespace: z.custom<Namespace>((v) => typeof v === "string").optional(),
-  registry: z
-    .custom<RegistryApi>((v) => typeof (v as RegistryApi)?.register === "function")
-    .optional(),
-  /** Default timeout of `call`, in ms. */
-  callTimeoutMs: z.number().positive().optional(),
+  namespace: namespaceSchema.optional(),
+  registry: registrySchema.optional(),
+  /** Default timeout of `call`, in ms (`Infinity`: wait for ever). */
+  callTimeoutMs: timeoutMsSchema.optional(),
   /** How long `terminate` may take on a crash or kill before it is abandoned, in ms. */
-  terminateTimeoutMs: z.number().positive().optional(),
-  clock: z
-    .custom<TimerClock>((v) => typeof (v as TimerClock)?.setTimeout === "function")
-    .optional(),
-  telemetry: z
-    .custom<TelemetryEmitter>((v) => typeof (v as TelemetryEmitter)?.execute === "function")
-    .optional(),
+  terminateTimeoutMs: timeoutMsSchema.optional(),
+  /** Where every wait of the service (call and stop timeouts, `sendAfter`) is scheduled. */
+  clock: clockSchema.optional(),
+  telemetry: telemetrySchema.optional(),
 });
 export type ServiceOptions = z.input<typeof ServiceOptionsSchema>;
 
@@ -188,19 +192,29 @@ export abstract class Service<TCall = never, TReply = unknown, TCast = never, TI
 
   // ---- lifecycle ---------------------------------------------------------------------------
 
-  /** Runs `init`, registers the service if it has a name, and starts handling messages. */
+  /**
+   * Runs `init`, registers the service if it has a name, and starts handling messages. While the
+   * service is starting or running, calling it again returns the same promise. An instance runs
+   * once: on a stopped, stopping or crashed instance it rejects with SERVICE_NOT_RUNNING (a
+   * supervisor restarts by starting a fresh instance).
+   */
   start(): Promise<this> {
-    this.#started ??= this.#runStart();
+    const s = this.#status;
+    if (this.#started && (s === "starting" || s === "running")) return this.#started;
+    if (s !== "new") {
+      return Promise.reject(
+        new ElixirScopeError(
+          "SERVICE_NOT_RUNNING",
+          `${this.describe()} is ${s}: a service instance runs once; start a new instance`,
+          { context: { ...this.#context(), status: s } },
+        ),
+      );
+    }
+    this.#started = this.#runStart();
     return this.#started;
   }
 
   async #runStart(): Promise<this> {
-    if (this.#status !== "new") {
-      throw new ElixirScopeError(
-        "INVALID_ARGUMENT",
-        `${this.describe()} was already started (status ${this.#status}); start a new instance`,
-      );
-    }
     this.#status = "starting";
     if (this.serviceName !== undefined) {
       try {
@@ -256,33 +270,25 @@ export abstract class Service<TCall = never, TReply = unknown, TCast = never, TI
   }
 
   async #runStop(reason: ExitReason, timeoutMs: number): Promise<void> {
-    const deadline = performance.now() + timeoutMs;
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<"timeout">((resolve) => {
-      timer = setTimeout(() => resolve("timeout"), timeoutMs);
-    });
-    try {
-      if (this.#started) await this.#started.catch(() => undefined);
-      if (this.#busy || this.queueLength > 0) {
-        const idle = new Promise<void>((resolve) => {
-          this.#idleWaiter = resolve;
-        });
-        if ((await Promise.race([idle, timedOut])) === "timeout") {
-          this.kill(`did not stop within ${timeoutMs} ms`);
-          return;
-        }
+    const deadline = this.clock.now() + timeoutMs;
+    const left = (): number => Math.max(1, deadline - this.clock.now());
+    if (this.#started) await this.#started.catch(() => undefined);
+    if (this.#busy || this.queueLength > 0) {
+      const idle = new Promise<void>((resolve) => {
+        this.#idleWaiter = resolve;
+      });
+      if (!(await settlesWithin(idle, left(), this.clock))) {
+        this.kill(`did not stop within ${timeoutMs} ms`);
+        return;
       }
-      if (this.#status !== "stopping") return; // crashed or killed meanwhile
-      this.#clearTimers();
-      this.#unregister();
-      const left = Math.max(1, deadline - performance.now());
-      const outcome = await this.#runTerminate(reason, left);
-      if (this.#status !== "stopping") return;
-      this.#status = "stopped";
-      this.#finishExit(outcome ?? reason);
-    } finally {
-      clearTimeout(timer);
     }
+    if (this.#status !== "stopping") return; // crashed or killed meanwhile
+    this.#clearTimers();
+    this.#unregister();
+    const outcome = await this.#runTerminate(reason, left());
+    if (this.#status !== "stopping") return;
+    this.#status = "stopped";
+    this.#finishExit(outcome ?? reason);
   }
 
   /**
@@ -399,7 +405,7 @@ export abstract class Service<TCall = never, TReply = unknown, TCast = never, TI
   #armTimeout(env: Envelope, timeoutMs: number | undefined): void {
     const ms = timeoutMs ?? this.#callTimeoutMs;
     if (ms === Number.POSITIVE_INFINITY) return;
-    env.timer = setTimeout(() => {
+    env.timer = this.clock.setTimeout(() => {
       if (env.done) return;
       env.done = true;
       env.reject!(
@@ -486,7 +492,7 @@ export abstract class Service<TCall = never, TReply = unknown, TCast = never, TI
   #settle(env: Envelope, value: unknown, error: ElixirScopeError | undefined): void {
     if (env.done) return;
     env.done = true;
-    if (env.timer) clearTimeout(env.timer);
+    env.timer?.cancel();
     if (!env.reject) return;
     if (error) env.reject(error);
     else env.resolve!(value);
@@ -527,17 +533,13 @@ export abstract class Service<TCall = never, TReply = unknown, TCast = never, TI
 
   /** Runs terminate within `timeoutMs`; a throw turns a clean exit into a crash. */
   async #runTerminate(reason: ExitReason, timeoutMs: number): Promise<ExitReason | undefined> {
-    let timer: NodeJS.Timeout | undefined;
     try {
       const r = this.terminate(reason);
       if (isThenable(r)) {
-        const timedOut = await Promise.race([
-          Promise.resolve(r).then(() => false),
-          new Promise<boolean>((resolve) => {
-            timer = setTimeout(() => resolve(true), timeoutMs);
-          }),
-        ]);
-        if (timedOut && reason.kind !== "crash" && reason.kind !== "killed") {
+        // A rejection counts as settled here and is rethrown by the await below.
+        const inTime = await settlesWithin(r, timeoutMs, this.clock);
+        if (inTime) await r;
+        if (!inTime && reason.kind !== "crash" && reason.kind !== "killed") {
           return {
             kind: "killed",
             why: `terminate did not finish within ${Math.round(timeoutMs)} ms`,
@@ -558,8 +560,6 @@ export abstract class Service<TCall = never, TReply = unknown, TCast = never, TI
           },
         ),
       };
-    } finally {
-      clearTimeout(timer);
     }
   }
 
@@ -594,13 +594,7 @@ export abstract class Service<TCall = never, TReply = unknown, TCast = never, TI
     );
     const listeners = this.#exitListeners;
     this.#exitListeners = [];
-    for (const l of listeners) {
-      try {
-        l(reason);
-      } catch (err) {
-        process.emitWarning(`exit listener of ${this.describe()} threw: ${messageOf(err)}`);
-      }
-    }
+    notifyListeners(listeners, reason, `exit of ${this.describe()}`);
     this.#resolveExited(reason);
   }
 

@@ -1,5 +1,15 @@
 import { z } from "zod";
-import { type Clock, systemClock } from "../clock.js";
+import { systemClock, type TimerClock } from "../clock.js";
+import { settlesWithin } from "../common/deadline.js";
+import { notifyListeners } from "../common/emitter.js";
+import {
+  clockSchema,
+  fnSchema,
+  namespaceSchema,
+  registrySchema,
+  telemetrySchema,
+  timeoutMsSchema,
+} from "../common/schemas.js";
 import { ElixirScopeError } from "../errors/error.js";
 import { parseOptions } from "../options.js";
 import type { HealthProbeResult, Namespace, RegistryApi } from "../registry/types.js";
@@ -22,17 +32,25 @@ export type Strategy = "one_for_one" | "one_for_all" | "rest_for_one";
  */
 export type RestartType = "permanent" | "transient" | "temporary";
 
+/** How long a child may take to stop before it is killed, by default, in ms. */
 export const DEFAULT_SHUTDOWN_MS = 5_000;
+/** How long a child's `start` may take before the start fails, by default, in ms. */
+export const DEFAULT_START_TIMEOUT_MS = 5_000;
 
 const ChildSpecSchema = z.strictObject({
   id: z.string().min(1),
   /** Starts the child and resolves once it runs (e.g. `() => new MyService(opts).start()`). */
-  start: z.custom<() => Supervisable | Promise<Supervisable>>((v) => typeof v === "function", {
-    message: "start must be a function returning a started child",
-  }),
+  start: fnSchema<() => Supervisable | Promise<Supervisable>>(
+    "start, a function returning a started child",
+  ),
   restart: z.enum(["permanent", "transient", "temporary"]).optional(),
   /** How long the child may take to stop before it is killed, in ms. */
-  shutdownMs: z.number().positive().optional(),
+  shutdownMs: timeoutMsSchema.optional(),
+  /**
+   * How long `start` may take, in ms (`Infinity`: no limit). Past it the start fails with
+   * CHILD_START_FAILED (cause TIMEOUT), and a child that still comes up later is killed.
+   */
+  startTimeoutMs: timeoutMsSchema.optional(),
 });
 export type ChildSpec = z.input<typeof ChildSpecSchema>;
 
@@ -43,19 +61,20 @@ const SupervisorOptionsSchema = z.strictObject({
   withinMs: z.number().positive().optional(),
   children: z.array(z.unknown()).optional(),
   name: z.string().min(1).optional(),
-  namespace: z.custom<Namespace>((v) => typeof v === "string").optional(),
-  registry: z
-    .custom<RegistryApi>((v) => typeof (v as RegistryApi)?.register === "function")
-    .optional(),
-  clock: z.custom<Clock>((v) => typeof (v as Clock)?.now === "function").optional(),
-  telemetry: z
-    .custom<TelemetryEmitter>((v) => typeof (v as TelemetryEmitter)?.execute === "function")
-    .optional(),
+  namespace: namespaceSchema.optional(),
+  registry: registrySchema.optional(),
+  /** Restart intensity is measured, and start and shutdown timeouts scheduled, on this clock. */
+  clock: clockSchema.optional(),
+  telemetry: telemetrySchema.optional(),
 });
 export type SupervisorOptions = z.input<typeof SupervisorOptionsSchema>;
 
 interface ChildState {
-  spec: Required<Pick<ChildSpec, "id" | "start">> & { restart: RestartType; shutdownMs: number };
+  spec: Required<Pick<ChildSpec, "id" | "start">> & {
+    restart: RestartType;
+    shutdownMs: number;
+    startTimeoutMs: number;
+  };
   instance: Supervisable | undefined;
   unsubscribe: (() => void) | undefined;
 }
@@ -76,6 +95,7 @@ function parseChildSpec(spec: unknown): ChildState["spec"] {
     start: s.start,
     restart: s.restart ?? "permanent",
     shutdownMs: s.shutdownMs ?? DEFAULT_SHUTDOWN_MS,
+    startTimeoutMs: s.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS,
   };
 }
 
@@ -95,7 +115,7 @@ export class Supervisor implements Supervisable {
   readonly supervisorName: string | undefined;
   readonly namespace: Namespace | undefined;
   readonly #registry: RegistryApi | undefined;
-  readonly #clock: Clock;
+  readonly #clock: TimerClock;
   readonly #telemetry: TelemetryEmitter | undefined;
   #children: ChildState[] = [];
   #status: SupervisorStatus = "new";
@@ -106,6 +126,7 @@ export class Supervisor implements Supervisable {
   #exited: Promise<ExitReason>;
   #resolveExited!: (r: ExitReason) => void;
   #stopping: Promise<void> | undefined;
+  #starting: Promise<this> | undefined;
   #restartCount = 0;
 
   constructor(options: SupervisorOptions = {}) {
@@ -153,21 +174,36 @@ export class Supervisor implements Supervisable {
     return this.#exited;
   }
 
-  /** Starts every child in order; if one fails, stops those started (in reverse) and throws. */
-  async start(): Promise<this> {
+  /**
+   * Starts every child in order, each within its `startTimeoutMs`; if one fails, stops those
+   * started (in reverse) and throws CHILD_START_FAILED. If `stop()` or `kill()` comes while
+   * children are starting, the start ends after the child in flight and rejects with
+   * SUPERVISOR_NOT_RUNNING; `stop()` then stops every child that did start.
+   */
+  start(): Promise<this> {
     if (this.#status !== "new") {
-      throw new ElixirScopeError(
-        "INVALID_ARGUMENT",
-        "Supervisor was already started; start a new one",
+      return Promise.reject(
+        new ElixirScopeError(
+          "INVALID_ARGUMENT",
+          `Supervisor is ${this.#status}: it was already started; start a new one`,
+          { context: { status: this.#status } },
+        ),
       );
     }
     this.#status = "starting";
     if (this.supervisorName !== undefined)
       this.#registry!.register(this.namespace!, this.supervisorName, this);
+    this.#starting = this.#startAll();
+    return this.#starting;
+  }
+
+  async #startAll(): Promise<this> {
     for (const child of this.#children) {
+      if (this.#status !== "starting") break;
       try {
         await this.#startChild(child);
       } catch (err) {
+        if (this.#status !== "starting") break; // stopped meanwhile: stop() cleans up
         await this.#stopChildren(this.#children, SHUTDOWN);
         this.#status = "failed";
         this.#unregister();
@@ -176,16 +212,27 @@ export class Supervisor implements Supervisable {
         throw error;
       }
     }
-    if (this.#status === "starting") this.#status = "running";
-    return this;
+    if (this.#status === "starting") {
+      this.#status = "running";
+      return this;
+    }
+    throw new ElixirScopeError(
+      "SUPERVISOR_NOT_RUNNING",
+      `Supervisor was ${this.#status === "stopping" ? "stopped" : "killed"} while starting its children`,
+      { context: { supervisor: this.supervisorName, status: this.#status } },
+    );
   }
 
-  /** Stops every child in reverse start order (each within its `shutdownMs`), then exits. */
+  /**
+   * Stops every child in reverse start order (each within its `shutdownMs`), then exits. During
+   * `start()` it first waits for the child in flight (at most its `startTimeoutMs`).
+   */
   stop(reason: "normal" | "shutdown" = "normal", _timeoutMs?: number): Promise<void> {
     if (this.#stopping) return this.#stopping;
     if (!this.alive) return Promise.resolve();
     this.#status = "stopping";
     this.#stopping = (async () => {
+      await this.#starting?.catch(() => undefined);
       await this.#ops;
       await this.#stopChildren(this.#children, SHUTDOWN);
       this.#status = "stopped";
@@ -337,7 +384,35 @@ export class Supervisor implements Supervisable {
   }
 
   async #startChild(child: ChildState): Promise<void> {
-    const instance = await child.spec.start();
+    const { id, startTimeoutMs } = child.spec;
+    let started: Promise<Supervisable>;
+    try {
+      started = Promise.resolve(child.spec.start());
+    } catch (err) {
+      started = Promise.reject(err);
+    }
+    if (!(await settlesWithin(started, startTimeoutMs, this.#clock))) {
+      // Abandoned: a child that still comes up must not run unsupervised.
+      started.then(
+        (late) => late?.kill?.(`started after its ${startTimeoutMs} ms start timeout`),
+        () => undefined,
+      );
+      throw new ElixirScopeError(
+        "TIMEOUT",
+        `Child "${id}" did not start within ${startTimeoutMs} ms`,
+        {
+          context: { id, startTimeoutMs },
+        },
+      );
+    }
+    const instance = await started;
+    if (this.#status === "stopped" || this.#status === "failed") {
+      // Killed or given up while this child started: it must not outlive the supervisor.
+      instance?.kill?.("its supervisor exited while it started");
+      throw new ElixirScopeError("SUPERVISOR_NOT_RUNNING", `Supervisor is ${this.#status}`, {
+        context: { id, status: this.#status },
+      });
+    }
     if (!instance || typeof instance.onExit !== "function" || !instance.alive) {
       throw new ElixirScopeError(
         "CHILD_START_FAILED",
@@ -450,24 +525,19 @@ export class Supervisor implements Supervisable {
       c.instance = undefined;
       c.unsubscribe = undefined;
       if (!inst.alive) continue;
-      let timer: NodeJS.Timeout | undefined;
+      let failed: Promise<boolean>;
       try {
-        const stopped = inst.stop(
-          reason.kind === "normal" ? "normal" : "shutdown",
-          c.spec.shutdownMs,
+        const kind = reason.kind === "normal" ? "normal" : "shutdown";
+        failed = inst.stop(kind, c.spec.shutdownMs).then(
+          () => false,
+          () => true,
         );
-        const timedOut = await Promise.race([
-          stopped.then(() => false),
-          new Promise<boolean>((resolve) => {
-            timer = setTimeout(() => resolve(true), c.spec.shutdownMs);
-          }),
-        ]);
-        if (timedOut) inst.kill(`did not stop within ${c.spec.shutdownMs} ms`);
       } catch {
-        inst.kill("stop failed");
-      } finally {
-        clearTimeout(timer);
+        failed = Promise.resolve(true);
       }
+      if (!(await settlesWithin(failed, c.spec.shutdownMs, this.#clock))) {
+        inst.kill(`did not stop within ${c.spec.shutdownMs} ms`);
+      } else if (await failed) inst.kill("stop failed");
     }
   }
 
@@ -482,15 +552,7 @@ export class Supervisor implements Supervisable {
     this.#telemetry?.execute("foundation.supervisor.exit", { count: 1 }, { reason: reason.kind });
     const listeners = this.#exitListeners;
     this.#exitListeners = [];
-    for (const l of listeners) {
-      try {
-        l(reason);
-      } catch (err) {
-        process.emitWarning(
-          `supervisor exit listener threw: ${err instanceof Error ? err.message : String(err)}`,
-        );
-      }
-    }
+    notifyListeners(listeners, reason, "supervisor exit");
     this.#resolveExited(reason);
   }
 }

@@ -97,11 +97,20 @@ interface Series<T> {
 
 abstract class Metric<T> {
   readonly #series = new Map<string, Series<T>>();
+  /**
+   * The one series of a metric without labels. It exists from the start, so a counter or gauge
+   * that was never updated exposes `name 0` (as prom-client does and Prometheus expects: a
+   * missing series reads as "no data", not as zero).
+   */
+  protected readonly unlabelled: T | undefined;
   constructor(
     readonly name: string,
     readonly help: string,
     readonly labelNames: readonly string[],
-  ) {}
+  ) {
+    this.unlabelled = labelNames.length === 0 ? this.series(undefined) : undefined;
+  }
+  /** A zeroed series state (called from the base constructor: must not read subclass fields). */
   protected abstract fresh(): T;
   protected series(labels: Labels | undefined): T {
     const key = seriesKey(this.name, this.labelNames, labels);
@@ -115,9 +124,6 @@ abstract class Metric<T> {
   allSeries(): IterableIterator<Series<T>> {
     return this.#series.values();
   }
-  clear(): void {
-    this.#series.clear();
-  }
 }
 
 interface Cell {
@@ -126,23 +132,15 @@ interface Cell {
 
 export class CounterMetric extends Metric<Cell> implements Counter {
   readonly type = "counter" as const;
-  #default: Cell | undefined;
   protected fresh(): Cell {
     return { value: 0 };
   }
   inc(value = 1, labels?: Labels): void {
     if (!(value >= 0 && value < Number.POSITIVE_INFINITY))
       throw badValue(this.name, value, "must be finite and >= 0");
-    if (labels === undefined) {
-      let cell = this.#default;
-      if (!cell) {
-        cell = this.series(undefined);
-        this.#default = cell;
-      }
-      cell.value += value;
-    } else {
-      this.series(labels).value += value;
-    }
+    const cell = labels === undefined ? this.unlabelled : undefined;
+    if (cell) cell.value += value;
+    else this.series(labels).value += value;
   }
   labels(labels: Labels): { inc(value?: number): void } {
     const cell = this.series(labels);
@@ -166,7 +164,7 @@ export class GaugeMetric extends Metric<Cell> implements Gauge {
     return { value: 0 };
   }
   #check(value: number): void {
-    if (Number.isNaN(value)) throw badValue(this.name, value, "must be a number");
+    if (!Number.isFinite(value)) throw badValue(this.name, value, "must be a finite number");
   }
   set(value: number, labels?: Labels): void {
     this.#check(value);
@@ -217,7 +215,6 @@ export class HistogramMetric extends Metric<HdrCell> implements Histogram {
   readonly type = "histogram" as const;
   readonly #scale: number;
   readonly quantiles: readonly number[];
-  #default: HdrCell | undefined;
 
   constructor(
     name: string,
@@ -239,11 +236,7 @@ export class HistogramMetric extends Metric<HdrCell> implements Histogram {
   record(value: number, labels?: Labels): void {
     if (!(value >= 0 && value < Number.POSITIVE_INFINITY))
       throw badValue(this.name, value, "must be finite and >= 0");
-    let cell = labels === undefined ? this.#default : this.series(labels);
-    if (!cell) {
-      cell = this.series(undefined);
-      this.#default = cell;
-    }
+    const cell = (labels === undefined ? this.unlabelled : undefined) ?? this.series(labels);
     const scaled = Math.round(value * this.#scale);
     cell.h.record(Math.max(scaled, 1));
     cell.sum += value;
@@ -290,10 +283,9 @@ export class HistogramMetric extends Metric<HdrCell> implements Histogram {
       p999: h.percentile(99.9) / s,
     };
   }
+  /** The quantile `q` (0..1) of a series; 0 while it is empty, as prom-client's summaries say. */
   quantile(cell: HdrCell, q: number): number {
-    return cell.h.count === 0
-      ? Number.NaN
-      : cell.h.percentile(Math.max(q * 100, 1e-9)) / this.#scale;
+    return cell.h.count === 0 ? 0 : cell.h.percentile(Math.max(q * 100, 1e-9)) / this.#scale;
   }
   reset(): void {
     for (const s of this.allSeries()) {

@@ -2,7 +2,7 @@ import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
-import type { TimerClock } from "../clock.js";
+import { clockSchema } from "../common/schemas.js";
 import { deepMerge } from "../config/paths.js";
 import { type Foundation, startFoundation } from "../foundation.js";
 import { parseOptions } from "../options.js";
@@ -17,9 +17,7 @@ const IsolatedOptions = z.strictObject({
   storage: z.enum(["memory", "sqlite"]).optional(),
   /** ConfigServer options; `env` defaults to {} so the developer's environment does not leak in. */
   config: z.record(z.string(), z.unknown()).optional(),
-  clock: z
-    .custom<TimerClock>((v) => typeof (v as TimerClock)?.setTimeout === "function")
-    .optional(),
+  clock: clockSchema.optional(),
   maxRestarts: z.number().int().min(0).optional(),
   withinMs: z.number().positive().optional(),
 });

@@ -72,8 +72,10 @@ describeUnless(skipUnlessAvailable(ELIXIR, hasElixir()), "extractFile", () => {
   it("groups clauses by name and arity and expands default arguments", () => {
     const cart = mod("Shop.Cart");
     const add3 = fn(cart, "add/3");
-    expect(add3.clauses.length).toBe(1); // the bodiless head only declares the default
-    expect(add3.clauses[0].guards).toEqual(["is_integer(qty) and qty > 0"]);
+    // The bodiless head that declares the default is a clause too, marked `head`.
+    expect(add3.clauses.map((c) => c.head)).toEqual([true, false]);
+    expect(add3.clauses[0].metrics).toMatchObject({ cyclomatic: 1, abc: 0, nesting: 0, arity: 3 });
+    expect(add3.clauses[1].guards).toEqual(["is_integer(qty) and qty > 0"]);
     expect([add3.doc, add3.hasSpec, add3.line, add3.endLine]).toEqual(["doc", true, 17, 23]);
     const add2 = fn(cart, "add/2");
     expect([add2.defaultOf, add2.clauses.length, add2.kind]).toEqual([3, 0, "def"]);
@@ -113,7 +115,7 @@ describeUnless(skipUnlessAvailable(ELIXIR, hasElixir()), "extractFile", () => {
   });
 
   it("resolves calls through aliases, imports, pipes and captures", () => {
-    const calls = fn(mod("Shop.Cart"), "add/3").clauses[0].calls.map(
+    const calls = fn(mod("Shop.Cart"), "add/3").clauses[1].calls.map(
       (c) =>
         `${c.kind} ${c.module}.${c.name}/${c.arity}${c.piped ? " piped" : ""}${c.capture ? " capture" : ""}`,
     );
@@ -152,8 +154,8 @@ describeUnless(skipUnlessAvailable(ELIXIR, hasElixir()), "extractFile", () => {
     expect(cart.id).toBe("lib/shop/cart.ex#Shop.Cart");
     const add3 = fn(cart, "add/3");
     expect(add3.id).toBe("lib/shop/cart.ex#Shop.Cart.add/3");
-    expect(add3.clauses[0].id).toBe("lib/shop/cart.ex#Shop.Cart.add/3:0");
-    expect(add3.clauses[0].calls[1].id).toBe("lib/shop/cart.ex#Shop.Cart.add/3:0@1");
+    expect(add3.clauses[1].id).toBe("lib/shop/cart.ex#Shop.Cart.add/3:1");
+    expect(add3.clauses[1].calls[1].id).toBe("lib/shop/cart.ex#Shop.Cart.add/3:1@1");
   });
 
   it("is plain data that survives JSON and structured clone", () => {

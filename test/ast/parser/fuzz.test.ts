@@ -1,16 +1,19 @@
 /**
- * Seeded differential mutation fuzzer: mutants of corpus slices must get the same verdict from
- * our parser as from Elixir (accept/reject; AST and comments when both accept; error line when
- * both reject) on at least 99.9% of mutants, and our parser must never throw anything but
+ * Seeded differential mutation fuzzer, once per Elixir version: mutants of corpus slices must get
+ * the same verdict from our parser as from that Elixir (accept/reject; AST and comments when both
+ * accept; error line, column and message when both reject) on at least 99.9% of mutants, and our parser must never throw anything but
  * ParseError nor hang. ELIXIRSCOPE_FUZZ_MUTANTS (default 10000) and ELIXIRSCOPE_FUZZ_SEED
  * (default 20240611) change the run; tools/fuzz-report.ts runs the same fuzzer for iterating.
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import { ELIXIR_VERSIONS } from "../../../src/ast/parser/index.js";
 import {
   CORPUS,
   ELIXIR,
+  ELIXIR_1_18,
   hasCorpus,
   hasElixir,
+  hasElixir118,
   skipUnlessAvailable,
 } from "../../support/prerequisites.js";
 import { type FuzzReport, formatReport, loadSources, runFuzz } from "./support/fuzz.js";
@@ -74,24 +77,31 @@ describe("mutation support", () => {
   });
 });
 
-const skip = skipUnlessAvailable(ELIXIR, hasElixir()) || skipUnlessAvailable(CORPUS, hasCorpus());
+const hasCorpusFiles = skipUnlessAvailable(CORPUS, hasCorpus());
 
-describe.skipIf(skip)(`fuzzer: ${MUTANTS} mutants, seed ${SEED}`, () => {
-  let report: FuzzReport;
-  beforeAll(async () => {
-    report = await runFuzz({ seed: SEED, mutants: MUTANTS, files: loadSources() });
-    console.log(formatReport(report));
-  }, 900_000);
+for (const elixir of ELIXIR_VERSIONS) {
+  const skip =
+    hasCorpusFiles ||
+    (elixir === "1.14"
+      ? skipUnlessAvailable(ELIXIR, hasElixir())
+      : skipUnlessAvailable(ELIXIR_1_18, hasElixir118()));
+  describe.skipIf(skip)(`fuzzer vs Elixir ${elixir}: ${MUTANTS} mutants, seed ${SEED}`, () => {
+    let report: FuzzReport;
+    beforeAll(async () => {
+      report = await runFuzz({ elixir, seed: SEED, mutants: MUTANTS, files: loadSources() });
+      console.log(formatReport(report));
+    }, 900_000);
 
-  it("never throws anything but ParseError, never hangs, never takes seconds", () => {
-    expect(report.total).toBe(MUTANTS);
-    const failures = report.failures.map(
-      (d) => `#${d.mutant.index} ${d.kind} ${d.mutant.file} ${d.mutant.description}: ${d.ours}`,
-    );
-    expect(failures).toEqual([]);
+    it("never throws anything but ParseError, never hangs, never takes seconds", () => {
+      expect(report.total).toBe(MUTANTS);
+      const failures = report.failures.map(
+        (d) => `#${d.mutant.index} ${d.kind} ${d.mutant.file} ${d.mutant.description}: ${d.ours}`,
+      );
+      expect(failures).toEqual([]);
+    });
+
+    it(`agrees with Elixir on at least ${MIN_AGREEMENT * 100}% of mutants`, () => {
+      expect(report.agreed / report.total).toBeGreaterThanOrEqual(MIN_AGREEMENT);
+    });
   });
-
-  it(`agrees with Elixir on at least ${MIN_AGREEMENT * 100}% of mutants`, () => {
-    expect(report.agreed / report.total).toBeGreaterThanOrEqual(MIN_AGREEMENT);
-  });
-});
+}

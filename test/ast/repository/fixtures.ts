@@ -52,7 +52,7 @@ export function fn(
     column: 3,
     arity,
     guards: [],
-    bodiless: false,
+    head: false,
     metrics: { ...ZERO, arity, loc: 3 },
     calls,
   };

@@ -97,6 +97,31 @@ describe("ConfigServer in a Foundation", () => {
     await expect(c.update("app", root)).rejects.toMatchObject({ code: "CONFIG_UNSAFE_VALUE" });
   });
 
+  it("a value with a throwing getter, or a Proxy, is CONFIG_UNSAFE_VALUE and changes nothing", async () => {
+    const c = f.config;
+    const before = c.get();
+    const getter = {
+      get debugMode(): boolean {
+        throw new Error("getter exploded");
+      },
+    };
+    const proxy = new Proxy({ debugMode: true }, {});
+    const trap = new Proxy(
+      {},
+      {
+        ownKeys() {
+          throw new Error("trap exploded");
+        },
+      },
+    );
+    for (const value of [getter, proxy, trap]) {
+      const err = await c.update("app", value).catch((e: unknown) => e);
+      expect(isElixirScopeError(err, "CONFIG_UNSAFE_VALUE")).toBe(true);
+    }
+    expect(c.get()).toBe(before);
+    expect(c.alive).toBe(true);
+  });
+
   it("an update that makes the config invalid is refused with a structured error, and the old config stays", async () => {
     const c = f.config;
     const before = c.get();

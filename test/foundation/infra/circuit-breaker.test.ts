@@ -164,6 +164,27 @@ describe("CircuitBreaker", () => {
     expect(b.state.kind).toBe("closed");
   });
 
+  it("without timeoutMs, an abort mid-call settles the caller's promise at once (ABORTED)", async () => {
+    const b = new CircuitBreaker({ name: "x", clock: new ManualClock(0), consecutiveFailures: 1 });
+    const ac = new AbortController();
+    let finish!: (v: string) => void;
+    let innerAborted = false;
+    const pending = b.execute((signal) => {
+      signal.addEventListener("abort", () => {
+        innerAborted = true;
+      });
+      return new Promise<string>((r) => {
+        finish = r;
+      });
+    }, ac.signal);
+    ac.abort(new Error("caller gave up"));
+    await expect(pending).rejects.toMatchObject({ code: "ABORTED" });
+    expect(innerAborted).toBe(true);
+    finish("late");
+    expect(b.state.kind).toBe("closed"); // an abort says nothing about the dependency
+    expect(b.status().totals.failures).toBe(0);
+  });
+
   it("manual open holds until close; reset clears totals", async () => {
     const clock = new ManualClock(0);
     const b = breaker(clock);

@@ -1,8 +1,9 @@
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import {
   createTestNamespace,
   type ExitReason,
   isElixirScopeError,
+  ManualClock,
   Registry,
   Service,
   type ServiceOptions,
@@ -17,6 +18,15 @@ type Call =
 type Cast = { op: "add"; by: number } | { op: "boom" };
 type Info = { op: "tick" };
 
+/** Every service of these tests runs on this clock: time moves only when a test advances it. */
+let clock = new ManualClock(0);
+beforeEach(() => {
+  clock = new ManualClock(0);
+});
+
+/** Lets promise callbacks run (no time passes). */
+const flush = () => new Promise((resolve) => setImmediate(resolve));
+
 class Counter extends Service<Call, number, Cast, Info> {
   #count = 0;
   terminated: ExitReason[] = [];
@@ -25,7 +35,7 @@ class Counter extends Service<Call, number, Cast, Info> {
     private readonly start0 = 0,
     options: ServiceOptions = {},
   ) {
-    super(options);
+    super({ clock, ...options });
   }
   protected override init(): void {
     this.#count = this.start0;
@@ -40,7 +50,7 @@ class Counter extends Service<Call, number, Cast, Info> {
       case "boom":
         throw new Error("boom in call");
       case "slow":
-        return new Promise((r) => setTimeout(() => r(this.#count), msg.ms));
+        return new Promise((r) => this.clock.setTimeout(() => r(this.#count), msg.ms));
       case "asyncBoom":
         return Promise.reject(new Error("async boom"));
     }
@@ -78,6 +88,7 @@ describe("Service", () => {
     const slow = c.call({ op: "slow", ms: 20 });
     const inc = c.call({ op: "inc", by: 1 });
     expect(c.queueLength).toBe(1);
+    clock.advance(20);
     expect(await slow).toBe(0);
     expect(await inc).toBe(1);
     await c.stop();
@@ -89,6 +100,7 @@ describe("Service", () => {
     const queuedBehind = a.call({ op: "slow", ms: 5 });
     const crashing = a.call({ op: "asyncBoom" });
     const afterCrash = a.call({ op: "get" });
+    clock.advance(5);
     await queuedBehind;
     await expect(crashing).rejects.toMatchObject({ code: "SERVICE_CRASHED" });
     await expect(afterCrash).rejects.toMatchObject({ code: "SERVICE_CRASHED" });
@@ -112,9 +124,16 @@ describe("Service", () => {
 
   it("times out a call that waits too long, and the service keeps going", async () => {
     const c = await new Counter().start();
-    void c.call({ op: "slow", ms: 50 });
-    const err = await c.call({ op: "get" }, 5).catch((e) => e);
+    const slow = c.call({ op: "slow", ms: 50 });
+    const get = c.call({ op: "get" }, 5).catch((e) => e);
+    clock.advance(4);
+    await flush();
+    expect(c.queueLength).toBe(1); // not timed out yet
+    clock.advance(1);
+    const err = await get;
     expect(isElixirScopeError(err, "CALL_TIMEOUT")).toBe(true);
+    clock.advance(45);
+    expect(await slow).toBe(0);
     expect(await c.call({ op: "inc", by: 1 })).toBe(1);
     await c.stop();
   });
@@ -135,12 +154,19 @@ describe("Service", () => {
     const queued = c.call({ op: "inc", by: 1 });
     const stopping = c.stop();
     await expect(c.call({ op: "get" })).rejects.toMatchObject({ code: "SERVICE_NOT_RUNNING" });
+    clock.advance(10);
     expect(await slow).toBe(0);
     expect(await queued).toBe(1);
     await stopping;
     const stuck = await new Counter().start();
     void stuck.call({ op: "slow", ms: 200 }).catch(() => {});
-    await stuck.stop("normal", 10);
+    const stuckStopping = stuck.stop("normal", 10);
+    await flush();
+    clock.advance(9);
+    await flush();
+    expect(stuck.status).toBe("stopping");
+    clock.advance(1);
+    await stuckStopping;
     expect((await stuck.whenExited()).kind).toBe("killed");
   });
 
@@ -172,11 +198,54 @@ describe("Service", () => {
   it("info timers are cancelled on exit and rejects unknown options", async () => {
     const c = await new Counter().start();
     c.tickLater(5);
+    c.tickLater(10);
+    clock.advance(5);
+    expect(c.ticks).toBe(1);
     await c.stop();
-    await new Promise((r) => setTimeout(r, 15));
-    expect(c.ticks).toBe(0);
+    expect(clock.pendingTimers).toBe(0);
+    clock.advance(15);
+    expect(c.ticks).toBe(1);
     expect(() => new Counter(0, { callTimeout: 5 } as never)).toThrow(
       /unknown option "callTimeout"/,
     );
+  });
+
+  it("start on a stopped or crashed instance rejects SERVICE_NOT_RUNNING and runs nothing", async () => {
+    let inits = 0;
+    class Once extends Service {
+      protected override init() {
+        inits++;
+      }
+    }
+    const a = new Once({ clock });
+    const first = a.start();
+    expect(a.start()).toBe(first); // while starting or running: the same start
+    await first;
+    expect(a.start()).toBe(first);
+    await a.stop();
+    await expect(a.start()).rejects.toMatchObject({ code: "SERVICE_NOT_RUNNING" });
+    expect(a.status).toBe("stopped");
+    const b = await new Once({ clock }).start();
+    b.kill();
+    await expect(b.start()).rejects.toMatchObject({ code: "SERVICE_NOT_RUNNING" });
+    const never = new Once({ clock });
+    await never.stop();
+    await expect(never.start()).rejects.toMatchObject({ code: "SERVICE_NOT_RUNNING" });
+    expect(inits).toBe(2);
+  });
+
+  it("waits for stop and terminate on its own clock, not on Node's timers", async () => {
+    class SlowStop extends Service {
+      protected override terminate(): Promise<void> {
+        return new Promise((r) => this.clock.setTimeout(r, 1_000));
+      }
+    }
+    const s = await new SlowStop({ clock }).start();
+    const stopping = s.stop("normal", 5_000);
+    await flush();
+    expect(s.status).toBe("stopping");
+    clock.advance(1_000);
+    await stopping;
+    expect(await s.whenExited()).toEqual({ kind: "normal" });
   });
 });

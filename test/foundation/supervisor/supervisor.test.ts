@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
 import {
   createTestNamespace,
+  type ExitReason,
   ManualClock,
   Registry,
   type Supervisable,
   Supervisor,
 } from "../../../src/foundation/index.js";
-import { tick, until, Worker } from "./helpers.js";
+import { until, Worker } from "./helpers.js";
 
 function specs(
   log: string[],
@@ -88,8 +89,10 @@ describe("Supervisor", () => {
       children: [...specs(log, ["t"], "transient"), ...specs(log, ["tmp"], "temporary")],
     }).start();
     await sup.child("t")!.stop();
-    await tick(5);
+    // Operations are serialized: a restart for that exit would have been queued before this one.
+    await sup.terminateChild("t");
     expect(sup.child("t")).toBeUndefined();
+    expect(sup.restartCount).toBe(0);
     expect(sup.whichChildren().map((c) => c.id)).toEqual(["t", "tmp"]);
     await sup.restartChild("t");
     await crash(sup, "t");
@@ -232,4 +235,75 @@ describe("Supervisor", () => {
         } as never),
     ).toThrow(/unknown option "restrat"/);
   });
+
+  it("fails a child whose start outlasts its startTimeoutMs, and kills it if it comes up later", async () => {
+    const clock = new ManualClock(0);
+    const log: string[] = [];
+    let late: Worker | undefined;
+    let release!: () => void;
+    const sup = new Supervisor({
+      clock,
+      children: [
+        ...specs(log, ["a"]),
+        {
+          id: "hang",
+          startTimeoutMs: 1_000,
+          start: async () => {
+            await new Promise<void>((r) => {
+              release = r;
+            });
+            late = await new Worker("hang", log).start();
+            return late;
+          },
+        },
+      ],
+    });
+    const started = sup.start().catch((e: { code?: string; cause?: { code?: string } }) => e);
+    await flushAll();
+    clock.advance(999);
+    await flushAll();
+    expect(sup.status).toBe("starting");
+    clock.advance(1);
+    const err = await started;
+    expect(err).toMatchObject({ code: "CHILD_START_FAILED", cause: { code: "TIMEOUT" } });
+    expect(log).toContain("stop a shutdown");
+    release();
+    await until(() => late !== undefined && !late.alive);
+    expect((await late!.whenExited()).kind).toBe("killed");
+  });
+
+  it("stop() during start waits for the child in flight, then leaves nothing running or registered", async () => {
+    const clock = new ManualClock(0);
+    const registry = new Registry();
+    const ns = createTestNamespace();
+    class SlowInit extends Worker {
+      protected override init(): Promise<void> {
+        super.init();
+        return new Promise((r) => this.clock.setTimeout(r, 300));
+      }
+    }
+    const log: string[] = [];
+    const make = (id: string, W: typeof Worker) => ({
+      id,
+      start: () => new W(id, log, 0, { name: id, namespace: ns, registry, clock }).start(),
+    });
+    const sup = new Supervisor({ clock, children: [make("a", SlowInit), make("b", Worker)] });
+    const started = sup.start().catch((e: { code?: string }) => e);
+    await flushAll();
+    clock.advance(50);
+    const stopping = sup.stop();
+    await flushAll();
+    clock.advance(250);
+    await stopping;
+    expect(await started).toMatchObject({ code: "SUPERVISOR_NOT_RUNNING" });
+    expect(registry.list(ns)).toEqual([]);
+    expect(sup.countChildren().active).toBe(0);
+    expect(log).toEqual(["start a", "stop a shutdown"]);
+    expect((await sup.whenExited()) as ExitReason).toEqual({ kind: "normal" });
+  });
 });
+
+/** Lets every queued promise callback run (no time passes on any clock). */
+async function flushAll(): Promise<void> {
+  for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+}

@@ -165,6 +165,42 @@ describe("Prometheus exposition", () => {
     expect(t.prometheus().trim()).toBe((await reg.metrics()).trim());
   });
 
+  it("renders never-updated metrics exactly as prom-client does (`errors_total 0`)", async () => {
+    const reg = new client.Registry();
+    new client.Counter({ name: "errors_total", help: "Errors", registers: [reg] });
+    new client.Gauge({ name: "queue_depth", help: "Depth", registers: [reg] });
+    new client.Counter({
+      name: "hits_total",
+      help: "Hits",
+      labelNames: ["path"],
+      registers: [reg],
+    });
+    new client.Summary({ name: "rt_ms", help: "RT", percentiles: [0.5, 0.99], registers: [reg] });
+    t.counter("errors_total", { help: "Errors" });
+    t.gauge("queue_depth", { help: "Depth" });
+    t.counter("hits_total", { help: "Hits", labelNames: ["path"] });
+    t.histogram("rt_ms", { help: "RT", quantiles: [0.5, 0.99] });
+    const ours = t.prometheus();
+    expect(ours).toContain("\nerrors_total 0\n");
+    expect(ours).toBe(await reg.metrics());
+  });
+
+  it("gauges refuse values that are not finite, like counters and histograms", () => {
+    const g = t.gauge("level", { help: "Level" });
+    for (const bad of [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NaN]) {
+      for (const act of [() => g.set(bad), () => g.inc(bad), () => g.dec(bad)]) {
+        let code: unknown;
+        try {
+          act();
+        } catch (e) {
+          code = isElixirScopeError(e) ? e.code : e;
+        }
+        expect(code).toBe("METRIC_INVALID");
+      }
+    }
+    expect(g.value()).toBe(0);
+  });
+
   it("renders histograms as summaries and every line follows the format's grammar", () => {
     const h = t.histogram("rt_ms", { help: "Round trip", labelNames: ["op"] });
     for (let i = 1; i <= 100; i++) h.record(i, { op: "get" });

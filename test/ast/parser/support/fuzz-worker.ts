@@ -4,13 +4,14 @@
  * thread's watchdog and ends the worker instead of the test run.
  */
 import { parentPort } from "node:worker_threads";
-import { ParseError, parse } from "../../../../src/ast/parser/index.js";
-import { oracleLine } from "../../../../src/cli/commands/parse.js";
+import { type ElixirVersion, ParseError, parse } from "../../../../src/ast/parser/index.js";
+import { fileResultLine } from "../../../../src/ast/term-json.js";
 
 /** What the main thread sends: mutants to parse, in order. */
 export interface ParseJob {
   id: number;
   source: string;
+  elixir: ElixirVersion;
 }
 
 /** What our parser did with one mutant. */
@@ -45,7 +46,7 @@ function run(job: ParseJob): ParseJobResult {
   const t0 = performance.now();
   let result: ReturnType<typeof parse>;
   try {
-    result = parse(job.source);
+    result = parse(job.source, { elixir: job.elixir });
   } catch (e) {
     const ms = performance.now() - t0;
     if (!(e instanceof ParseError))
@@ -57,12 +58,12 @@ function run(job: ParseJob): ParseJobResult {
     return {
       id: job.id,
       ms,
-      outcome: { kind: "error", line: e.line, column: e.column, message: e.message },
+      outcome: { kind: "error", line: e.line, column: e.column, message: e.description },
     };
   }
   const ms = performance.now() - t0;
   try {
-    const line = oracleLine(String(job.id), result);
+    const line = fileResultLine(String(job.id), result);
     return { id: job.id, ms, outcome: { kind: "ok", line } };
   } catch (e) {
     return {

@@ -1,13 +1,14 @@
 /**
  * The differential mutation fuzzer, shared by test/ast/parser/fuzz.test.ts and
  * tools/fuzz-report.ts: builds seeded mutants of corpus files, parses each with Elixir (one
- * streaming oracle process) and with our parser (one worker thread, watched for hangs), and
- * compares accept/reject, the AST and comments where both accept, and the error line where both
- * reject.
+ * streaming oracle process of the target version) and with our parser (one worker thread,
+ * watched for hangs), and compares accept/reject, the AST and comments where both accept, and
+ * the error's line, column and message where both reject.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
+import type { ElixirVersion } from "../../../../src/ast/parser/index.js";
 import { type FileResultJson, firstDifference } from "../../../../src/ast/term-json.js";
 import type { OurOutcome, ParseJob, ParseJobResult } from "./fuzz-worker.js";
 import {
@@ -29,6 +30,8 @@ export const DISAGREEMENT_KINDS = [
   "ast",
   "comments",
   "error-line",
+  "error-column",
+  "error-message",
 ] as const;
 
 /** One kind of disagreement; `crash`, `hang` and `slow` are failures whatever the rate. */
@@ -45,6 +48,8 @@ export interface Disagreement {
 
 /** Settings of one fuzz run. */
 export interface FuzzConfig {
+  /** The Elixir both parsers follow: our `elixir` option and the oracle run. */
+  elixir: ElixirVersion;
   seed: number;
   mutants: number;
   files: readonly SourceFile[];
@@ -60,6 +65,7 @@ export interface FuzzConfig {
 
 /** The outcome of a fuzz run. */
 export interface FuzzReport {
+  elixir: ElixirVersion;
   seed: number;
   total: number;
   agreed: number;
@@ -226,6 +232,8 @@ function compare(
   if (o.kind === "ok") return { kind: "we-accept", elixir, ours: mine };
   if (theirs.error.line === null) return "no-line";
   if (theirs.error.line !== o.line) return { kind: "error-line", elixir, ours: mine };
+  if (theirs.error.column !== o.column) return { kind: "error-column", elixir, ours: mine };
+  if (theirs.error.message !== o.message) return { kind: "error-message", elixir, ours: mine };
   return null;
 }
 
@@ -235,6 +243,7 @@ export async function runFuzz(config: FuzzConfig): Promise<FuzzReport> {
   const slowMs = config.slowMs ?? 2000;
   const keep = config.examples ?? 10;
   const report: FuzzReport = {
+    elixir: config.elixir,
     seed: config.seed,
     total: 0,
     agreed: 0,
@@ -251,7 +260,7 @@ export async function runFuzz(config: FuzzConfig): Promise<FuzzReport> {
     ourParseMs: 0,
     elapsedMs: 0,
   };
-  const oracle = new OracleStream();
+  const oracle = new OracleStream(config.elixir);
   const ours = new WatchedParser(config.hangMs ?? 15_000);
   await ours.start();
   const BATCH = 100;
@@ -263,7 +272,9 @@ export async function runFuzz(config: FuzzConfig): Promise<FuzzReport> {
       for (let i = base; i < Math.min(config.mutants, base + BATCH); i++) {
         batch.push(makeMutant(config.files, config.seed, i));
       }
-      const ourResults = ours.parse(batch.map((m) => ({ id: m.index, source: m.source })));
+      const ourResults = ours.parse(
+        batch.map((m) => ({ id: m.index, source: m.source, elixir: config.elixir })),
+      );
       const work = batch.map(async (m, k) => {
         const line = await oracle.send(String(m.index), Buffer.from(m.source, "utf8"));
         const mine = await ourResults[k];
@@ -319,7 +330,7 @@ export function formatReport(r: FuzzReport): string {
     ", ",
   );
   const lines = [
-    `fuzz: seed=${r.seed} mutants=${r.total} agreement=${pct.toFixed(3)}% (${r.agreed}/${r.total}) in ${(r.elapsedMs / 1000).toFixed(1)} s`,
+    `fuzz: elixir=${r.elixir} seed=${r.seed} mutants=${r.total} agreement=${pct.toFixed(3)}% (${r.agreed}/${r.total}) in ${(r.elapsedMs / 1000).toFixed(1)} s`,
     `  agreeing: both accept ${r.bothAccept}, both reject ${r.bothReject} (Elixir gave no line for ${r.elixirNoLine})`,
     `  disagreements: ${kinds || "none"}`,
     `  disagreements per operator: ${ops}`,

@@ -7,11 +7,13 @@ import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { createInterface } from "node:readline";
+import type { ElixirVersion } from "../../../../src/ast/parser/index.js";
 import type { FileResultJson } from "../../../../src/ast/term-json.js";
 import {
   CORPUS,
   CORPUS_DIR,
   ELIXIR,
+  ELIXIR_1_18_BIN,
   hasElixir as elixirRuns,
   hasCorpus,
   ROOT,
@@ -34,20 +36,34 @@ export const skipReason: string | null = !hasElixir
 /** The oracle script, as an absolute path. */
 export const ORACLE = join(ROOT, "tools/oracle/quoted.exs");
 
-/** Every `.ex`/`.exs` file of the corpus, relative to the repository root, sorted. */
-export function corpusFiles(): string[] {
-  if (!existsSync(CORPUS_DIR)) return [];
+/**
+ * The `elixir` executable of each target: Debian's 1.14 on PATH, and the 1.18.4 that
+ * scripts/build-oracles.sh builds outside the repository.
+ */
+export function elixirBin(version: ElixirVersion): string {
+  return version === "1.14" ? "elixir" : ELIXIR_1_18_BIN;
+}
+
+/** Every `.ex`/`.exs` file under `root` (skipping `_build`), relative to `root`, sorted. */
+export function sourceFiles(root: string): string[] {
+  if (!existsSync(root)) return [];
   const out: string[] = [];
   const walk = (dir: string): void => {
     for (const name of readdirSync(dir)) {
       const p = join(dir, name);
       const st = statSync(p);
-      if (st.isDirectory()) walk(p);
-      else if (name.endsWith(".ex") || name.endsWith(".exs")) out.push(relative(ROOT, p));
+      if (st.isDirectory()) {
+        if (name !== "_build") walk(p);
+      } else if (name.endsWith(".ex") || name.endsWith(".exs")) out.push(relative(root, p));
     }
   };
-  walk(CORPUS_DIR);
+  walk(root);
   return out.sort();
+}
+
+/** Every `.ex`/`.exs` file of the corpus, relative to the repository root, sorted. */
+export function corpusFiles(): string[] {
+  return sourceFiles(CORPUS_DIR).map((f) => relative(ROOT, join(CORPUS_DIR, f)));
 }
 
 /**
@@ -55,11 +71,15 @@ export function corpusFiles(): string[] {
  * returns its output lines, raw, in order (one per file, labelled with the path as given).
  * The sources go through `--stdin` framing, the same path the fuzzer streams mutants through.
  */
-export async function oracleLinesForFiles(files: readonly string[]): Promise<string[]> {
-  const oracle = new OracleStream();
+export async function oracleLinesForFiles(
+  files: readonly string[],
+  version: ElixirVersion = "1.14",
+  root: string = ROOT,
+): Promise<string[]> {
+  const oracle = new OracleStream(version);
   try {
     return await Promise.all(
-      files.map((file) => oracle.send(file, readFileSync(join(ROOT, file)))),
+      files.map((file) => oracle.send(file, readFileSync(join(root, file)))),
     );
   } finally {
     await oracle.close();
@@ -77,8 +97,9 @@ export class OracleStream {
   #stderr = "";
   #closed: Error | null = null;
 
-  constructor() {
-    this.#child = spawn("elixir", [ORACLE, "--stdin"], {
+  /** Starts the oracle of `version` (default 1.14, the Elixir on PATH). */
+  constructor(version: ElixirVersion = "1.14") {
+    this.#child = spawn(elixirBin(version), [ORACLE, "--stdin"], {
       cwd: ROOT,
       stdio: ["pipe", "pipe", "pipe"],
     });

@@ -1,14 +1,22 @@
 /**
- * Fixture tests: each snippet must give exactly Elixir 1.14's AST and comments (or be rejected at
- * the same line and column). Expectations are computed by the real Elixir when available.
+ * Fixture tests, once per Elixir version: each snippet must give exactly that Elixir's AST and
+ * comments, or be rejected with its error's line, column and message. Expectations are computed
+ * by the real Elixir of each version.
  */
 import { expect, it } from "vitest";
-import { ParseError, parse } from "../../../../src/ast/parser/index.js";
+import {
+  ELIXIR_VERSIONS,
+  type ElixirVersion,
+  ParseError,
+  parse,
+} from "../../../../src/ast/parser/index.js";
 import { type FileResultJson, firstDifference, termToJson } from "../../../../src/ast/term-json.js";
 import {
   describeUnless,
   ELIXIR,
+  ELIXIR_1_18,
   hasElixir,
+  hasElixir118,
   skipUnlessAvailable,
 } from "../../../support/prerequisites.js";
 import { oracle } from "./oracle.js";
@@ -201,9 +209,9 @@ const REJECTED = [
   "x do\n %foo(1)\n assert x\nend",
 ];
 
-function ours(src: string): FileResultJson {
+function ours(src: string, elixir: ElixirVersion): FileResultJson {
   try {
-    const r = parse(src);
+    const r = parse(src, { elixir });
     return { file: "", ok: termToJson(r.ast), comments: r.comments };
   } catch (e) {
     if (!(e instanceof ParseError)) throw e;
@@ -211,13 +219,45 @@ function ours(src: string): FileResultJson {
   }
 }
 
-describeUnless(skipUnlessAvailable(ELIXIR, hasElixir()), "parser fixtures vs Elixir 1.14", () => {
-  const expectedOk = oracle(ACCEPTED);
-  for (let i = 0; i < ACCEPTED.length; i++) {
-    it(`accepts ${JSON.stringify(ACCEPTED[i]).slice(0, 60)}`, () => {
+/** Snippets that only one version accepts, and the version's verdict. */
+const BY_VERSION: Record<ElixirVersion, { accepted: string[]; rejected: string[] }> = {
+  "1.14": {
+    accepted: ["...", "x = ..."],
+    rejected: ['~EXLA"x"', "~A1[x]", "{a: 1}", "<<a: 1>>", "x[1, 2]"],
+  },
+  "1.18": {
+    accepted: [
+      '~EXLA"x"',
+      "~A1[x]",
+      '~HTML"""\nx\n"""',
+      "...",
+      "x = ...",
+      "... x",
+      "..",
+      "(a)",
+      "%{a => 1}",
+      ":true",
+      ':"a b"',
+      '["a b": 1]',
+      "&1",
+      "x[1]",
+      '"#{a}"',
+      "f(a)\ng(b)",
+      "if a do\n  b\nend",
+    ],
+    rejected: ["{a: 1}", "<<a: 1>>", "x[1, 2]", "~Ab[x]"],
+  },
+};
+
+function fixtures(elixir: ElixirVersion): void {
+  const accepted = [...ACCEPTED, ...BY_VERSION[elixir].accepted];
+  const rejected = [...REJECTED, ...BY_VERSION[elixir].rejected];
+  const expectedOk = oracle(accepted, elixir);
+  for (let i = 0; i < accepted.length; i++) {
+    it(`accepts ${JSON.stringify(accepted[i]).slice(0, 60)}`, () => {
       const want = expectedOk[i];
-      const got = ours(ACCEPTED[i]);
-      expect("ok" in want).toBe(true);
+      const got = ours(accepted[i], elixir);
+      expect("ok" in want, JSON.stringify(want).slice(0, 300)).toBe(true);
       if ("ok" in want && "ok" in got) {
         expect(firstDifference(got.ok, want.ok)).toBeNull();
         expect(firstDifference(got.comments, want.comments)).toBeNull();
@@ -226,14 +266,21 @@ describeUnless(skipUnlessAvailable(ELIXIR, hasElixir()), "parser fixtures vs Eli
       }
     });
   }
-  const expectedErr = oracle(REJECTED);
-  for (let i = 0; i < REJECTED.length; i++) {
-    it(`rejects ${JSON.stringify(REJECTED[i])} at Elixir's line`, () => {
+  const expectedErr = oracle(rejected, elixir);
+  for (let i = 0; i < rejected.length; i++) {
+    it(`rejects ${JSON.stringify(rejected[i]).slice(0, 60)} with Elixir's line, column and message`, () => {
       const want = expectedErr[i];
-      const got = ours(REJECTED[i]);
+      const got = ours(rejected[i], elixir);
       expect("error" in want).toBe(true);
-      expect("error" in got).toBe(true);
-      if ("error" in want && "error" in got) expect(got.error.line).toBe(want.error.line);
+      expect("error" in got ? got.error : "accepted").toEqual("error" in want ? want.error : {});
     });
   }
-});
+}
+
+for (const elixir of ELIXIR_VERSIONS) {
+  const skip =
+    elixir === "1.14"
+      ? skipUnlessAvailable(ELIXIR, hasElixir())
+      : skipUnlessAvailable(ELIXIR_1_18, hasElixir118());
+  describeUnless(skip, `parser fixtures vs Elixir ${elixir}`, () => fixtures(elixir));
+}

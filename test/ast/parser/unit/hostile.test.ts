@@ -1,6 +1,13 @@
 /** Hostile inputs: always an AST or a ParseError, never a raw exception or a stack overflow. */
 import { describe, expect, it } from "vitest";
-import { MAX_DEPTH, ParseError, parse, tryParse } from "../../../../src/ast/parser/index.js";
+import {
+  DEFAULT_ELIXIR_VERSION,
+  ELIXIR_VERSIONS,
+  MAX_DEPTH,
+  ParseError,
+  parse,
+  tryParse,
+} from "../../../../src/ast/parser/index.js";
 
 function outcome(src: string | Uint8Array): "ok" | "error" {
   const r = tryParse(src);
@@ -68,5 +75,26 @@ describe("hostile input", () => {
 
   it("parses CRLF sources", () => {
     expect(outcome("a = 1\r\nb = 2\r\n")).toBe("ok");
+  });
+});
+
+describe("the elixir option", () => {
+  it("lists the supported versions and defaults to the newest", () => {
+    expect(ELIXIR_VERSIONS).toEqual(["1.14", "1.18"]);
+    expect(DEFAULT_ELIXIR_VERSION).toBe("1.18");
+  });
+
+  it("rejects an unknown version with a TypeError naming the option and the allowed values", () => {
+    for (const bad of ["1.15", "", 1.18, null]) {
+      expect(() => parse("1", { elixir: bad } as never)).toThrow(
+        /parse option `elixir` must be one of "1\.14", "1\.18"/,
+      );
+    }
+  });
+
+  it("parses a multi-letter sigil under 1.18 only, with each version's own error", () => {
+    expect(tryParse('~EXLA"x"', { elixir: "1.18" }).ok).toBe(true);
+    const r = tryParse('~EXLA"x"', { elixir: "1.14" });
+    expect(r.ok).toBe(false);
   });
 });

@@ -1,13 +1,15 @@
 /**
- * Runs a function against a time budget and the caller's AbortSignal. The function can get a
- * signal that aborts when either runs out, so well-behaved work stops instead of leaking.
+ * Runs a function against a time budget and the caller's AbortSignal; the one deadline helper of
+ * the Foundation (services, the registry, supervisors and every infrastructure policy use it).
+ * The function can get a signal that aborts when either runs out, so well-behaved work stops
+ * instead of leaking.
  *
  * The AbortController behind that signal is made only when the function asks for it: creating
  * one costs more than the rest of the race, and most hot-path functions never look at it.
  * @packageDocumentation
  */
-import { systemClock, type TimerClock, type TimerHandle } from "../clock.js";
-import { AbortedError, TimeoutError } from "./errors.js";
+import { type HeldTimer, startTimer, type TimerClock } from "../clock.js";
+import { AbortedError, TimeoutError } from "../errors/timing.js";
 
 /** A signal that never aborts, shared so that the no-signal path allocates nothing. */
 export const NEVER_ABORTED: AbortSignal = new AbortController().signal;
@@ -16,13 +18,14 @@ export const NEVER_ABORTED: AbortSignal = new AbortController().signal;
 export type Work<T> = (signal: AbortSignal) => T | PromiseLike<T>;
 
 /**
- * Resolves with `fn`'s result, or rejects with {@link TimeoutError} after `timeoutMs`, or with
- * {@link AbortedError} as soon as `outer` aborts. The timer and the abort listener are always
- * removed when the race settles. A function declared without parameters gets no signal made.
+ * Resolves with `fn`'s result, or rejects with {@link TimeoutError} after `timeoutMs` (none when
+ * `undefined`), or with {@link AbortedError} as soon as `outer` aborts. The timer and the abort
+ * listener are always removed when the race settles. A function declared without parameters
+ * gets no signal made.
  */
 export function runWithTimeout<T>(
   fn: Work<T>,
-  timeoutMs: number,
+  timeoutMs: number | undefined,
   clock: TimerClock,
   what: string,
   outer?: AbortSignal,
@@ -44,8 +47,7 @@ export function runWithTimeout<T>(
 class Race<T> {
   settled = false;
   inner: AbortController | undefined = undefined;
-  timer: TimerHandle | undefined = undefined;
-  nodeTimer: NodeJS.Timeout | undefined = undefined;
+  timer: HeldTimer | undefined = undefined;
   resolve!: (value: T) => void;
   reject!: (error: unknown) => void;
   constructor(
@@ -65,8 +67,7 @@ class Race<T> {
   finish(): boolean {
     if (this.settled) return false;
     this.settled = true;
-    if (this.nodeTimer !== undefined) clearTimeout(this.nodeTimer);
-    else this.timer?.cancel();
+    this.timer?.cancel();
     this.outer?.removeEventListener("abort", this);
     return true;
   }
@@ -94,7 +95,7 @@ class Race<T> {
   }
 }
 
-function timeoutRace(race: { timeout(): void }): void {
+function timeoutRace(race: Race<unknown>): void {
   race.timeout();
 }
 
@@ -104,22 +105,22 @@ function timeoutRace(race: { timeout(): void }): void {
  */
 export function raceTimeout<T>(
   fn: (signal: () => AbortSignal) => T | PromiseLike<T>,
-  timeoutMs: number,
+  timeoutMs: number | undefined,
   clock: TimerClock,
   what: string,
   outer?: AbortSignal,
 ): Promise<T> {
   if (outer?.aborted) return Promise.reject(new AbortedError(what, outer.reason));
-  const race = new Race<T>(what, timeoutMs, outer);
+  const race = new Race<T>(what, timeoutMs ?? Number.POSITIVE_INFINITY, outer);
   const result = new Promise<T>((resolve, reject) => {
     race.resolve = resolve;
     race.reject = reject;
   });
-  // On the real clock, a plain Node timer with the race as its argument: no wrapper object and
-  // no closure. It is not unref'd: like any pending I/O, a call still running keeps the process
-  // alive, and the timer is cleared the moment the call settles.
-  if (clock === systemClock) race.nodeTimer = setTimeout(timeoutRace, timeoutMs, race);
-  else race.timer = clock.setTimeout(() => race.timeout(), timeoutMs);
+  // Not a background timer: like any pending I/O, a call still running keeps the process alive,
+  // and the timer is cleared the moment the call settles.
+  if (timeoutMs !== undefined && timeoutMs !== Number.POSITIVE_INFINITY) {
+    race.timer = startTimer(clock, timeoutRace, race as Race<unknown>, timeoutMs);
+  }
   if (outer) outer.addEventListener("abort", race, { once: true });
   let pending: T | PromiseLike<T>;
   try {
@@ -133,4 +134,48 @@ export function raceTimeout<T>(
     (error: unknown) => race.fail(error),
   );
   return result;
+}
+
+/**
+ * A promise that resolves after `ms` on `clock`, or rejects with {@link AbortedError} when
+ * `signal` aborts first. Its timer keeps the process alive: someone is waiting for it.
+ */
+export function sleep(
+  ms: number,
+  clock: TimerClock,
+  signal: AbortSignal | undefined,
+  what: string,
+): Promise<void> {
+  if (signal?.aborted) return Promise.reject(new AbortedError(what, signal.reason));
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => {
+      timer.cancel();
+      reject(new AbortedError(what, signal?.reason));
+    };
+    const timer = clock.setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/**
+ * Waits for `pending` to settle (either way) for at most `ms` on `clock`. Resolves true when it
+ * settled in time, false when the time ran out. The timer keeps the process alive (someone awaits
+ * it) and is cancelled as soon as `pending` settles.
+ */
+export function settlesWithin(
+  pending: PromiseLike<unknown>,
+  ms: number,
+  clock: TimerClock,
+): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = clock.setTimeout(() => resolve(false), ms);
+    const done = (): void => {
+      timer.cancel();
+      resolve(true);
+    };
+    pending.then(done, done);
+  });
 }

@@ -4,11 +4,6 @@
  */
 import { Atom, type Meta, metaGet, metaInt, Node, type Term, Tuple } from "../term.js";
 
-/** The atom name of a node's form when it is an atom (`:def`, `:if`...), else undefined. */
-export function formName(n: Node): string | undefined {
-  return n.form instanceof Atom ? n.form.name : undefined;
-}
-
 /** True for `{name, meta, args}` where `name` is `form` and `args` is a list. */
 export function isCall(t: Term, form: string): t is Node & { args: Term[] } {
   return (
@@ -16,12 +11,17 @@ export function isCall(t: Term, form: string): t is Node & { args: Term[] } {
   );
 }
 
-/** True for a variable node `{name, meta, context}` (context nil or an atom). */
-export function isVar(t: Term): t is Node {
-  return t instanceof Node && t.form instanceof Atom && !Array.isArray(t.args);
+/** True for a variable written in source, `{name, meta, nil}` (Credo's and Elixir's `{_, _, nil}`). */
+export function isPlainVar(t: Term): t is Node & { form: Atom } {
+  return t instanceof Node && t.form instanceof Atom && t.args === null;
 }
 
-/** The key of a keyword pair `{key, value}` when it is an atom other than true/false/nil. */
+/** The name of a plain variable (see {@link isPlainVar}), else null. */
+export function varName(t: Term): string | null {
+  return isPlainVar(t) ? t.form.name : null;
+}
+
+/** The key of a keyword pair `{key, value}` when it is an atom, else undefined. */
 export function pairKey(t: Term): string | undefined {
   if (t instanceof Tuple && t.items.length === 2) {
     const k = t.items[0];
@@ -30,26 +30,43 @@ export function pairKey(t: Term): string | undefined {
   return undefined;
 }
 
+/** True for the keyword pair `{key, value}`. */
+export function isPair(t: Term, key: string): t is Tuple {
+  return pairKey(t) === key;
+}
+
 /**
  * `Keyword.get(list, key)` for a list of `{atom, value}` pairs (the `do`/`else` blocks of a
  * call); undefined when `t` is not a list or has no such key.
  */
 export function kwGet(t: Term, key: string): Term | undefined {
   if (!Array.isArray(t)) return undefined;
-  for (const item of t) {
-    if (item instanceof Tuple && item.items.length === 2) {
-      const k = item.items[0];
-      if (k instanceof Atom && k.name === key) return item.items[1];
-    }
-  }
+  for (const item of t) if (isPair(item, key)) return item.items[1];
   return undefined;
 }
 
-/** True when `t` is a non-empty list of `{atom, value}` pairs. */
-export function isKeywordList(t: Term): t is Tuple[] {
-  if (!Array.isArray(t) || t.length === 0) return false;
-  for (const item of t) if (pairKey(item) === undefined) return false;
-  return true;
+/**
+ * Credo's `Credo.Code.Block.<key>_block_for/1` on a call's argument list: `[do: b]` and
+ * `[do: b, else: _]` give `b` for `do`, `[do: _, <key>: b]` gives `b` for the other keys, and
+ * otherwise the first argument that is itself a list holding `key` gives its value there.
+ * Undefined stands for Credo's nil (no block).
+ */
+export function blockFor(list: Term[], key: string): Term | undefined {
+  if (list.length === 1 || list.length === 2) {
+    const first = list[0];
+    if (isPair(first, "do")) {
+      if (list.length === 1) return key === "do" ? first.items[1] : undefined;
+      const second = list[1];
+      if (key === "do" && isPair(second, "else")) return first.items[1];
+      if (key !== "do" && isPair(second, key)) return second.items[1];
+    }
+  }
+  for (const el of list) {
+    if (!Array.isArray(el)) continue;
+    // Keyword.has_key?/2 then list[key]: the first pair with that key.
+    for (const p of el) if (isPair(p, key)) return p.items[1];
+  }
+  return undefined;
 }
 
 /** Line of a node (0 when it has none, e.g. in macro-generated code). */

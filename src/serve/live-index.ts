@@ -1,0 +1,504 @@
+/**
+ * The live index: the AST repository kept current as files change.
+ *
+ * - **Start:** the watcher starts first (so nothing changed during the build is missed), then the
+ *   PopulationService builds the repository, warm from the SQLite cache.
+ * - **Changes:** the watcher's paths go into a set (a file saved ten times is one entry), bounded
+ *   by `queueLimit`; past it the set is dropped and one rescan of the tree replaces it, so a burst
+ *   costs memory in proportion to the project, never to the number of events.
+ * - **Batches:** queued paths are read and hashed; only files whose content changed are parsed
+ *   (in this thread, in time slices that let requests through). Nothing is visible until the
+ *   batch commits in one synchronous step: the repository swaps the files and the cache writes
+ *   their rows in one transaction. Queries therefore always answer from the last committed state.
+ * - **Project results:** the per-function indexes (callers, callees) are updated by the commit
+ *   itself. The project-level analysis (findings, module graph, cycles, ranking) is recomputed
+ *   once the index has been quiet for `analysisDelayMs`, and until then is served from the last
+ *   snapshot, which carries the version it was computed at.
+ * - **Readiness:** `degraded` while the backlog (queued plus staged files) is over
+ *   `degradedBacklog`.
+ * @packageDocumentation
+ */
+import { createHash } from "node:crypto";
+import { readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { z } from "zod";
+import { analyzeProject } from "../ast/analysis/project.js";
+import type { FileExtraction, ProjectAnalysis } from "../ast/model.js";
+import { discoverFiles } from "../ast/population/discover.js";
+import { extractorVersion } from "../ast/population/fingerprint.js";
+import { defaultCachePath } from "../ast/population/populate.js";
+import { processSource } from "../ast/population/process.js";
+import { RANKING_SIZE, type RankedFunction, rankFunctions } from "../ast/population/run.js";
+import { AnalysisCache, type CacheEntry } from "../ast/repository/cache.js";
+import { type AstRepository, countsOf } from "../ast/repository/repository.js";
+import {
+  type HealthProbeResult,
+  type Namespace,
+  newCorrelationId,
+  parseOptions,
+  type RegistryApi,
+  Service,
+  type TelemetryEmitter,
+  withErrorContext,
+} from "../foundation/index.js";
+import type { AnalysisConfig, AnalysisEventSink } from "../integration/analysis-services.js";
+import type { EventHub } from "../integration/async-api.js";
+import { SourceFilter } from "./source-filter.js";
+import { type Watcher, watchTree } from "./watcher.js";
+
+/** Registry name of the live index service. */
+export const LIVE_INDEX_SERVICE = "elixirscope.serve.live_index";
+
+/** One committed change of the index, as published to subscribers. */
+export interface IndexChange {
+  /** Index version after the change (1 is the initial build). */
+  version: number;
+  /** Epoch ms of the commit. */
+  at: number;
+  /** Files added or changed (relative paths). */
+  changed: string[];
+  removed: string[];
+  /** Files of `changed` that failed to parse. */
+  failed: string[];
+  /** Modules defined by the changed files after the change. */
+  modules: string[];
+  correlationId: string;
+}
+
+/** The project-level analysis and the index version it describes. */
+export interface ProjectSnapshot {
+  version: number;
+  analysis: ProjectAnalysis;
+  ranking: RankedFunction[];
+}
+
+/** Where the index is. */
+export type IndexPhase = "starting" | "indexing" | "ready" | "failed";
+
+/** The index's state, for health and metrics. */
+export interface LiveIndexStatus {
+  phase: IndexPhase;
+  version: number;
+  /** Paths waiting: queued plus staged in the current batch. */
+  backlog: number;
+  degraded: boolean;
+  watcher: "running" | "failed" | "stopped";
+  /** Version of the project snapshot (lags `version` until the quiet period ends). */
+  analysisVersion: number;
+  rescans: number;
+  /** Epoch ms of the last commit, or null. */
+  lastCommitAt: number | null;
+  /** Why the build or the watcher failed, or null. */
+  error: string | null;
+  cacheFile: string | null;
+}
+
+/** Options of {@link LiveIndexService}. Unknown keys are errors. */
+export interface LiveIndexOptions {
+  root: string;
+  registry: RegistryApi;
+  namespace: Namespace;
+  /** The repository to keep current (the repository service's). */
+  repository: AstRepository;
+  /** Builds the initial index into `repository` (the population service's analyze). */
+  build: () => Promise<{ analysis: ProjectAnalysis; ranking: RankedFunction[] }>;
+  settings?: AnalysisConfig;
+  hub: EventHub<IndexChange>;
+  events?: AnalysisEventSink;
+  telemetry?: TelemetryEmitter;
+  /** Backlog above which readiness is `degraded` (default 100). */
+  degradedBacklog?: number;
+  /** Distinct queued paths at most before a rescan replaces the queue (default 20 000). */
+  queueLimit?: number;
+  /** Files committed at most per batch (default 1 000). */
+  batchMax?: number;
+  /** Quiet time before the project analysis is recomputed, ms (default 300). */
+  analysisDelayMs?: number;
+  /** Longest stretch of parsing before yielding to requests, ms (default 20). */
+  sliceMs?: number;
+}
+
+const fn = (v: unknown) => typeof v === "function";
+const OptionsSchema = z.strictObject({
+  root: z.string().min(1),
+  registry: z.custom<RegistryApi>((v) => fn((v as RegistryApi)?.register)),
+  namespace: z.custom<Namespace>((v) => typeof v === "string"),
+  repository: z.custom<AstRepository>((v) => fn((v as AstRepository)?.setFile)),
+  build: z.custom<LiveIndexOptions["build"]>(fn),
+  settings: z.custom<AnalysisConfig>((v) => typeof v === "object" && v !== null).optional(),
+  hub: z.custom<EventHub<IndexChange>>((v) => fn((v as EventHub<IndexChange>)?.publish)),
+  events: z.custom<AnalysisEventSink>((v) => fn((v as AnalysisEventSink)?.store)).optional(),
+  telemetry: z.custom<TelemetryEmitter>((v) => fn((v as TelemetryEmitter)?.execute)).optional(),
+  degradedBacklog: z.number().int().nonnegative().optional(),
+  queueLimit: z.number().int().positive().optional(),
+  batchMax: z.number().int().positive().optional(),
+  analysisDelayMs: z.number().nonnegative().optional(),
+  sliceMs: z.number().positive().optional(),
+});
+
+/** A file read and parsed, waiting for its batch to commit. */
+type Staged =
+  | { kind: "removed"; path: string }
+  | { kind: "changed"; entry: CacheEntry; extraction: FileExtraction | null };
+
+/** Calls the service answers through its mailbox. */
+export type LiveIndexCall = { op: "status" };
+
+const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** The live index as a Foundation service (see the module comment). */
+export class LiveIndexService extends Service<LiveIndexCall, LiveIndexStatus> {
+  readonly #o: z.output<typeof OptionsSchema>;
+  readonly #filter: SourceFilter;
+  readonly #cacheFile: string | null;
+  readonly #queue = new Set<string>();
+  #rescan = false;
+  #staged = 0;
+  #phase: IndexPhase = "starting";
+  #version = 0;
+  #watcher: Watcher | undefined;
+  #watcherState: LiveIndexStatus["watcher"] = "stopped";
+  #error: string | null = null;
+  #draining = false;
+  #cache: AnalysisCache | null = null;
+  #snapshot: ProjectSnapshot | undefined;
+  #analysisTimer: NodeJS.Timeout | undefined;
+  #rescans = 0;
+  #lastCommitAt: number | null = null;
+  #stopped = false;
+  /** Resolves when the initial build has finished (or failed). */
+  readonly built: Promise<void>;
+  #markBuilt!: () => void;
+
+  constructor(options: LiveIndexOptions) {
+    const o = parseOptions(OptionsSchema, options, "LiveIndexService");
+    super({
+      name: LIVE_INDEX_SERVICE,
+      registry: o.registry,
+      namespace: o.namespace,
+      ...(o.telemetry ? { telemetry: o.telemetry } : {}),
+    });
+    this.#o = o;
+    const s = o.settings ?? {};
+    this.#filter = new SourceFilter(o.root, {
+      ...(s.include ? { include: s.include } : {}),
+      ...(s.exclude ? { exclude: s.exclude } : {}),
+      ...(s.gitignore === undefined ? {} : { gitignore: s.gitignore }),
+    });
+    this.#cacheFile = s.cache === false ? null : (s.cache ?? defaultCachePath(o.root));
+    this.built = new Promise((resolve) => {
+      this.#markBuilt = resolve;
+    });
+  }
+
+  /** The repository being kept current. */
+  get repository(): AstRepository {
+    return this.#o.repository;
+  }
+
+  /** The last project-level snapshot, or undefined before the initial build. */
+  get snapshot(): ProjectSnapshot | undefined {
+    return this.#snapshot;
+  }
+
+  /** The root directory (absolute). */
+  get root(): string {
+    return this.#o.root;
+  }
+
+  protected override init(): void {
+    this.#stopped = false;
+    this.#watcher = watchTree(this.#o.root, {
+      onPath: (rel) => this.#enqueue(rel),
+      onError: (error) => {
+        this.#watcherState = "failed";
+        this.#error = `watcher: ${error.message}`;
+        this.#requestRescan();
+      },
+    });
+    this.#watcherState = "running";
+    void this.#build();
+  }
+
+  protected override terminate(): void {
+    this.#stopped = true;
+    this.#watcher?.close();
+    this.#watcherState = "stopped";
+    clearTimeout(this.#analysisTimer);
+    this.#cache?.close();
+    this.#cache = null;
+  }
+
+  protected override handleCall(_msg: LiveIndexCall): LiveIndexStatus {
+    return this.indexStatus();
+  }
+
+  /** The current state (synchronous; also answered as a call). */
+  indexStatus(): LiveIndexStatus {
+    const backlog = this.#queue.size + this.#staged + (this.#rescan ? 1 : 0);
+    return {
+      phase: this.#phase,
+      version: this.#version,
+      backlog,
+      degraded: backlog > (this.#o.degradedBacklog ?? 100) || this.#rescan,
+      watcher: this.#watcherState,
+      analysisVersion: this.#snapshot?.version ?? 0,
+      rescans: this.#rescans,
+      lastCommitAt: this.#lastCommitAt,
+      error: this.#error,
+      cacheFile: this.#cacheFile,
+    };
+  }
+
+  override health(): HealthProbeResult {
+    const s = this.indexStatus();
+    if (s.phase === "failed") return { status: "unhealthy", reason: s.error ?? "build failed" };
+    if (s.phase !== "ready") return { status: "degraded", reason: `index ${s.phase}` };
+    if (s.watcher !== "running") return { status: "degraded", reason: s.error ?? "no watcher" };
+    if (s.degraded) return { status: "degraded", reason: `backlog of ${s.backlog} files` };
+    return { status: "healthy", details: { version: s.version } };
+  }
+
+  async #build(): Promise<void> {
+    this.#phase = "indexing";
+    try {
+      const run = await this.#o.build();
+      if (this.#stopped) return;
+      this.#cache =
+        this.#cacheFile === null ? null : AnalysisCache.open(this.#cacheFile, extractorVersion());
+      this.#version = 1;
+      this.#snapshot = { version: 1, analysis: run.analysis, ranking: run.ranking };
+      this.#phase = "ready";
+      this.#lastCommitAt = Date.now();
+    } catch (error) {
+      this.#phase = "failed";
+      this.#error = `initial index: ${error instanceof Error ? error.message : String(error)}`;
+    } finally {
+      this.#markBuilt();
+    }
+    if (this.#phase === "ready") this.#kick();
+  }
+
+  #enqueue(rel: string): void {
+    if (rel === ".gitignore" || rel.endsWith("/.gitignore")) {
+      // The set of files in the project may have changed anywhere below.
+      this.#filter.reset();
+      this.#requestRescan();
+      return;
+    }
+    if (!this.#filter.accepts(rel) && this.#o.repository.hashOf(rel) === undefined) {
+      // A directory rename reports the directory only: its files must be found by a rescan.
+      if (!/\.exs?$/.test(rel)) this.#maybeDirectory(rel);
+      return;
+    }
+    if (this.#queue.size >= (this.#o.queueLimit ?? 20_000)) {
+      this.#requestRescan();
+      return;
+    }
+    this.#queue.add(rel);
+    this.#kick();
+  }
+
+  /** A path without a source extension: when it is (or was) a directory holding sources, rescan. */
+  #maybeDirectory(rel: string): void {
+    const prefix = `${rel}/`;
+    let isDir = false;
+    try {
+      isDir = statSync(join(this.#o.root, rel)).isDirectory();
+    } catch {
+      isDir = false;
+    }
+    if (isDir || this.#o.repository.paths().some((p) => p.startsWith(prefix)))
+      this.#requestRescan();
+  }
+
+  #requestRescan(): void {
+    this.#queue.clear();
+    this.#rescan = true;
+    this.#kick();
+  }
+
+  #kick(): void {
+    if (this.#draining || this.#phase !== "ready" || this.#stopped) return;
+    this.#draining = true;
+    setImmediate(() => {
+      this.#drain().then(
+        () => {
+          this.#draining = false;
+          if (this.#queue.size > 0 || this.#rescan) this.#kick();
+        },
+        (error: unknown) => {
+          this.#draining = false;
+          this.#error = `update: ${error instanceof Error ? error.message : String(error)}`;
+        },
+      );
+    });
+  }
+
+  /** Takes the queue (or a rescan's file list) batch by batch until it is empty. */
+  async #drain(): Promise<void> {
+    while (!this.#stopped && (this.#queue.size > 0 || this.#rescan)) {
+      let paths: string[];
+      if (this.#rescan) {
+        this.#rescan = false;
+        this.#rescans++;
+        paths = this.#rescanPaths();
+      } else {
+        paths = [...this.#queue];
+        this.#queue.clear();
+      }
+      const batchMax = this.#o.batchMax ?? 1_000;
+      for (let i = 0; i < paths.length && !this.#stopped; i += batchMax) {
+        const batch = paths.slice(i, i + batchMax);
+        this.#staged = paths.length - i;
+        const staged = await this.#stage(batch);
+        if (!this.#stopped) this.#commit(staged);
+      }
+      this.#staged = 0;
+    }
+  }
+
+  #rescanPaths(): string[] {
+    const s = this.#o.settings ?? {};
+    const found = discoverFiles(this.#o.root, {
+      ...(s.include ? { include: s.include } : {}),
+      ...(s.exclude ? { exclude: s.exclude } : {}),
+      ...(s.gitignore === undefined ? {} : { gitignore: s.gitignore }),
+    }).files;
+    const all = new Set(found);
+    // Files the index holds but discovery no longer lists are removals.
+    for (const p of this.#o.repository.paths()) if (!all.has(p)) all.add(p);
+    return [...all];
+  }
+
+  /** Reads, hashes and (when changed) parses each path, yielding to requests every slice. */
+  async #stage(paths: readonly string[]): Promise<Staged[]> {
+    const out: Staged[] = [];
+    const sliceMs = this.#o.sliceMs ?? 20;
+    let sliceStart = performance.now();
+    for (const path of paths) {
+      const s = this.#stageOne(path);
+      if (s !== null) out.push(s);
+      if (performance.now() - sliceStart > sliceMs) {
+        await yieldToRequests();
+        sliceStart = performance.now();
+      }
+    }
+    return out;
+  }
+
+  #stageOne(path: string): Staged | null {
+    const repo = this.#o.repository;
+    const known = repo.hashOf(path) !== undefined;
+    let bytes: Buffer | null = null;
+    if (this.#filter.accepts(path)) {
+      try {
+        bytes = readFileSync(join(this.#o.root, path));
+      } catch {
+        bytes = null;
+      }
+    }
+    if (bytes === null) return known ? { kind: "removed", path } : null;
+    const hash = createHash("sha256").update(bytes).digest("hex");
+    if (repo.hashOf(path) === hash) return null;
+    const outcome = processSource(path, bytes);
+    const extraction = outcome.ok ? (JSON.parse(outcome.extractionJson) as FileExtraction) : null;
+    const entry: CacheEntry = {
+      path,
+      hash,
+      size: bytes.length,
+      extractionJson: outcome.ok ? outcome.extractionJson : null,
+      error: outcome.ok ? null : outcome.error,
+      counts: countsOf(extraction),
+    };
+    return { kind: "changed", entry, extraction };
+  }
+
+  /** Makes a batch visible at once: repository swap, one cache transaction, one event. */
+  #commit(staged: readonly Staged[]): void {
+    if (staged.length === 0) return;
+    const correlationId = newCorrelationId();
+    withErrorContext({ correlationId, operation: "index.commit" }, () => {
+      const repo = this.#o.repository;
+      const change: IndexChange = {
+        version: this.#version + 1,
+        at: Date.now(),
+        changed: [],
+        removed: [],
+        failed: [],
+        modules: [],
+        correlationId,
+      };
+      const rows: CacheEntry[] = [];
+      for (const s of staged) {
+        if (s.kind === "removed") {
+          repo.removeFile(s.path);
+          change.removed.push(s.path);
+          continue;
+        }
+        const { entry, extraction } = s;
+        repo.setFile({ path: entry.path, hash: entry.hash, extraction, error: entry.error });
+        rows.push(entry);
+        change.changed.push(entry.path);
+        if (entry.error !== null) change.failed.push(entry.path);
+        for (const m of extraction?.modules ?? []) change.modules.push(m.name);
+      }
+      this.#cache?.putMany(rows);
+      if (change.removed.length > 0) this.#cache?.retainOnly(new Set(repo.paths()));
+      this.#version = change.version;
+      this.#lastCommitAt = change.at;
+      this.#o.hub.publish(change);
+      this.#o.events?.store({
+        type: "index.changed",
+        data: {
+          version: change.version,
+          changed: change.changed.length,
+          removed: change.removed.length,
+          failed: change.failed.length,
+        },
+        correlationId,
+      });
+      this.#o.telemetry?.execute(
+        "elixirscope.serve.index.commit",
+        { files: staged.length },
+        { version: change.version },
+      );
+    });
+    this.#scheduleAnalysis();
+  }
+
+  #scheduleAnalysis(): void {
+    clearTimeout(this.#analysisTimer);
+    this.#analysisTimer = setTimeout(() => this.#reanalyze(), this.#o.analysisDelayMs ?? 300);
+    this.#analysisTimer.unref();
+  }
+
+  #reanalyze(): void {
+    if (this.#stopped) return;
+    if (this.#queue.size > 0 || this.#rescan || this.#draining) {
+      this.#scheduleAnalysis();
+      return;
+    }
+    const t0 = performance.now();
+    const extractions: FileExtraction[] = [];
+    for (const f of this.#o.repository.files()) if (f.extraction) extractions.push(f.extraction);
+    const analysis = analyzeProject(extractions, {});
+    const ranking = rankFunctions(
+      extractions.flatMap((x) => x.modules),
+      RANKING_SIZE,
+    );
+    this.#snapshot = { version: this.#version, analysis, ranking };
+    this.#o.telemetry?.execute(
+      "elixirscope.serve.analysis",
+      { durationMs: performance.now() - t0 },
+      { version: this.#version },
+    );
+  }
+
+  /** Recomputes the project analysis now (tests and benchmarks; normally after a quiet period). */
+  reanalyzeNow(): ProjectSnapshot {
+    clearTimeout(this.#analysisTimer);
+    this.#reanalyze();
+    return this.#snapshot!;
+  }
+}
