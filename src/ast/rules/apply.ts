@@ -200,7 +200,7 @@ function tryRule(rule: Rule, matchers: Matcher[], n: Node, s: State): void {
     if (m === null) return;
     for (const c of rule.metrics) {
       const actual = m[c.metric as keyof ClauseMetrics];
-      if (actual === undefined || !compare(c, actual)) return;
+      if (typeof actual !== "number" || !compare(c, actual)) return;
     }
   }
   const range = nodeRange(n, s.lines);

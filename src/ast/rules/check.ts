@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ClauseMetrics, Finding } from "../model.js";
-import { ParseError, parse } from "../parser/index.js";
+import { type ElixirVersion, ParseError, parse } from "../parser/index.js";
 import { type AnalyzeRootOptions, analyzeRoot } from "../population/run.js";
 import type { AstRepository } from "../repository/repository.js";
 import type { SearchError } from "../search/source.js";
@@ -30,6 +30,11 @@ export interface CheckOptions {
   builtin?: boolean;
   /** The analysis cache (as in {@link AnalyzeRootOptions}); `false` runs cold. */
   cache?: string | false;
+  /**
+   * The Elixir version whose syntax rule patterns and files are parsed as for the rules
+   * (default 1.18). The analysis findings come from the population, which parses as its default.
+   */
+  elixir?: ElixirVersion;
 }
 
 /** What {@link check} found. Paths are relative to `root`. */
@@ -99,8 +104,8 @@ function byPlace(a: RuleFinding, b: RuleFinding): number {
  */
 export async function check(root: string, options: CheckOptions = {}): Promise<CheckResult> {
   const rules = mergeRules(
-    options.builtin === false ? [] : builtinRules(),
-    options.rules === undefined ? [] : loadRuleDir(options.rules),
+    options.builtin === false ? [] : builtinRules(options.elixir),
+    options.rules === undefined ? [] : loadRuleDir(options.rules, options.elixir),
   );
   const analyzeOptions: AnalyzeRootOptions =
     options.cache === undefined ? {} : { cache: options.cache };
@@ -131,7 +136,7 @@ export async function check(root: string, options: CheckOptions = {}): Promise<C
     }
     let parsed: ReturnType<typeof parse>;
     try {
-      parsed = parse(source, { file: rec.path });
+      parsed = parse(source, { file: rec.path, elixir: options.elixir });
     } catch (e) {
       if (!(e instanceof ParseError)) throw e;
       errors.push({ file: rec.path, line: e.line, column: e.column, message: e.description });

@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { LineCounter, parseAllDocuments } from "yaml";
+import type { ElixirVersion } from "../parser/index.js";
 import { BUILTIN_RULES } from "./builtin.js";
 import { type Rule, RuleError, toRule } from "./rule.js";
 
@@ -13,7 +14,7 @@ import { type Rule, RuleError, toRule } from "./rule.js";
  * The rules in one YAML text.
  * @throws {RuleError} naming `source` with the line and column of a YAML error, or the field.
  */
-export function parseRules(text: string, source: string): Rule[] {
+export function parseRules(text: string, source: string, elixir?: ElixirVersion): Rule[] {
   const counter = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter: counter, prettyErrors: false });
   const rules: Rule[] = [];
@@ -30,13 +31,13 @@ export function parseRules(text: string, source: string): Rule[] {
         ? (value as { rules: unknown }).rules
         : [value];
     if (!Array.isArray(list)) throw new RuleError(`${source}: rules must be a list`);
-    for (const r of list) rules.push(toRule(r, source));
+    for (const r of list) rules.push(toRule(r, source, elixir));
   }
   return rules;
 }
 
 /** The rules of every `.yml`/`.yaml` file in `dir`, in file-name order. */
-export function loadRuleDir(dir: string): Rule[] {
+export function loadRuleDir(dir: string, elixir?: ElixirVersion): Rule[] {
   let names: string[];
   try {
     names = readdirSync(dir)
@@ -45,13 +46,13 @@ export function loadRuleDir(dir: string): Rule[] {
   } catch (e) {
     throw new RuleError(`cannot read rules directory ${dir}: ${(e as Error).message}`);
   }
-  return names.flatMap((n) => parseRules(readFileSync(join(dir, n), "utf8"), join(dir, n)));
+  return names.flatMap((n) => parseRules(readFileSync(join(dir, n), "utf8"), join(dir, n), elixir));
 }
 
 /** The built-in rules. */
-export function builtinRules(): Rule[] {
+export function builtinRules(elixir?: ElixirVersion): Rule[] {
   return Object.entries(BUILTIN_RULES).flatMap(([name, text]) =>
-    parseRules(text, `builtin:${name}`),
+    parseRules(text, `builtin:${name}`, elixir),
   );
 }
 

@@ -3,6 +3,7 @@
  * {@link Rule} with compiled patterns. Errors name the file and the field.
  * @packageDocumentation
  */
+import type { ElixirVersion } from "../parser/index.js";
 import { compile } from "../search/source.js";
 import type { CompiledPattern } from "../search/walk.js";
 
@@ -85,9 +86,12 @@ function text(where: string, v: unknown): string {
   return v;
 }
 
+/** The Elixir version the patterns of the rule being checked parse as (set by {@link toRule}). */
+let patternElixir: ElixirVersion | undefined;
+
 function pattern(where: string, v: unknown): CompiledPattern {
   try {
-    return compile(text(where, v));
+    return compile(text(where, v), patternElixir);
   } catch (e) {
     throw new RuleError(`${where}: ${(e as Error).message}`);
   }
@@ -174,7 +178,8 @@ function patterns(o: Record<string, unknown>, where: string): Pick<Rule, "patter
  * Checks one rule object (as parsed from YAML) into a {@link Rule}.
  * @throws {RuleError} naming `source` and the offending field.
  */
-export function toRule(value: unknown, source: string): Rule {
+export function toRule(value: unknown, source: string, elixir?: ElixirVersion): Rule {
+  patternElixir = elixir;
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw new RuleError(`${source}: a rule must be a map`);
   }

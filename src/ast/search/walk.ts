@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 import { print } from "../extract/print.js";
+import type { ElixirVersion } from "../parser/index.js";
 import { Atom, metaInt, Node, type Term, Tuple } from "../term.js";
 import { isVarNode, Matcher, nodeKey, rootKey, varRole } from "./match.js";
 import { nodeRange, type SourceLines, sourceSlice } from "./range.js";
@@ -32,6 +33,8 @@ const DEF_FORMS = new Set(["def", "defp", "defmacro", "defmacrop", "defguard", "
 /** A compiled pattern ready to run over files. */
 export interface CompiledPattern {
   source: string;
+  /** The Elixir version whose syntax the pattern and the searched files are parsed as. */
+  elixir: ElixirVersion;
   ast: Term;
   key: Atom | null;
   /**
@@ -42,10 +45,10 @@ export interface CompiledPattern {
 }
 
 /** Prepares a parsed pattern for {@link matchFile}. */
-export function compilePattern(source: string, ast: Term): CompiledPattern {
+export function compilePattern(source: string, ast: Term, elixir: ElixirVersion): CompiledPattern {
   const words = new Set<string>();
   requiredWords(ast, words);
-  return { source, ast, key: rootKey(ast), words: [...words] };
+  return { source, elixir, ast, key: rootKey(ast), words: [...words] };
 }
 
 const IDENTIFIER = /^(?:[a-z_][A-Za-z0-9_]*[?!]?|[A-Z][A-Za-z0-9_]*)$/;

@@ -8,6 +8,11 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Option } from "commander";
 import {
+  DEFAULT_ELIXIR_VERSION,
+  ELIXIR_VERSIONS,
+  type ElixirVersion,
+} from "../../ast/parser/index.js";
+import {
   check,
   newFindings,
   RuleError,
@@ -34,6 +39,7 @@ interface CheckFlags {
   failOn: Severity;
   builtin: boolean;
   cache: boolean;
+  elixir: ElixirVersion;
 }
 
 async function run(path: string | undefined, flags: CheckFlags, ctx: CommandContext) {
@@ -49,6 +55,7 @@ async function run(path: string | undefined, flags: CheckFlags, ctx: CommandCont
     result = await check(root, {
       rules,
       builtin: flags.builtin,
+      elixir: flags.elixir,
       ...(flags.cache ? {} : { cache: false }),
     });
   } catch (e) {
@@ -112,6 +119,14 @@ export const installCheck: CommandInstaller = (program, ctx) => {
         .default("warning"),
     )
     .option("--no-builtin", "only the rules of --rules, and the analysis findings")
+    .addOption(
+      new Option(
+        "--elixir <version>",
+        "parse rule patterns and files with this Elixir version's syntax",
+      )
+        .choices([...ELIXIR_VERSIONS])
+        .default(DEFAULT_ELIXIR_VERSION),
+    )
     .option("--no-cache", "neither read nor write the analysis cache")
     .addHelpText(
       "after",

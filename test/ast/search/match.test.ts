@@ -2,6 +2,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parse } from "../../../src/ast/parser/index.js";
 import { compile, matchFile, PatternError, searchSource } from "../../../src/ast/search/index.js";
+import { compilePattern } from "../../../src/ast/search/walk.js";
+import { Atom, Node } from "../../../src/ast/term.js";
 
 function find(pattern: string, source: string) {
   return matchFile(compile(pattern), "t.ex", source, parse(source).ast);
@@ -63,6 +65,22 @@ describe("pattern semantics", () => {
     expect(at(find("x = _", src))).toEqual(["1:3"]);
     // A remote call sits at its function name.
     expect(at(find("__MODULE__.f()", src))).toEqual(["3:12"]);
+  });
+
+  it("takes `...` as Elixir 1.16+ writes it, a call without arguments", () => {
+    const ast = parse("foo(a, ...)").ast as Node & { args: Node[] };
+    ast.args[1] = new Node(Atom.of("..."), [], []);
+    const p = compilePattern("foo(a, ...)", ast, "1.18");
+    const src = "foo(a)\nfoo(a, b, c)\nfoo(b)\n";
+    expect(at(matchFile(p, "t.ex", src, parse(src).ast))).toEqual(["1:1", "2:1"]);
+  });
+
+  it("parses pattern and files with the chosen Elixir version", () => {
+    const src = 'x = ~EXLA"y"\n';
+    expect(searchSource(compile("x = _", "1.18"), "t.ex", src).ok).toBe(true);
+    const old = searchSource(compile("x = _", "1.14"), "t.ex", src);
+    expect(old.ok).toBe(false);
+    expect(() => compile("x", "1.16" as "1.14")).toThrow(RangeError);
   });
 
   it("%_{...} finds every struct literal", () => {
