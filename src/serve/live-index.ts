@@ -31,10 +31,10 @@ import { extractionOf, processSource } from "../ast/population/process.js";
 import { RANKING_SIZE, type RankedFunction, rankFunctions } from "../ast/population/run.js";
 import { AnalysisCache, type CacheEntry } from "../ast/repository/cache.js";
 import { type AstRepository, countsOf } from "../ast/repository/repository.js";
+import { newCorrelationId } from "../foundation/errors/context.js";
 import {
   type HealthProbeResult,
   type Namespace,
-  newCorrelationId,
   parseOptions,
   type RegistryApi,
   Service,
@@ -85,6 +85,8 @@ export interface LiveIndexStatus {
   watcher: "running" | "failed" | "stopped";
   /** Version of the project snapshot (lags `version` until the quiet period ends). */
   analysisVersion: number;
+  /** How long the last project analysis took, ms (null before the first recomputation). */
+  lastAnalysisMs: number | null;
   rescans: number;
   /** Epoch ms of the last commit, or null. */
   lastCommitAt: number | null;
@@ -164,6 +166,7 @@ export class LiveIndexService extends Service<LiveIndexCall, LiveIndexStatus> {
   #snapshot: ProjectSnapshot | undefined;
   #analysisTimer: NodeJS.Timeout | undefined;
   #rescans = 0;
+  #lastAnalysisMs: number | null = null;
   #lastCommitAt: number | null = null;
   #stopped = false;
   /** Resolves when the initial build has finished (or failed). */
@@ -243,6 +246,7 @@ export class LiveIndexService extends Service<LiveIndexCall, LiveIndexStatus> {
       degraded: backlog > (this.#o.degradedBacklog ?? 100) || this.#rescan,
       watcher: this.#watcherState,
       analysisVersion: this.#snapshot?.version ?? 0,
+      lastAnalysisMs: this.#lastAnalysisMs,
       rescans: this.#rescans,
       lastCommitAt: this.#lastCommitAt,
       error: this.#error,
@@ -488,9 +492,10 @@ export class LiveIndexService extends Service<LiveIndexCall, LiveIndexStatus> {
       RANKING_SIZE,
     );
     this.#snapshot = { version: this.#version, analysis, ranking };
+    this.#lastAnalysisMs = performance.now() - t0;
     this.#o.telemetry?.execute(
       "elixirscope.serve.analysis",
-      { durationMs: performance.now() - t0 },
+      { durationMs: this.#lastAnalysisMs },
       { version: this.#version },
     );
   }

@@ -63,6 +63,16 @@ export class ServerMetrics {
       "Changed files waiting to be indexed",
       () => sources.index().status.backlog,
     );
+    gauge(
+      "elixirscope_index_analysis_duration_ms",
+      "Duration of the last project analysis (findings, graphs), ms",
+      () => sources.index().status.lastAnalysisMs ?? 0,
+    );
+    gauge(
+      "elixirscope_index_analysis_lag",
+      "Commits not yet reflected in the project analysis",
+      () => sources.index().status.version - sources.index().status.analysisVersion,
+    );
     gauge("elixirscope_sse_subscribers", "Open /api/events streams", sources.subscribers);
     new Gauge({
       name: "elixirscope_event_loop_delay_ms",

@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import { randomUUID } from "node:crypto";
+import type { Duplex } from "node:stream";
 import Fastify, { type FastifyInstance, type FastifyRequest, type RouteOptions } from "fastify";
 import type { AstRepository } from "../ast/repository/repository.js";
 import {
@@ -21,6 +22,7 @@ import { ServerMetrics } from "./metrics.js";
 import { OpenApiCollector } from "./openapi.js";
 import { apiError, ProblemSchema, problemOf, sendProblem } from "./problem.js";
 import { registerApiRoutes } from "./routes-api.js";
+import { registerSearchRoutes } from "./routes-search.js";
 import { registerSystemRoutes } from "./routes-system.js";
 import { registerUiRoutes } from "./routes-ui.js";
 import { tokenMatcher } from "./security.js";
@@ -115,6 +117,9 @@ export async function createServer(ctx: ServeContext): Promise<FastifyInstance> 
       const given = req.headers["x-request-id"];
       return typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
     },
+    clientErrorHandler: (error, socket) => writeClientError(error, socket),
+    // A URL that does not decode, or a bad Content-Type, is a problem document like the rest.
+    frameworkErrors: (error, req, reply) => sendProblem(reply, problemOf(error, req)),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: "array", allErrors: false } },
   });
   const metrics = new ServerMetrics({
@@ -151,8 +156,33 @@ export async function createServer(ctx: ServeContext): Promise<FastifyInstance> 
   installHooks(app, ctx, limits, metrics);
   registerSystemRoutes(app, ctx, metrics, openapi, limits);
   registerApiRoutes(app, ctx);
+  registerSearchRoutes(app, ctx);
   await registerUiRoutes(app, ctx.uiDir ?? null);
   return app;
+}
+
+/**
+ * Answers what Node's HTTP parser rejects before any route runs (malformed request line, headers
+ * too large, a client too slow to send its request) with a problem document, then closes.
+ */
+function writeClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, title, code, detail] =
+    error.code === "HPE_HEADER_OVERFLOW"
+      ? [431, "Request Header Fields Too Large", "PAYLOAD_TOO_LARGE", "headers too large"]
+      : error.code === "ERR_HTTP_REQUEST_TIMEOUT"
+        ? [408, "Request Timeout", "TIMEOUT", "the request was not received in time"]
+        : [400, "Bad Request", "INVALID_ARGUMENT", "malformed HTTP request"];
+  const type = `https://elixirscope.dev/problems/${code.toLowerCase().replaceAll("_", "-")}`;
+  const body = JSON.stringify({ type, title, status, detail, code });
+  socket.end(
+    `HTTP/1.1 ${status} ${title}\r\n` +
+      "Content-Type: application/problem+json; charset=utf-8\r\n" +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 function installHooks(

@@ -53,6 +53,9 @@ defmodule SearchOracle do
     end
   end
 
+  # `...` is a call without arguments since Elixir 1.16: any single term outside sequences.
+  def m({:..., _, []}, _t, b), do: {:ok, b}
+
   def m({:__block__, _, stmts}, t, b) when is_list(stmts) do
     case t do
       {:__block__, _, ts} when is_list(ts) -> seq(stmts, ts, b)
@@ -106,6 +109,7 @@ defmodule SearchOracle do
   defp generic(_, _, _), do: :error
 
   defp ellipsis?({:..., _, ctx}) when is_atom(ctx), do: true
+  defp ellipsis?({:..., _, []}), do: true
   defp ellipsis?(_), do: false
 
   # `...` matches zero or more items, shortest first.

@@ -97,7 +97,7 @@ export function scanString(lx: Lexer, q: number): void {
       // The location's third element is the delimiter, as in Elixir's token (1.18 metadata).
       lx.toks.push(new TokenClass(T_KW_IDENTIFIER, line, col, q, parts[0]));
     } else {
-      const t = new ValueTokenClass(T_KW_IDENTIFIER_UNSAFE, line, col, null, "");
+      const t = new ValueTokenClass(T_KW_IDENTIFIER_UNSAFE, line, col, q, "");
       t.parts = parts;
       lx.toks.push(t);
     }
@@ -119,6 +119,13 @@ function heredocHeader(lx: Lexer, q: number, line: number, col: number): void {
   else if (s.charCodeAt(j) === C_CR && s.charCodeAt(j + 1) === C_LF) j += 2;
   else {
     const d = String.fromCharCode(q);
+    if (lx.features.newMessages) {
+      fail(
+        `heredoc allows only whitespace characters followed by a new line after opening ${d}${d}${d}`,
+        line,
+        col + 3,
+      );
+    }
     fail(
       `heredoc allows only zero or more whitespace characters followed by a new line after ${d}${d}${d}`,
       line,
@@ -192,8 +199,9 @@ export function sigilOrTilde(lx: Lexer): boolean {
     s.charCodeAt(at + 2) === h
   ) {
     lx.i = at + 3;
-    heredocHeader(lx, h, line, col);
-    const body = extract(lx, interpol, h, true, "heredoc", line);
+    // 1.15+ locates header errors from the delimiter, 1.14 from the `~`.
+    heredocHeader(lx, h, line, lx.features.newMessages ? col + 1 + name.length : col);
+    const body = extract(lx, interpol, h, true, "heredoc", line, col + 1 + name.length);
     indentation = lx.col - 4;
     raw = stripHeredoc(body, indentation);
     delimiter = String.fromCharCode(h, h, h);

@@ -31,7 +31,6 @@ import * as Space from "./lex-space.js";
 import * as StringTokens from "./lex-strings.js";
 import type { Terminator } from "./lex-terminators.js";
 import * as Terminators from "./lex-terminators.js";
-import { CLOSER } from "./lex-terminators.js";
 import type { Token } from "./tokens.js";
 import * as TK from "./tokens.js";
 import type { Features } from "./versions.js";
@@ -95,7 +94,7 @@ const { afterNewline, comment, newline, space } = Space;
 
 const { heredoc, scanString, sigilOrTilde } = StringTokens;
 
-const { closer, missingHint, opener } = Terminators;
+const { closer, missingTerminator, opener } = Terminators;
 
 /**
  * A code point as Erlang's `~4.16.0B` prints it in the tokenizer's messages: four hex digits,
@@ -218,14 +217,7 @@ function run(lx: Lexer, interp: boolean): boolean {
   const n = s.length;
   for (;;) {
     if (lx.i >= n) {
-      if (lx.terms.length > 0) {
-        const t = lx.terms[lx.terms.length - 1];
-        const end = CLOSER[t.start];
-        error(
-          lx,
-          `missing terminator: ${end} (for "${t.start}" starting at line ${t.line})${missingHint(lx, t.start, end)}`,
-        );
-      }
+      if (lx.terms.length > 0) missingTerminator(lx, lx.terms[lx.terms.length - 1]);
       return false;
     }
     const c = s.charCodeAt(lx.i);
@@ -332,7 +324,17 @@ function run(lx: Lexer, interp: boolean): boolean {
           error(lx, `expected %{ to define a map, got: %${String.fromCharCode(d)}`);
         }
         if (d === C_LCURLY) {
-          lx.toks.push(new TokenClass(T_MAP, lx.line, lx.col, null, "%{}"));
+          const col = lx.col;
+          lx.toks.push(new TokenClass(T_MAP, lx.line, col, null, "%{}"));
+          if (lx.features.richMetadata) {
+            // 1.15+ puts the `{` of `%{` at the `%`, so the map's position is the `%`.
+            lx.i++;
+            lx.col++;
+            opener(lx, T_LCURLY, "{", 1);
+            lx.toks[lx.toks.length - 1].col = col;
+            lx.terms[lx.terms.length - 1].col = col;
+            continue;
+          }
         } else {
           lx.toks.push(new TokenClass(T_PERCENT, lx.line, lx.col, null, "%"));
         }

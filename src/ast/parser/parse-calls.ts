@@ -63,10 +63,14 @@ const {
   metaLine,
 } = PS;
 
-const { closing, opening, peek, peekAt, skipEol, sub } = Driver;
+const { closing, opening, peek, peekAt, skipEol, subParser } = Driver;
 
 const NO_PARENS_MANY_MSG =
   'unexpected comma. Parentheses are required to solve ambiguity in nested calls.\n\nThis error happens when you have nested function calls without parentheses. For example:\n\n    one a, two b, c, d\n\nIn the example above, we don\'t know if the parameters "c" and "d" apply to the function "one" or "two". You can solve this by explicitly adding parentheses:\n\n    one a, two(b, c, d)\n\nOr by adding commas (in case a nested call is not intended):\n\n    one, a, two, b, c, d\n\nElixir cannot compile otherwise. Syntax error before: \',\'';
+
+/** {@link NO_PARENS_MANY_MSG} as 1.15+ words it. */
+const NO_PARENS_MANY_MSG_NEW =
+  'unexpected comma. Parentheses are required to solve ambiguity in nested calls.\n\nThis error happens when you have nested function calls without parentheses. For example:\n\n    parent_call a, nested_call b, c, d\n\nIn the example above, we don\'t know if the parameters "c" and "d" apply to the function "parent_call" or "nested_call". You can solve this by explicitly adding parentheses:\n\n    parent_call a, nested_call(b, c, d)\n\nOr by adding commas (in case a nested call is not intended):\n\n    parent_call a, nested_call, b, c, d\n\nElixir cannot compile otherwise. Syntax error before: \',\'';
 
 const KW_CALL_FOLLOW_MSG =
   "unexpected expression after keyword list. Keyword lists must always come as the last argument. Therefore, this is not allowed:\n\n    function_call(1, some: :option, 2)\n\nInstead, wrap the keyword in brackets:\n\n    function_call(1, [some: :option], 2)\n\nSyntax error after: ','";
@@ -85,7 +89,11 @@ export function identifier(
   const name = atomOf(t.text);
   let form: Term = name;
   if (dot !== null) form = new NodeClass(A_DOT, tokMeta(dot), [left, name]);
-  const im = tokMeta(t);
+  // 1.15+: a quoted name after a dot (`a."b"()`) records its quote.
+  const im: Meta =
+    dot !== null && t.eol !== null && ps.features.richMetadata
+      ? [["delimiter", String.fromCharCode(t.eol)], ...tokMeta(t)]
+      : tokMeta(t);
   switch (t.kind) {
     case T_PAREN_IDENTIFIER:
       return parenCall(ps, form, im);
@@ -207,7 +215,7 @@ function parenArgs(ps: Parser): { meta: Meta; args: Term[] } {
 
 export function noParensManyError(ps: Parser, e: Term): never {
   const [line, col] = e instanceof NodeClass ? metaLine(e.meta) : [peek(ps).line, peek(ps).col];
-  fail(NO_PARENS_MANY_MSG, line, col);
+  fail(ps.features.newMessages ? NO_PARENS_MANY_MSG_NEW : NO_PARENS_MANY_MSG, line, col);
 }
 
 /**
@@ -249,7 +257,12 @@ export function kwKey(ps: Parser): Term {
   const t = ps.toks[ps.p++];
   skipEol(ps);
   if (t.kind === T_KW_IDENTIFIER) return atomOf(t.text);
-  return quotedAtom(t, [["format", AtomClass.of("keyword")]], (toks) => sub(ps, toks));
+  const format: Meta = [["format", AtomClass.of("keyword")]];
+  // 1.15+ also records the quote (`kw_identifier_meta`); the token carries it as Elixir's does.
+  const extra: Meta = ps.features.richMetadata
+    ? [["delimiter", String.fromCharCode(t.eol ?? 0x22)], ...format]
+    : format;
+  return quotedAtom(t, extra, subParser(ps));
 }
 
 /** Keywords of a call without parentheses; values may be no-parens calls. */

@@ -18,6 +18,7 @@ import type { Parser } from "./parser.js";
 import * as Driver from "./parser.js";
 import { syntaxError, unexpectedAfterExpr } from "./parser.js";
 import * as PR from "./precedence.js";
+import type { Token } from "./tokens.js";
 import * as K from "./tokens.js";
 
 const { ASSOC_PREC, PIPE_PREC } = PR;
@@ -67,6 +68,10 @@ const { MATCHED, NO_PARENS, P_STRUCT, SH_OTHER, atomOf, isKw, metaLine } = PS;
 
 const { atClose, closing, enter, opening, peek, peekAt, skipEol } = Driver;
 
+/** {@link NO_PARENS_CONTAINER_MSG} as 1.15+ words it. */
+const NO_PARENS_CONTAINER_MSG_NEW =
+  'unexpected comma. Parentheses are required to solve ambiguity inside containers.\n\nThis error may happen when you forget a comma in a list or other container:\n\n    [a, b c, d]\n\nOr when you have ambiguous calls:\n\n    [function a, b, c]\n\nIn the example above, we don\'t know if the values "b" and "c" belongs to the list or the function "function". You can solve this by explicitly adding parentheses:\n\n    [one, function(a, b, c)]\n\nElixir cannot compile otherwise. Syntax error before: \',\'';
+
 const NO_PARENS_CONTAINER_MSG =
   'unexpected comma. Parentheses are required to solve ambiguity inside containers.\n\nThis error may happen when you forget a comma in a list or other container:\n\n    [a, b c, d]\n\nOr when you have ambiguous calls:\n\n    [one, two three, four, five]\n\nIn the example above, we don\'t know if the parameters "four" and "five" belongs to the list or the function "two". You can solve this by explicitly adding parentheses:\n\n    [one, two(three, four), five]\n\nElixir cannot compile otherwise. Syntax error before: \',\'';
 
@@ -75,7 +80,7 @@ const KW_DATA_FOLLOW_MSG =
 
 function containerError(ps: Parser, e: Term): never {
   const [line, col] = e instanceof NodeClass ? metaLine(e.meta) : [peek(ps).line, peek(ps).col];
-  fail(NO_PARENS_CONTAINER_MSG, line, col);
+  fail(ps.features.newMessages ? NO_PARENS_CONTAINER_MSG_NEW : NO_PARENS_CONTAINER_MSG, line, col);
 }
 
 /** Keywords in data (`kw_data`): lists, maps, tuples, access; a trailing comma is allowed. */
@@ -163,10 +168,26 @@ export function list(ps: Parser): Term {
   return items;
 }
 
+/**
+ * 1.15+ `bad_keyword`: `{a: 1}` and `<<a: 1>>` parse their keywords, then fail at the opener
+ * with a hint (1.14 fails at the first key).
+ */
+function badKeyword(ps: Parser, open: Token, closer: number, context: string): void {
+  if (!ps.features.newMessages || !isKw(peek(ps))) return;
+  kwData(ps, closer);
+  if (peek(ps).kind !== closer) syntaxError(ps, peek(ps));
+  fail(
+    `unexpected keyword list inside ${context}. Did you mean to write a map (using %{...}) or a list (using [...]) instead? Syntax error after: '${open.text}'`,
+    open.line,
+    open.col,
+  );
+}
+
 export function tuple(ps: Parser): Term {
   const open = opening(ps, T_LCURLY);
   const saved = ps.noDo;
   ps.noDo = false;
+  badKeyword(ps, open, T_RCURLY, "tuple");
   let items: Term[] = [];
   if (peek(ps).kind !== T_RCURLY) items = containerArgs(ps, T_RCURLY, false);
   const close = closing(ps, T_RCURLY);
@@ -182,6 +203,7 @@ export function bitstring(ps: Parser): Term {
   const open = opening(ps, T_LBIT);
   const saved = ps.noDo;
   ps.noDo = false;
+  badKeyword(ps, open, T_RBIT, "bitstring");
   let items: Term[] = [];
   if (peek(ps).kind !== T_RBIT) items = containerArgs(ps, T_RBIT, false);
   const close = closing(ps, T_RBIT);
@@ -342,6 +364,10 @@ function assocList(ps: Parser, firstKey?: Term): Term[] {
       // A value is never `no_parens_expr`: no rule reduces it, so the grammar fails on the
       // token after it (`%{a => f b, c}` at `}`).
       if (ps.cat === NO_PARENS) syntaxError(ps, peek(ps));
+      // 1.15+ (`with_assoc_meta`): a key that is a node records where its `=>` is.
+      if (ps.features.richMetadata && key instanceof NodeClass) {
+        key = new NodeClass(key.form, [["assoc", tokMeta(arrow)], ...key.meta], key.args);
+      }
       items.push(new TupleClass([key, v]));
     } else {
       // `assoc_expr` without `=>` is only a variable, `a.b`, or a call.

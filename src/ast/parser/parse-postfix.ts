@@ -17,6 +17,8 @@ import { syntaxError } from "./parser.js";
 import type { Token } from "./tokens.js";
 import * as K from "./tokens.js";
 
+const FROM_BRACKETS: [string, boolean] = ["from_brackets", true];
+
 const { A_ACCESS, A_ALIASES, A_DOT, A_GET, A_TUPLE, newlinesPair, tokMeta } = B;
 
 const AtomClass = TM.Atom;
@@ -46,7 +48,7 @@ const { containerArgs, containerExpr, kwData } = Containers;
 
 const { MATCHED, P_NORMAL, SH_OTHER, isKw } = PS;
 
-const { closing, opening, peek, skipEol } = Driver;
+const { atClose, closing, opening, peek, skipEol } = Driver;
 
 export function postfix(ps: Parser, left: Term): Term {
   for (;;) {
@@ -139,6 +141,20 @@ export function dotAlias(dot: Token, left: Term, seg: Token): Term {
   );
 }
 
+/**
+ * 1.15+ `error_too_many_access_syntax`: `x[a, b]` parses its arguments, then fails at the
+ * first comma.
+ */
+function tooManyAccessArgs(ps: Parser, comma: Token): never {
+  containerArgs(ps, T_RBRACKET, false);
+  closing(ps, T_RBRACKET);
+  fail(
+    "too many arguments when accessing a value. The value[key] notation in Elixir expects either a single argument or a keyword list. The following examples are allowed:\n\n    value[one]\n    value[one: 1, two: 2]\n    value[[one, two, three]]\n\nThese are invalid:\n\n    value[1, 2, 3]\n    value[one, two, three]\n\nSyntax error after: ','",
+    comma.line,
+    comma.col,
+  );
+}
+
 /** `expr[...]` given the expression; `[` is next. */
 export function bracketAccess(ps: Parser, left: Term): Term {
   const open = opening(ps, T_LBRACKET);
@@ -149,11 +165,16 @@ export function bracketAccess(ps: Parser, left: Term): Term {
     arg = kwData(ps, T_RBRACKET);
   } else {
     arg = containerExpr(ps);
-    if (peek(ps).kind === T_COMMA) ps.p++;
+    if (peek(ps).kind === T_COMMA) {
+      const comma = ps.toks[ps.p++];
+      if (ps.features.newMessages && !atClose(ps, T_RBRACKET)) tooManyAccessArgs(ps, comma);
+    }
   }
   ps.noDo = saved;
   const close = closing(ps, T_RBRACKET);
   const meta: Meta = [...newlinesPair(open, close), ...tokMeta(open)];
+  // 1.15+: `meta_with_from_brackets`.
+  if (ps.features.richMetadata) meta.unshift(FROM_BRACKETS);
   ps.cat = MATCHED;
   ps.access = true;
   ps.shape = SH_OTHER;

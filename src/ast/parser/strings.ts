@@ -51,6 +51,7 @@ export function extract(
   heredoc: boolean,
   what: string,
   startLine: number,
+  startCol: number = heredoc ? lx.col : lx.col - 1,
 ): Part[] {
   const s = lx.src;
   const n = s.length;
@@ -102,7 +103,13 @@ export function extract(
       continue;
     }
     if (i >= n) {
-      fail(`missing terminator: ${termStr} (for ${what} starting at line ${startLine})`, line, col);
+      // 1.15+ reports it at the opening delimiter (`startCol`), 1.14 at the end of input.
+      const at = lx.features.newMessages;
+      fail(
+        `missing terminator: ${termStr} (for ${what} starting at line ${startLine})`,
+        at ? startLine : line,
+        at ? startCol : col,
+      );
     }
     const c = s.charCodeAt(i);
     if (c === term && !heredoc) {
@@ -148,9 +155,9 @@ export function extract(
         }
       }
       if (interpol && d === C_HASH && i + 2 < n && s.charCodeAt(i + 2) === C_LCURLY) {
-        // Kept verbatim; Elixir advances its column by one here.
+        // Kept verbatim; Elixir 1.14 advances its column by one here, 1.15+ by all three.
         i += 3;
-        col += 1;
+        col += lx.features.escapedInterpolationColumns ? 3 : 1;
         continue;
       }
       // A backslash and the next character (or grapheme cluster) are kept as written.

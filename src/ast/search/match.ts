@@ -35,8 +35,13 @@ export function isVarNode(t: Term): t is Node & { form: Atom } {
   return t instanceof Node && t.form instanceof Atom && !Array.isArray(t.args);
 }
 
+/**
+ * `...`: a variable in Elixir 1.14's AST, a call without arguments (`{:..., meta, []}`) since
+ * 1.16 made it an operator.
+ */
 function isEllipsis(t: Term): boolean {
-  return isVarNode(t) && t.form.name === "...";
+  if (!(t instanceof Node) || !(t.form instanceof Atom) || t.form.name !== "...") return false;
+  return !Array.isArray(t.args) || t.args.length === 0;
 }
 
 /** The elements of a tuple term (2-tuple or `{:{}, _, elems}`), or undefined. */
@@ -123,6 +128,7 @@ export class Matcher {
     if (form instanceof Atom) {
       if (!Array.isArray(p.args)) return this.#matchVar(form.name, t);
       const name = form.name;
+      if (name === "..." && p.args.length === 0) return true;
       if (name === "__block__") return this.#matchBlock(p.args, t);
       if (name === "{}") {
         const items = tupleItems(t);

@@ -2,11 +2,13 @@
  * Messages between a search and its worker threads (plain data, structured clone).
  * @packageDocumentation
  */
+import type { ElixirVersion } from "../parser/index.js";
 import type { SourceOutcome } from "./source.js";
 
 /** What a search worker is started with. */
 export interface SearchWorkerData {
   pattern: string;
+  elixir: ElixirVersion;
 }
 
 /** A file to search: `file` is the name reported, `path` where to read it. */

@@ -6,6 +6,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { isAbsolute, relative, resolve, sep } from "node:path";
+import type { ElixirVersion } from "../parser/index.js";
 import { discoverFiles } from "../population/discover.js";
 import type { SearchFile } from "./protocol.js";
 import { compile, type SearchError, type SourceOutcome, searchSource } from "./source.js";
@@ -18,6 +19,8 @@ export interface SearchOptions {
   cwd?: string;
   /** Worker threads; 0 searches in-process (default: one per core, in-process below 32 files). */
   workers?: number;
+  /** The Elixir version whose syntax pattern and files are parsed as (default 1.18). */
+  elixir?: ElixirVersion;
 }
 
 /** The result of a search: the JSON document `elixirscope search --json` prints. */
@@ -34,7 +37,7 @@ export interface SearchResult {
 /** Files below which threads are not started. */
 const IN_PROCESS_FILES = 32;
 
-const OPTION_KEYS = new Set(["cwd", "workers"]);
+const OPTION_KEYS = new Set(["cwd", "workers", "elixir"]);
 
 function checkOptions(options: SearchOptions): void {
   for (const key of Object.keys(options)) {
@@ -110,7 +113,7 @@ export async function search(
   options: SearchOptions = {},
 ): Promise<SearchResult> {
   checkOptions(options);
-  const compiled = compile(pattern);
+  const compiled = compile(pattern, options.elixir);
   const cwd = resolve(options.cwd ?? process.cwd());
   const files = searchFiles(paths, cwd);
   const matches: SearchMatch[] = [];
@@ -121,7 +124,7 @@ export async function search(
   };
   const workers = options.workers ?? (files.length < IN_PROCESS_FILES ? 0 : availableParallelism());
   if (workers === 0) for (const f of files) take(readAndSearch(compiled, f));
-  else await searchOnWorkers(pattern, files, workers, (_f, o) => take(o));
+  else await searchOnWorkers(compiled, files, workers, (_f, o) => take(o));
   matches.sort(byPosition);
   errors.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   return { pattern, matches, files: files.length, errors };

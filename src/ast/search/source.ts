@@ -2,8 +2,20 @@
  * Pattern compilation and the search of one source text: the part that runs on a worker.
  * @packageDocumentation
  */
-import { ParseError, parse } from "../parser/index.js";
-import { type CompiledPattern, compilePattern, matchFile, type SearchMatch } from "./walk.js";
+import {
+  DEFAULT_ELIXIR_VERSION,
+  ELIXIR_VERSIONS,
+  type ElixirVersion,
+  ParseError,
+  parse,
+} from "../parser/index.js";
+import {
+  type CompiledPattern,
+  compilePattern,
+  matchFile,
+  mayMatch,
+  type SearchMatch,
+} from "./walk.js";
 
 /** A file that could not be searched: its parse error. Lines and columns are 1-based. */
 export interface SearchError {
@@ -26,15 +38,25 @@ export class PatternError extends Error {
 }
 
 /**
- * Parses a pattern (Elixir source) for searching.
+ * Parses a pattern (Elixir source) for searching files written for `elixir` (default
+ * {@link DEFAULT_ELIXIR_VERSION}): the pattern and the files are parsed with that version's syntax.
  * @throws {PatternError} when the pattern is empty or not valid Elixir.
+ * @throws {RangeError} for an unknown Elixir version.
  */
-export function compile(pattern: string): CompiledPattern {
+export function compile(
+  pattern: string,
+  elixir: ElixirVersion = DEFAULT_ELIXIR_VERSION,
+): CompiledPattern {
+  if (!ELIXIR_VERSIONS.includes(elixir)) {
+    throw new RangeError(
+      `elixir must be one of ${ELIXIR_VERSIONS.join(", ")}, got ${String(elixir)}`,
+    );
+  }
   if (typeof pattern !== "string" || pattern.trim() === "") {
     throw new PatternError("the pattern is empty", 1, 1);
   }
   try {
-    return compilePattern(pattern, parse(pattern).ast);
+    return compilePattern(pattern, parse(pattern, { elixir }).ast, elixir);
   } catch (e) {
     if (e instanceof ParseError) throw new PatternError(e.description, e.line, e.column);
     throw e;
@@ -52,9 +74,12 @@ export function searchSource(
   file: string,
   source: string | Uint8Array,
 ): SourceOutcome {
+  // Prefilter: a file that lacks a name every match spells out is not parsed (its parse
+  // errors, if any, are then not reported: it cannot hold a match either way).
+  if (!mayMatch(pattern, source)) return { ok: true, matches: [] };
   let text: string;
   try {
-    const parsed = parse(source, { file });
+    const parsed = parse(source, { file, elixir: pattern.elixir });
     text = typeof source === "string" ? source : Buffer.from(source).toString("utf8");
     return { ok: true, matches: matchFile(pattern, file, text, parsed.ast) };
   } catch (e) {

@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { SearchBatch, SearchBatchResult, SearchFile, SearchWorkerData } from "./protocol.js";
 import type { SourceOutcome } from "./source.js";
+import type { CompiledPattern } from "./walk.js";
 
 /** Files per batch: small enough to balance two cores, large enough that messages are few. */
 const BATCH = 8;
@@ -31,7 +32,7 @@ function entry(): { filename: string | URL; eval: boolean } {
  * completion order). Resolves when all are done; the threads are stopped either way.
  */
 export function searchOnWorkers(
-  pattern: string,
+  pattern: CompiledPattern,
   files: readonly SearchFile[],
   workers: number,
   onOutcome: (file: SearchFile, outcome: SourceOutcome) => void,
@@ -41,7 +42,7 @@ export function searchOnWorkers(
     batches.push({ id: batches.length, files: files.slice(i, i + BATCH) });
   }
   const spec = entry();
-  const data: SearchWorkerData = { pattern };
+  const data: SearchWorkerData = { pattern: pattern.source, elixir: pattern.elixir };
   const threads: Worker[] = [];
   return new Promise<void>((resolve, reject) => {
     let next = 0;

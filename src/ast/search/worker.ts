@@ -10,7 +10,8 @@ import { compile, type SourceOutcome, searchSource } from "./source.js";
 
 if (parentPort === null) throw new Error("search worker.ts runs only as a worker thread");
 const port = parentPort;
-const pattern = compile((workerData as SearchWorkerData).pattern);
+const data = workerData as SearchWorkerData;
+const pattern = compile(data.pattern, data.elixir);
 
 port.on("message", (batch: SearchBatch) => {
   const outcomes: SourceOutcome[] = batch.files.map((f) => {

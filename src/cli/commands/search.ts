@@ -4,7 +4,12 @@
  * @packageDocumentation
  */
 import { readFileSync } from "node:fs";
-import { InvalidArgumentError } from "commander";
+import { InvalidArgumentError, Option } from "commander";
+import {
+  DEFAULT_ELIXIR_VERSION,
+  ELIXIR_VERSIONS,
+  type ElixirVersion,
+} from "../../ast/parser/index.js";
 import { PatternError, type SearchResult, search } from "../../ast/search/index.js";
 import { compile } from "../../ast/search/source.js";
 import { rootHasPosition } from "../../ast/search/walk.js";
@@ -14,6 +19,7 @@ import { excerpt, palette, wantColor } from "../report/excerpt.js";
 interface SearchFlags {
   json?: boolean;
   workers?: number;
+  elixir: ElixirVersion;
 }
 
 function workerCount(value: string): number {
@@ -51,7 +57,7 @@ export function renderSearch(result: SearchResult, color: boolean, cwd: string):
 async function run(pattern: string, paths: string[], flags: SearchFlags, ctx: CommandContext) {
   let compiled: ReturnType<typeof compile>;
   try {
-    compiled = compile(pattern);
+    compiled = compile(pattern, flags.elixir);
   } catch (e) {
     if (e instanceof PatternError) throw new UsageError(e.message);
     throw e;
@@ -59,7 +65,7 @@ async function run(pattern: string, paths: string[], flags: SearchFlags, ctx: Co
   const cwd = process.cwd();
   let result: SearchResult;
   try {
-    result = await search(pattern, paths, { cwd, workers: flags.workers });
+    result = await search(pattern, paths, { cwd, workers: flags.workers, elixir: flags.elixir });
   } catch (e) {
     if (e instanceof Error && e.message.startsWith("no such file")) throw new UsageError(e.message);
     throw e;
@@ -87,6 +93,11 @@ export const installSearch: CommandInstaller = (program, ctx) => {
     .argument("[paths...]", "files or directories to search (default: .)")
     .option("--json", "print one JSON document: pattern, matches, files, errors")
     .option("--workers <n>", "worker threads (0: in-process; default one per core)", workerCount)
+    .addOption(
+      new Option("--elixir <version>", "parse pattern and files with this Elixir version's syntax")
+        .choices([...ELIXIR_VERSIONS])
+        .default(DEFAULT_ELIXIR_VERSION),
+    )
     .addHelpText(
       "after",
       `

@@ -17,6 +17,7 @@ interface ServeFlags {
   config?: string;
   cache?: string | boolean;
   log?: boolean;
+  rateLimit?: number;
 }
 
 function portArg(value: string): number {
@@ -30,6 +31,12 @@ function portArg(value: string): number {
 function tokenArg(value: string): string {
   if (value.length < 16) throw new InvalidArgumentError("use a token of at least 16 characters");
   return value;
+}
+
+function rateArg(value: string): number {
+  if (!/^[1-9]\d{0,8}$/.test(value))
+    throw new InvalidArgumentError("expected a positive whole number");
+  return Number(value);
 }
 
 function redisArg(value: string): string {
@@ -70,6 +77,11 @@ export function installServe(program: Command, ctx: CommandContext): void {
     .option("--config <file>", "JSON config file (Foundation sections and `analysis`)")
     .option("--cache <file>", "cache file (default: <path>/.elixirscope/cache.sqlite)")
     .option("--no-cache", "keep the index in memory only")
+    .option(
+      "--rate-limit <n>",
+      "requests per second per client (bursts of 2n; default 200)",
+      rateArg,
+    )
     .option("--no-log", "do not log requests to stderr")
     .action(async (path: string, flags: ServeFlags) => {
       let running: RunningServe;
@@ -89,6 +101,11 @@ export function installServe(program: Command, ctx: CommandContext): void {
                 ? { cache: flags.cache }
                 : {},
           logger: flags.log !== false,
+          ...(flags.rateLimit === undefined
+            ? {}
+            : {
+                rateLimit: { rate: flags.rateLimit, intervalMs: 1_000, burst: 2 * flags.rateLimit },
+              }),
         });
       } catch (error) {
         if (error instanceof ElixirScopeError && error.code.startsWith("CONFIG_")) {

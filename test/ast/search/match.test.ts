@@ -2,6 +2,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parse } from "../../../src/ast/parser/index.js";
 import { compile, matchFile, PatternError, searchSource } from "../../../src/ast/search/index.js";
+import { compilePattern } from "../../../src/ast/search/walk.js";
+import { Atom, Node } from "../../../src/ast/term.js";
 
 function find(pattern: string, source: string) {
   return matchFile(compile(pattern), "t.ex", source, parse(source).ast);
@@ -65,6 +67,22 @@ describe("pattern semantics", () => {
     expect(at(find("__MODULE__.f()", src))).toEqual(["3:12"]);
   });
 
+  it("takes `...` as Elixir 1.16+ writes it, a call without arguments", () => {
+    const ast = parse("foo(a, ...)").ast as Node & { args: Node[] };
+    ast.args[1] = new Node(Atom.of("..."), [], []);
+    const p = compilePattern("foo(a, ...)", ast, "1.18");
+    const src = "foo(a)\nfoo(a, b, c)\nfoo(b)\n";
+    expect(at(matchFile(p, "t.ex", src, parse(src).ast))).toEqual(["1:1", "2:1"]);
+  });
+
+  it("parses pattern and files with the chosen Elixir version", () => {
+    const src = 'x = ~EXLA"y"\n';
+    expect(searchSource(compile("x = _", "1.18"), "t.ex", src).ok).toBe(true);
+    const old = searchSource(compile("x = _", "1.14"), "t.ex", src);
+    expect(old.ok).toBe(false);
+    expect(() => compile("x", "1.16" as "1.14")).toThrow(RangeError);
+  });
+
   it("%_{...} finds every struct literal", () => {
     expect(at(find("%_{...}", "%A{}\n%B{a: 1}\n%{a: 1}\n"))).toEqual(["1:1", "2:1"]);
   });
@@ -78,9 +96,21 @@ describe("pattern semantics", () => {
   it("names the position of a bad pattern and reports a file's parse error", () => {
     expect(() => compile("foo(")).toThrow(PatternError);
     expect(() => compile("  ")).toThrow(/empty/);
-    const r = searchSource(compile("x"), "bad.ex", "def (\n");
+    const r = searchSource(compile("x"), "bad.ex", "x = (\n");
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.error).toMatchObject({ file: "bad.ex", line: expect.any(Number) });
+    if (!r.ok) expect(r.error).toMatchObject({ file: "bad.ex", line: 2, column: 1 });
+    // A file without a name every match spells out is not parsed at all.
+    expect(searchSource(compile("IO.inspect(_)"), "bad.ex", "x = (\n")).toEqual({
+      ok: true,
+      matches: [],
+    });
+    expect(compile("IO.inspect(_x) |> Enum.map(_)").words.sort()).toEqual([
+      "Enum",
+      "IO",
+      "inspect",
+      "map",
+    ]);
+    expect(compile('"a#{_x}" <> ~r/b/').words).toEqual([]);
   });
 
   it("every node matches `_` and `...`, and a node matches a pattern made from itself", () => {

@@ -34,11 +34,21 @@ describe.skipIf(skip)("search agrees with the Elixir oracle on the corpus", () =
   }, 600_000);
 
   it("search() on worker threads returns the same matches as the oracle", async () => {
-    const patterns = ["def _(...) do ... end", "_a == _a"];
+    // Patterns whose name prefilter skips files, and two that must parse every file.
+    const patterns = [
+      "def _(...) do ... end",
+      "_a == _a",
+      "IO.inspect(...)",
+      "_ |> Enum.map(_)",
+      "x = _",
+      "quote do ... end",
+      "raise ArgumentError, ...",
+      "@doc false",
+    ];
     const files = searchFiles([CORPUS_DIR], ROOT);
     const theirs = oracleMatches(patterns, files);
     for (const [i, pattern] of patterns.entries()) {
-      const result = await search(pattern, [CORPUS_DIR], { cwd: ROOT, workers: 2 });
+      const result = await search(pattern, [CORPUS_DIR], { cwd: ROOT, workers: 2, elixir: "1.14" });
       const got = result.matches.map((m) => `${i}\t${m.file}\t${m.line}\t${m.column}`).sort();
       expect(got).toEqual(theirs.filter((l) => l.startsWith(`${i}\t`)));
       expect(result.files).toBe(files.length);
