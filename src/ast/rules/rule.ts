@@ -90,8 +90,12 @@ function text(where: string, v: unknown): string {
 let patternElixir: ElixirVersion | undefined;
 
 function pattern(where: string, v: unknown): CompiledPattern {
+  if (typeof v !== "string" || v.trim() === "") {
+    // A pattern such as `f(x, key: _)` reads as a YAML map unless quoted.
+    throw new RuleError(`${where} must be a pattern string (quote a pattern that holds ": ")`);
+  }
   try {
-    return compile(text(where, v), patternElixir);
+    return compile(v, patternElixir);
   } catch (e) {
     throw new RuleError(`${where}: ${(e as Error).message}`);
   }
