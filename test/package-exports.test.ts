@@ -32,6 +32,19 @@ describe("package exports", () => {
     });
   });
 
+  it("elixirscope/ast holds what a library user needs and nothing internal", () => {
+    const out = importInNode(`
+      const m = await import("elixirscope/ast");
+      const user = ["parse", "tryParse", "termToJson", "extractFile", "analyzeProject", "populate", "analyzeRoot", "AstRepository", "functionKey"];
+      const internal = ["ParsePool", "processSource", "compileGlob", "matchPath", "callKey", "stronglyConnectedComponents", "firstDifference"];
+      console.log(JSON.stringify({
+        user: user.filter((n) => typeof m[n] !== "function"),
+        internal: internal.filter((n) => n in m),
+      }));
+    `);
+    expect(JSON.parse(out)).toEqual({ user: [], internal: [] });
+  });
+
   it("elixirscope exposes every layer", () => {
     const out = importInNode(`
       const m = await import("elixirscope");

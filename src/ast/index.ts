@@ -1,15 +1,12 @@
 /**
- * L2 AST layer: the Elixir parser, the in-memory AST, extraction of modules, functions and calls,
- * and analysis (metrics, patterns, findings, graphs). Exported as `elixirscope/ast`.
+ * L2 AST layer, exported as `elixirscope/ast`: what a library user needs to parse Elixir, read
+ * its AST, extract and analyse files and projects, and query the results. Internals (the worker
+ * protocol, the parse pool, glob matching, cache rows) stay inside the package.
  * @packageDocumentation
  */
 
-export { cyclesOf, stronglyConnectedComponents } from "./analysis/graph.js";
-export {
-  type AnalysisOptions,
-  analyzeProject,
-  resolveOptions,
-} from "./analysis/project.js";
+// Extraction and analysis, and their data model.
+export { type AnalysisOptions, analyzeProject, type ProjectInputs } from "./analysis/project.js";
 export {
   type ExtractionDiagnostics,
   extractFile,
@@ -17,6 +14,7 @@ export {
 } from "./extract/index.js";
 export type * from "./model.js";
 export { functionKey } from "./model.js";
+// Parsing and the AST.
 export {
   DEFAULT_ELIXIR_VERSION,
   ELIXIR_VERSIONS,
@@ -28,7 +26,51 @@ export {
   parse,
   tryParse,
 } from "./parser/index.js";
-export * from "./population/index.js";
-export * from "./repository/index.js";
-export * from "./term.js";
-export * from "./term-json.js";
+// Whole projects: discovery, population with its cache, the repository, analysis runs.
+export {
+  type DiscoverOptions,
+  type Discovery,
+  DiscoveryError,
+  discoverFiles,
+} from "./population/discover.js";
+export { extractorVersion } from "./population/fingerprint.js";
+export {
+  defaultCachePath,
+  type FileRecord,
+  type PopulateOptions,
+  type PopulationObserver,
+  type PopulationProgress,
+  type PopulationResult,
+  type PopulationSummary,
+  populate,
+} from "./population/populate.js";
+export {
+  type AnalysisRun,
+  type AnalysisSummary,
+  type AnalyzeRootOptions,
+  analyzeRoot,
+  type RankedFunction,
+} from "./population/run.js";
+export { CacheError } from "./repository/cache.js";
+export {
+  AstRepository,
+  type CallRef,
+  type FileEntry,
+  type FunctionRef,
+  type RepositoryStats,
+} from "./repository/repository.js";
+export {
+  Atom,
+  atom,
+  Bin,
+  type Comment,
+  Float,
+  type Meta,
+  type MetaValue,
+  metaGet,
+  metaInt,
+  Node,
+  type Term,
+  Tuple,
+} from "./term.js";
+export { type TermJson, termFromJson, termToJson } from "./term-json.js";

@@ -204,7 +204,9 @@ export type DependencyKind =
   | "require"
   | "use"
   | "behaviour"
-  | "struct";
+  | "struct"
+  /** Named in a `{:via, Mod, name}` process name, which makes OTP call `Mod`'s functions. */
+  | "via";
 
 /** One reference from a module to another module, with the line of its first occurrence. */
 export interface ModuleDependency {

@@ -1,7 +1,9 @@
 import { Command, CommanderError } from "commander";
 import { VERSION } from "../version.js";
 import { installAnalyze } from "./commands/analyze.js";
+import { installCheck } from "./commands/check.js";
 import { installParse } from "./commands/parse.js";
+import { installQuery } from "./commands/query.js";
 import { installSearch } from "./commands/search.js";
 import { installServe } from "./commands/serve.js";
 import {
@@ -28,6 +30,8 @@ const COMMANDS: readonly CommandInstaller[] = [
   installAnalyze,
   installParse,
   installSearch,
+  installQuery,
+  installCheck,
   installServe,
 ];
 

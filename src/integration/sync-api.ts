@@ -12,15 +12,15 @@
  * @packageDocumentation
  */
 import { z } from "zod";
+// The Foundation's deadline race is internal to the package, not part of its public surface.
+import { NEVER_ABORTED, runWithTimeout } from "../foundation/common/deadline.js";
 import {
   addBreadcrumb,
   CircuitBreaker,
   type CircuitBreakerStatus,
   ElixirScopeError,
   isElixirScopeError,
-  NEVER_ABORTED,
   parseOptions,
-  runWithTimeout,
   systemClock,
   type TelemetryEmitter,
   type TimerClock,

@@ -31,10 +31,10 @@ import { processSource } from "../ast/population/process.js";
 import { RANKING_SIZE, type RankedFunction, rankFunctions } from "../ast/population/run.js";
 import { AnalysisCache, type CacheEntry } from "../ast/repository/cache.js";
 import { type AstRepository, countsOf } from "../ast/repository/repository.js";
+import { newCorrelationId } from "../foundation/errors/context.js";
 import {
   type HealthProbeResult,
   type Namespace,
-  newCorrelationId,
   parseOptions,
   type RegistryApi,
   Service,

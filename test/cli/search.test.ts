@@ -17,7 +17,8 @@ writeFileSync(
   join(dir, "a.ex"),
   'defmodule A do\n  def f(x) do\n    IO.inspect(x, label: "x")\n  end\nend\n',
 );
-writeFileSync(join(dir, "bad.ex"), "def (\n");
+// It spells out IO.inspect, so the name prefilter must parse it (and report its error).
+writeFileSync(join(dir, "bad.ex"), "IO.inspect(\n");
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("elixirscope search", () => {

@@ -116,6 +116,43 @@ const PHOENIX: {
   },
 ];
 
+/**
+ * What frameworks call in modules that `use` them or declare them as behaviours, besides the
+ * behaviours above (Elixir 1.14, Mix, Plug 1.x, Phoenix 1.7, Ecto 3).
+ */
+const FRAMEWORK_CALLBACKS: Record<string, string[]> = {
+  "Mix.Task": ["run/1"],
+  "Mix.Project": ["project/0", "application/0"],
+  Plug: ["init/1", "call/2"],
+  "Plug.Builder": ["init/1", "call/2"],
+  "Plug.Router": ["init/1", "call/2"],
+  "Phoenix.LiveComponent": ["mount/1", "update/2", "update_many/1", "render/1", "handle_event/3"],
+  "Ecto.Type": ["type/0", "cast/1", "load/1", "dump/1", "embed_as/1", "equal?/2"],
+  Access: ["fetch/2", "get_and_update/3", "pop/2"],
+  Exception: ["exception/1", "message/1", "blame/2"],
+};
+
+/**
+ * `name/arity` of the callbacks that the behaviours, `use`d frameworks and conventions of `m`
+ * make something outside the project call: GenServer's `handle_call/3`, a LiveView's `mount/3`,
+ * a Mix task's `run/1` (`Mix.Tasks.*` modules are tasks by name)...
+ */
+export function knownCallbacks(m: ModuleInfo): Set<string> {
+  const out = new Set<string>();
+  const add = (list: readonly string[] | undefined) => {
+    for (const x of list ?? []) out.add(x);
+  };
+  for (const name of [...m.behaviours, ...m.uses.map((u) => u.module)]) {
+    add(BEHAVIOURS[name]?.callbacks);
+    add(FRAMEWORK_CALLBACKS[name]);
+  }
+  for (const p of PHOENIX) {
+    if (m.uses.some((u) => u.module === p.module || u.arg === p.arg)) add(p.callbacks);
+  }
+  if (m.name.startsWith("Mix.Tasks.")) out.add("run/1");
+  return out;
+}
+
 /** `name/arity` of the functions a module's source defines (not generated, not default arities). */
 function written(m: ModuleInfo): Set<string> {
   const out = new Set<string>();
@@ -156,44 +193,77 @@ function callsModule(m: ModuleInfo, module: string): string | null {
   return null;
 }
 
+/** Evidence that `m` names a process through `module` (`{:via, Registry, ...}`), else null. */
+function namesVia(m: ModuleInfo, module: string): string | null {
+  return m.dependencies.some((d) => d.kind === "via" && d.target === module)
+    ? `{:via, ${module}, ...} name`
+    : null;
+}
+
+/** The colocated templates Phoenix looks for next to a LiveView's file. */
+export function colocatedTemplates(file: string): string[] {
+  const base = file.replace(/\.exs?$/, "");
+  return [`${base}.html.heex`, `${base}.html.leex`];
+}
+
+/** True when `m`'s template is colocated (one of `templates`) or embedded (`embed_templates`). */
+function hasTemplate(m: ModuleInfo, templates: ReadonlySet<string>): boolean {
+  if (colocatedTemplates(m.file).some((t) => templates.has(t))) return true;
+  return (m.bodyCalls ?? []).some((c) => c.name === "embed_templates");
+}
+
+/** The behaviours `m` declares: known ones (GenServer...) and the project's own. */
+function behaviourMatches(
+  m: ModuleInfo,
+  byName: ReadonlyMap<string, ModuleInfo>,
+  out: PatternMatch[],
+): void {
+  for (const b of m.behaviours) {
+    const spec = BEHAVIOURS[b];
+    const via = usesOf(m, b) ? `use ${b}` : `@behaviour ${b}`;
+    if (spec !== undefined) {
+      out.push(match(m, spec.pattern, via, spec.callbacks, spec.required));
+      continue;
+    }
+    const custom = byName.get(b);
+    if (custom !== undefined && custom.callbacks.length > 0 && m.kind !== "impl") {
+      const all = custom.callbacks.map((c) => `${c.name}/${c.arity}`);
+      const required = custom.callbacks
+        .filter((c) => !c.optional)
+        .map((c) => `${c.name}/${c.arity}`);
+      out.push(match(m, "Behaviour", via, all, required));
+    }
+  }
+}
+
 /**
  * Finds every pattern in the project's modules. `byName` gives the project's modules by name,
- * for behaviours and protocols defined in the project itself.
+ * for behaviours and protocols defined in the project itself; `templates` the project's template
+ * files (`.html.heex`, `.html.leex`), relative to its root.
  */
 export function findPatterns(
   modules: readonly ModuleInfo[],
   byName: ReadonlyMap<string, ModuleInfo>,
+  templates: ReadonlySet<string> = new Set(),
 ): PatternMatch[] {
   const out: PatternMatch[] = [];
   for (const m of modules) {
-    for (const b of m.behaviours) {
-      const spec = BEHAVIOURS[b];
-      const via = usesOf(m, b) ? `use ${b}` : `@behaviour ${b}`;
-      if (spec !== undefined) {
-        out.push(match(m, spec.pattern, via, spec.callbacks, spec.required));
-        continue;
-      }
-      const custom = byName.get(b);
-      if (custom !== undefined && custom.callbacks.length > 0 && m.kind !== "impl") {
-        const all = custom.callbacks.map((c) => `${c.name}/${c.arity}`);
-        const required = custom.callbacks
-          .filter((c) => !c.optional)
-          .map((c) => `${c.name}/${c.arity}`);
-        out.push(match(m, "Behaviour", via, all, required));
-      }
-    }
+    behaviourMatches(m, byName, out);
     if (usesOf(m, "Agent")) out.push(match(m, "Agent", "use Agent", [], []));
     else if (callsModule(m, "Agent") !== null)
       out.push(match(m, "Agent", callsModule(m, "Agent") as string, [], []));
     if (usesOf(m, "Task")) out.push(match(m, "Task", "use Task", [], []));
-    const registry = callsModule(m, "Registry");
+    const registry = callsModule(m, "Registry") ?? namesVia(m, "Registry");
     if (registry !== null) out.push(match(m, "Registry", registry, [], []));
     for (const p of PHOENIX) {
       const u = m.uses.find((x) => x.module === p.module || x.arg === p.arg);
       if (u === undefined) continue;
       const evidence = u.arg !== null ? `use ${u.module}, :${u.arg}` : `use ${u.module}`;
       const callbacks = p.pattern === "PhoenixController" ? actions(m.functions) : p.callbacks;
-      out.push(match(m, p.pattern, evidence, callbacks, p.required));
+      // A LiveView whose template sits next to it, or is embedded, has `render/1` generated.
+      const rendered = p.pattern === "PhoenixLiveView" && hasTemplate(m, templates);
+      const required = rendered ? p.required.filter((r) => r !== "render/1") : p.required;
+      out.push(match(m, p.pattern, evidence, callbacks, required));
     }
     if (usesOf(m, "Ecto.Schema")) {
       out.push(match(m, "EctoSchema", "use Ecto.Schema", ["changeset/2"], []));

@@ -12,7 +12,6 @@ import type {
   CallInfo,
   DependencyKind,
   FileExtraction,
-  Finding,
   FunctionInfo,
   ModuleEdge,
   ModuleGraph,
@@ -21,7 +20,8 @@ import type {
 } from "../model.js";
 import { functionKey } from "../model.js";
 import { cyclesOf } from "./graph.js";
-import { findPatterns } from "./patterns.js";
+import { findPatterns, knownCallbacks } from "./patterns.js";
+import { computeFindings } from "./rules.js";
 
 /** Thresholds of the findings; each defaults to the value documented in docs/ANALYSIS.md. */
 export interface AnalysisOptions {
@@ -99,52 +99,36 @@ function sortedUnique(xs: Iterable<string>): string[] {
   return [...new Set(xs)].sort();
 }
 
-/** Analyses a whole project. */
-export function analyzeProject(
-  files: readonly FileExtraction[],
-  options: AnalysisOptions = {},
-): ProjectAnalysis {
-  const opts = resolveOptions(options);
-  const sortedFiles = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const index = buildIndex(sortedFiles);
-  const allModules = sortedFiles.flatMap((f) => f.modules);
+function byEdge(a: { from: string; to: string }, b: { from: string; to: string }): number {
+  return a.from < b.from ? -1 : a.from > b.from ? 1 : a.to < b.to ? -1 : a.to > b.to ? 1 : 0;
+}
 
-  // Call graph.
-  const edgeCount = new Map<string, number>();
-  const called = new Set<string>();
-  const calledFromElsewhere = new Set<string>();
-  for (const m of allModules) {
-    for (const fn of m.functions) {
-      const from = functionKey(m.name, fn.name, fn.arity);
-      const targets: string[] = [];
-      for (const c of fn.clauses)
-        for (const call of c.calls) {
-          const to = resolveCall(call, m, index);
-          if (to !== null) targets.push(to);
-        }
-      if (fn.delegateTo !== null) {
-        const to = functionKey(fn.delegateTo.module, fn.delegateTo.name, fn.arity);
-        if (index.functions.has(to)) targets.push(to);
-      }
-      for (const to of targets) {
-        const k = `${from}\u0000${to}`;
-        edgeCount.set(k, (edgeCount.get(k) ?? 0) + 1);
-        called.add(to);
-        if (to !== from) calledFromElsewhere.add(to);
-      }
+/** The functions a function calls inside the project (its delegate target included). */
+function targetsOf(m: ModuleInfo, fn: FunctionInfo, index: Index): string[] {
+  const targets: string[] = [];
+  for (const c of fn.clauses)
+    for (const call of c.calls) {
+      const to = resolveCall(call, m, index);
+      if (to !== null) targets.push(to);
     }
+  if (fn.delegateTo !== null) {
+    const to = functionKey(fn.delegateTo.module, fn.delegateTo.name, fn.arity);
+    if (index.functions.has(to)) targets.push(to);
   }
-  const callEdges: CallEdge[] = [...edgeCount]
-    .map(([k, count]) => {
-      const [from, to] = k.split("\u0000");
-      return { from, to, count };
-    })
-    .sort((a, b) =>
-      a.from < b.from ? -1 : a.from > b.from ? 1 : a.to < b.to ? -1 : a.to > b.to ? 1 : 0,
-    );
+  return targets;
+}
+
+/** The call graph, and which functions are called at all and from elsewhere than themselves. */
+interface CallFacts {
+  callGraph: CallGraph;
+  called: Set<string>;
+  calledFromElsewhere: Set<string>;
+}
+
+function indexEdges(edges: readonly CallEdge[]): Pick<CallGraph, "callers" | "callees"> {
   const callers: Record<string, string[]> = {};
   const callees: Record<string, string[]> = {};
-  for (const e of callEdges) {
+  for (const e of edges) {
     if (callers[e.to] === undefined) callers[e.to] = [];
     callers[e.to].push(e.from);
     if (callees[e.from] === undefined) callees[e.from] = [];
@@ -152,8 +136,24 @@ export function analyzeProject(
   }
   for (const k of Object.keys(callers)) callers[k] = sortedUnique(callers[k]);
   for (const k of Object.keys(callees)) callees[k] = sortedUnique(callees[k]);
-  // Calls from module bodies (tests, attribute values) use their targets but are not edges.
-  for (const m of allModules) {
+  return { callers, callees };
+}
+
+function callFacts(modules: readonly ModuleInfo[], index: Index): CallFacts {
+  const edgeCount = new Map<string, number>();
+  const called = new Set<string>();
+  const calledFromElsewhere = new Set<string>();
+  for (const m of modules) {
+    for (const fn of m.functions) {
+      const from = functionKey(m.name, fn.name, fn.arity);
+      for (const to of targetsOf(m, fn, index)) {
+        const k = `${from}\u0000${to}`;
+        edgeCount.set(k, (edgeCount.get(k) ?? 0) + 1);
+        called.add(to);
+        if (to !== from) calledFromElsewhere.add(to);
+      }
+    }
+    // Calls from module bodies (tests, attribute values) use their targets but are not edges.
     for (const call of m.bodyCalls ?? []) {
       const to = resolveCall(call, m, index);
       if (to !== null) {
@@ -162,17 +162,20 @@ export function analyzeProject(
       }
     }
   }
-  const callGraph: CallGraph = {
-    nodes: [...index.functions.keys()].sort(),
-    edges: callEdges,
-    callers,
-    callees,
-  };
+  const edges: CallEdge[] = [...edgeCount]
+    .map(([k, count]) => {
+      const [from, to] = k.split("\u0000");
+      return { from, to, count };
+    })
+    .sort(byEdge);
+  const nodes = [...index.functions.keys()].sort();
+  return { callGraph: { nodes, edges, ...indexEdges(edges) }, called, calledFromElsewhere };
+}
 
-  // Module graph.
+function moduleGraphOf(modules: readonly ModuleInfo[], index: Index): ModuleGraph {
   const moduleNames = [...index.modules.keys()].sort();
   const kinds = new Map<string, Set<DependencyKind>>();
-  for (const m of allModules) {
+  for (const m of modules) {
     for (const d of m.dependencies) {
       if (!index.modules.has(d.target) || d.target === m.name) continue;
       const k = `${m.name}\u0000${d.target}`;
@@ -181,46 +184,58 @@ export function analyzeProject(
       set.add(d.kind);
     }
   }
-  const moduleEdges: ModuleEdge[] = [...kinds]
+  const edges: ModuleEdge[] = [...kinds]
     .map(([k, set]) => {
       const [from, to] = k.split("\u0000");
       return { from, to, kinds: [...set].sort() };
     })
-    .sort((a, b) =>
-      a.from < b.from ? -1 : a.from > b.from ? 1 : a.to < b.to ? -1 : a.to > b.to ? 1 : 0,
-    );
+    .sort(byEdge);
   const adjacency = new Map<string, string[]>();
-  for (const e of moduleEdges) {
+  for (const e of edges) {
     const list = adjacency.get(e.from);
     if (list === undefined) adjacency.set(e.from, [e.to]);
     else list.push(e.to);
   }
-  const moduleGraph: ModuleGraph = {
-    nodes: moduleNames,
-    edges: moduleEdges,
-    cycles: cyclesOf(moduleNames, adjacency),
-  };
+  return { nodes: moduleNames, edges, cycles: cyclesOf(moduleNames, adjacency) };
+}
 
-  const patterns = findPatterns(allModules, new Map([...index.modules].map(([k, v]) => [k, v[0]])));
-  const findings = computeFindings(
+/** What the analysis needs besides the Elixir files' extractions. */
+export interface ProjectInputs {
+  /**
+   * Template files of the project (`.html.heex`, `.html.leex`), relative to its root: a LiveView
+   * with a colocated template does not need `render/1`.
+   */
+  templates?: readonly string[];
+}
+
+/** Analyses a whole project. */
+export function analyzeProject(
+  files: readonly FileExtraction[],
+  options: AnalysisOptions = {},
+  inputs: ProjectInputs = {},
+): ProjectAnalysis {
+  const opts = resolveOptions(options);
+  const sortedFiles = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const index = buildIndex(sortedFiles);
+  const allModules = sortedFiles.flatMap((f) => f.modules);
+  const { callGraph, called, calledFromElsewhere } = callFacts(allModules, index);
+  const moduleGraph = moduleGraphOf(allModules, index);
+  const patterns = findPatterns(
     allModules,
-    index,
-    opts,
+    new Map([...index.modules].map(([k, v]) => [k, v[0]])),
+    new Set(inputs.templates ?? []),
+  );
+  const findings = computeFindings(allModules, {
+    options: opts,
+    modules: index.modules,
     called,
     calledFromElsewhere,
     moduleGraph,
     patterns,
-  );
+    contract: contracts(index, patterns),
+  });
   return { patterns, findings, moduleGraph, callGraph };
 }
-
-/** Functions that `use` of a well-known module makes its framework call (not a behaviour). */
-const CONTRACT_BY_USE: Record<string, string[]> = {
-  "Mix.Project": ["project/0", "application/0"],
-  "Mix.Task": ["run/1"],
-  "Plug.Builder": ["init/1", "call/2"],
-  "Plug.Router": ["init/1", "call/2"],
-};
 
 /**
  * The functions each module's patterns define, by module name, in pattern order: one pass over
@@ -236,157 +251,36 @@ function definedByPatterns(patterns: ProjectAnalysis["patterns"]): Map<string, s
   return out;
 }
 
-/** Callbacks a module implements by contract, so nobody in the project needs to call them. */
-function contractFunctions(
-  m: ModuleInfo,
-  definedByPattern: ReadonlyMap<string, readonly string[]>,
-  index: Index,
-): Set<string> {
-  const out = new Set<string>(definedByPattern.get(m.name));
-  for (const b of m.behaviours) {
-    for (const beh of index.modules.get(b) ?? [])
-      for (const cb of beh.callbacks) out.add(`${cb.name}/${cb.arity}`);
+/**
+ * What a project module `used` or declared as a behaviour makes callable in its users: its
+ * `@callback`s, and the functions it calls on a module it does not know statically
+ * (`mod.fun(...)`, as a framework calls back into the module that uses it).
+ */
+function calledBack(provider: ModuleInfo, into: Set<string>): void {
+  for (const cb of provider.callbacks) into.add(`${cb.name}/${cb.arity}`);
+  for (const fn of provider.functions) {
+    for (const c of fn.clauses)
+      for (const call of c.calls)
+        if (call.kind === "dynamic") into.add(`${call.name}/${call.arity}`);
   }
-  return out;
 }
 
-function computeFindings(
-  modules: readonly ModuleInfo[],
+/** `ProjectFacts.contract`, memoized per module. */
+function contracts(
   index: Index,
-  opts: Required<AnalysisOptions>,
-  called: ReadonlySet<string>,
-  calledFromElsewhere: ReadonlySet<string>,
-  moduleGraph: ModuleGraph,
   patterns: ProjectAnalysis["patterns"],
-): Finding[] {
-  const out: Finding[] = [];
-  const definedByPattern = definedByPatterns(patterns);
-  for (const m of modules) {
-    const contract = contractFunctions(m, definedByPattern, index);
-    for (const [used, fns] of Object.entries(CONTRACT_BY_USE)) {
-      if (m.uses.some((u) => u.module === used)) for (const f of fns) contract.add(f);
+): (m: ModuleInfo) => ReadonlySet<string> {
+  const byPattern = definedByPatterns(patterns);
+  const memo = new Map<ModuleInfo, Set<string>>();
+  return (m) => {
+    let out = memo.get(m);
+    if (out !== undefined) return out;
+    out = knownCallbacks(m);
+    for (const d of byPattern.get(m.name) ?? []) out.add(d);
+    for (const name of [...m.behaviours, ...m.uses.map((u) => u.module)]) {
+      for (const provider of index.modules.get(name) ?? []) calledBack(provider, out);
     }
-    const startedByChildSpec = m.uses.some((u) =>
-      ["GenServer", "Supervisor", "Agent", "Task", "DynamicSupervisor", "GenStage"].includes(
-        u.module,
-      ),
-    );
-    for (const fn of m.functions) {
-      if (fn.generated || fn.defaultOf !== null) continue;
-      const na = `${fn.name}/${fn.arity}`;
-      const at = { file: m.file, line: fn.line, module: m.name, function: na };
-      if (fn.metrics.loc > opts.maxFunctionLines) {
-        out.push({
-          rule: "long-function",
-          severity: "warning",
-          message: `${m.name}.${na} spans ${fn.metrics.loc} lines (max ${opts.maxFunctionLines})`,
-          ...at,
-          value: fn.metrics.loc,
-          threshold: opts.maxFunctionLines,
-        });
-      }
-      if (fn.metrics.nesting > opts.maxNesting) {
-        out.push({
-          rule: "deep-nesting",
-          severity: "warning",
-          message: `${m.name}.${na} is nested ${fn.metrics.nesting} deep (max ${opts.maxNesting})`,
-          ...at,
-          value: fn.metrics.nesting,
-          threshold: opts.maxNesting,
-        });
-      }
-      if (fn.arity > opts.maxArity) {
-        out.push({
-          rule: "many-parameters",
-          severity: "warning",
-          message: `${m.name}.${na} takes ${fn.arity} parameters (max ${opts.maxArity})`,
-          ...at,
-          value: fn.arity,
-          threshold: opts.maxArity,
-        });
-      }
-      // A call to a default-argument arity uses the written function too.
-      const arities = [
-        fn.arity,
-        ...m.functions
-          .filter((g) => g.defaultOf === fn.arity && g.name === fn.name)
-          .map((g) => g.arity),
-      ];
-      const used = arities.some((a) => calledFromElsewhere.has(`${m.name}.${fn.name}/${a}`));
-      if (fn.visibility === "private" && !used) {
-        out.push({
-          rule: "unused-private-function",
-          severity: "warning",
-          message: `private ${m.name}.${na} is never called`,
-          ...at,
-          value: null,
-          threshold: null,
-        });
-      }
-      if (
-        fn.visibility === "public" &&
-        (fn.kind === "def" || fn.kind === "defdelegate") &&
-        !used &&
-        fn.impl === null &&
-        !contract.has(na) &&
-        m.kind === "module" &&
-        !(startedByChildSpec && fn.name === "start_link") &&
-        !called.has(`${m.name}.${na}`)
-      ) {
-        out.push({
-          rule: "unused-public-function",
-          severity: "info",
-          message: `public ${m.name}.${na} is not called anywhere in the project`,
-          ...at,
-          value: null,
-          threshold: null,
-        });
-      }
-      for (const c of fn.clauses) {
-        for (const call of c.calls) {
-          if (
-            call.kind === "remote" &&
-            call.module === "String" &&
-            call.name === "to_atom" &&
-            call.arity === 1 &&
-            call.literalArgs !== true
-          ) {
-            out.push({
-              rule: "string-to-atom",
-              severity: "warning",
-              message: `String.to_atom/1 on non-literal input in ${m.name}.${na} (atoms are never garbage-collected)`,
-              file: c.file,
-              line: call.line,
-              module: m.name,
-              function: na,
-              value: null,
-              threshold: null,
-            });
-          }
-        }
-      }
-    }
-  }
-  for (const cycle of moduleGraph.cycles) {
-    const first = index.modules.get(cycle[0])?.[0];
-    out.push({
-      rule: "dependency-cycle",
-      severity: "warning",
-      message: `modules depend on each other in a cycle: ${cycle.join(", ")}`,
-      file: first?.file ?? "",
-      line: first?.line ?? 0,
-      module: cycle[0],
-      function: null,
-      value: cycle.length,
-      threshold: null,
-    });
-  }
-  out.sort((a, b) =>
-    a.file < b.file
-      ? -1
-      : a.file > b.file
-        ? 1
-        : a.line - b.line || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0),
-  );
-  return out;
+    memo.set(m, out);
+    return out;
+  };
 }

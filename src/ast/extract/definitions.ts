@@ -6,13 +6,12 @@
  * @packageDocumentation
  */
 import type { DefinitionContext, DefinitionInfo, FunctionKind } from "../model.js";
-import { isCall, lineOf } from "../syntax/ast-util.js";
+import { DEF_KINDS, isCall, lineOf } from "../syntax/ast-util.js";
 import { Atom, Node, type Term, Tuple } from "../term.js";
 import { clauseEnd, defShape } from "./def-shape.js";
 import { measureClause } from "./measure.js";
 import { print } from "./print.js";
 
-const DEF_KINDS = new Set(["def", "defp", "defmacro", "defmacrop", "defguard", "defguardp"]);
 const MODULE_DEFINERS = new Set(["defmodule", "defprotocol", "defimpl"]);
 
 /** Where the walk is: outside any module, in a named module, in a module with a computed name. */

@@ -16,6 +16,7 @@ import type {
 } from "../model.js";
 import {
   columnOf,
+  DEF_KINDS,
   isCall,
   kwGet,
   lastLine,
@@ -110,14 +111,6 @@ export interface FileCollection {
   dynamicModules: number[];
 }
 
-const DEF_KINDS = new Set<string>([
-  "def",
-  "defp",
-  "defmacro",
-  "defmacrop",
-  "defguard",
-  "defguardp",
-]);
 const SKIP_ATTRIBUTES = new Set([
   "moduledoc",
   "doc",

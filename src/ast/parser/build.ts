@@ -98,15 +98,18 @@ export function newlinesPair(open: Token, close: Token): Meta {
   return withNewlines(open.eol, [["closing", tokMeta(close)]]);
 }
 
-/** A block of expressions as Elixir's `build_block` makes it. */
-export function buildBlock(exprs: Term[]): Term {
+/**
+ * A block of expressions as Elixir's `build_block` makes it. `wrapUnary`: 1.14 keeps a lone
+ * `not x`/`!x` in a block (the `rearrange_uop` clause 1.15 dropped); `unquote_splicing` always.
+ */
+export function buildBlock(exprs: Term[], wrapUnary: boolean): Term {
   if (exprs.length === 1) {
     const e = exprs[0];
     if (
       e instanceof NodeClass &&
       Array.isArray(e.args) &&
       e.args.length === 1 &&
-      (e.form === A_NOT || e.form === A_BANG || e.form === A_UNQUOTE_SPLICING)
+      (e.form === A_UNQUOTE_SPLICING || (wrapUnary && (e.form === A_NOT || e.form === A_BANG)))
     ) {
       return new NodeClass(A_BLOCK, [], exprs);
     }
@@ -116,7 +119,7 @@ export function buildBlock(exprs: Term[]): Term {
 }
 
 /** Adds `end_of_expression` metadata to the last expression of a list (Elixir's `annotate_eoe`). */
-export function annotateEoe(eoe: Token, exprs: Term[]): void {
+export function annotateEoe(eoe: Token, exprs: Term[], skipBareStab: boolean): void {
   const k = exprs.length - 1;
   const last = exprs[k];
   if (!(last instanceof NodeClass)) return;
@@ -136,6 +139,8 @@ export function annotateEoe(eoe: Token, exprs: Term[]): void {
       return;
     }
   }
+  // 1.15+ leaves a clause alone when its body is not a node; 1.14 marks the `->` itself.
+  if (skipBareStab && last.form === A_STAB) return;
   // Replacing the meta list of the node (never shared between parents) saves a node per
   // expression; the list itself may be shared with other nodes, so it is copied.
   last.meta = prepend(["end_of_expression", value], last.meta);
@@ -153,16 +158,29 @@ function prepend(entry: Pair, meta: Meta): Meta {
 }
 
 /** `Kernel.to_string(form)` for one interpolation, with Elixir's metadata. */
-function interpolatedToString(p: Interpolation, parse: (toks: Token[]) => Term): Node {
+function interpolatedToString(p: Interpolation, parse: SubParse): Node {
   const meta = lc(p.line, p.col);
   const callMeta: Meta = [["closing", lc(p.endLine, p.endCol)], ...meta];
+  // 1.15+ marks the call as coming from an interpolation.
+  if (parse.rich) callMeta.unshift(FROM_INTERPOLATION);
   return new NodeClass(new NodeClass(A_DOT, meta, [A_KERNEL, A_TO_STRING]), callMeta, [
     parse(p.tokens),
   ]);
 }
 
+/**
+ * Parses an interpolation's tokens; `rich` tells the builders to add the 1.15+ metadata
+ * ({@link Features.richMetadata}).
+ */
+export interface SubParse {
+  (toks: Token[]): Term;
+  rich: boolean;
+}
+
+const FROM_INTERPOLATION: Pair = ["from_interpolation", true];
+
 /** Interpolations and text of a binary-like string: each interpolation as `to_string(x)::binary`. */
-export function stringParts(parts: Part[], parse: (toks: Token[]) => Term): Term[] {
+export function stringParts(parts: Part[], parse: SubParse): Term[] {
   const out: Term[] = [];
   for (const p of parts) {
     if (!(p instanceof Interpolation)) {
@@ -181,7 +199,7 @@ export function stringParts(parts: Part[], parse: (toks: Token[]) => Term): Term
 }
 
 /** Interpolations and text of a charlist (no `::binary` wrapper). */
-export function charlistParts(parts: Part[], parse: (toks: Token[]) => Term): Term[] {
+export function charlistParts(parts: Part[], parse: SubParse): Term[] {
   const out: Term[] = [];
   for (const p of parts) out.push(p instanceof Interpolation ? interpolatedToString(p, parse) : p);
   return out;
@@ -196,7 +214,7 @@ export function toCharlist(s: string | Bin, line: number, col: number): Term {
 }
 
 /** A quoted atom token with interpolation: `:erlang.binary_to_atom(<<...>>, :utf8)`. */
-export function quotedAtom(t: Token, extra: Meta, parse: (toks: Token[]) => Term): Term {
+export function quotedAtom(t: Token, extra: Meta, parse: SubParse): Term {
   const meta = tokMeta(t);
   return new NodeClass(
     new NodeClass(A_DOT, meta, [A_ERLANG, A_BINARY_TO_ATOM]),

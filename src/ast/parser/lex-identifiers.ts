@@ -145,11 +145,13 @@ export function callIdentifier(
   next: number,
   line: number,
   col: number,
+  quote: number | null = null,
 ): void {
   const d = lx.src.charCodeAt(next);
   const kind =
     d === C_LPAREN ? T_PAREN_IDENTIFIER : d === C_LBRACKET ? T_BRACKET_IDENTIFIER : T_IDENTIFIER;
-  lx.toks.push(new TokenClass(kind, line, col, null, name));
+  // A quoted name (`a."b"`) keeps its quote where Elixir's token does: the location's third element.
+  lx.toks.push(new TokenClass(kind, line, col, quote, name));
 }
 
 /** Everything starting with `:` except `::`. False when the type operator applies. */
@@ -195,7 +197,7 @@ export function colon(lx: Lexer): boolean {
       // The location's third element is the delimiter, as in Elixir's token (1.18 metadata).
       lx.toks.push(new TokenClass(T_ATOM_QUOTED, line, col, c1, parts[0]));
     } else {
-      const t = new ValueTokenClass(T_ATOM_UNSAFE, line, col, null, "");
+      const t = new ValueTokenClass(T_ATOM_UNSAFE, line, col, c1, "");
       t.parts = parts;
       lx.toks.push(t);
     }

@@ -29,6 +29,7 @@ const {
   T_DOT,
   T_DOT_CALL_OP,
   T_DUAL_OP,
+  T_ELLIPSIS_OP,
   T_IDENTIFIER,
   T_IN_MATCH_OP,
   T_KW_IDENTIFIER,
@@ -315,6 +316,16 @@ export function dot(lx: Lexer): void {
   const c1 = s.charCodeAt(lx.i + 1);
   const c2 = s.charCodeAt(lx.i + 2);
   if (c1 === C_DOT && c2 === C_DOT) {
+    if (lx.features.ellipsisOp) {
+      // `handle_unary_op`: an operator unless a `/` follows (`.../1` names the function).
+      let j = lx.i + 3;
+      while (s.charCodeAt(j) === 0x20 || s.charCodeAt(j) === 0x09) j++;
+      const op = s.charCodeAt(j) !== 0x2f;
+      lx.toks.push(new TokenClass(op ? T_ELLIPSIS_OP : T_IDENTIFIER, lx.line, lx.col, null, "..."));
+      lx.col += j - lx.i;
+      lx.i = j;
+      return;
+    }
     callIdentifier(lx, "...", lx.i + 3, lx.line, lx.col);
     lx.i += 3;
     lx.col += 3;
@@ -397,7 +408,7 @@ function dotOperator(lx: Lexer): void {
     const name = parts[0] as string;
     // Elixir builds this atom from a charlist: the limit counts code points.
     if (name.length > MAX_ATOM) checkAtomChars(name, line, col);
-    callIdentifier(lx, name, lx.i, line, col);
+    callIdentifier(lx, name, lx.i, line, col, c);
     return;
   }
   pushDropEol(lx, new TokenClass(T_DOT, dotLine, dotCol, null, "."));

@@ -97,7 +97,7 @@ export function scanString(lx: Lexer, q: number): void {
       // The location's third element is the delimiter, as in Elixir's token (1.18 metadata).
       lx.toks.push(new TokenClass(T_KW_IDENTIFIER, line, col, q, parts[0]));
     } else {
-      const t = new ValueTokenClass(T_KW_IDENTIFIER_UNSAFE, line, col, null, "");
+      const t = new ValueTokenClass(T_KW_IDENTIFIER_UNSAFE, line, col, q, "");
       t.parts = parts;
       lx.toks.push(t);
     }

@@ -332,7 +332,16 @@ function run(lx: Lexer, interp: boolean): boolean {
           error(lx, `expected %{ to define a map, got: %${String.fromCharCode(d)}`);
         }
         if (d === C_LCURLY) {
-          lx.toks.push(new TokenClass(T_MAP, lx.line, lx.col, null, "%{}"));
+          const col = lx.col;
+          lx.toks.push(new TokenClass(T_MAP, lx.line, col, null, "%{}"));
+          if (lx.features.richMetadata) {
+            // 1.15+ puts the `{` of `%{` at the `%`, so the map's position is the `%`.
+            lx.i++;
+            lx.col++;
+            opener(lx, T_LCURLY, "{", 1);
+            lx.toks[lx.toks.length - 1].col = col;
+            continue;
+          }
         } else {
           lx.toks.push(new TokenClass(T_PERCENT, lx.line, lx.col, null, "%"));
         }

@@ -23,9 +23,11 @@ import * as K from "./tokens.js";
 const { BINARY } = PR;
 
 const {
+  A_BANG,
   A_BLOCK,
   A_DO,
   A_FN,
+  A_NOT,
   A_STAB,
   A_UNQUOTE_SPLICING,
   A_WHEN,
@@ -107,16 +109,37 @@ function unwrapWhen(args: Term[]): Term[] {
   return args;
 }
 
+/** `[parens: [line, column, closing: [line, column]]]`: 1.15+ metadata of a parenthesis pair. */
+function parensMeta(open: Token, close: Token): Meta {
+  return [["parens", [...tokMeta(open), ["closing", tokMeta(close)]]]];
+}
+
+/**
+ * One expression in parentheses, as 1.15+ builds it (`build_paren_stab`): `(not a)`/`(!a)` stay
+ * a bare block, `(unquote_splicing(a))` a block with the parentheses' position, a node gains
+ * `parens` metadata, and a literal is itself.
+ */
+function parenthesised(e: Term, open: Token, close: Token): Term {
+  if (!(e instanceof NodeClass)) return e;
+  const one = Array.isArray(e.args) && e.args.length === 1;
+  if (one && (e.form === A_NOT || e.form === A_BANG)) return new NodeClass(A_BLOCK, [], [e]);
+  if (one && e.form === A_UNQUOTE_SPLICING) {
+    return new NodeClass(A_BLOCK, [["closing", tokMeta(close)], ...tokMeta(open)], [e]);
+  }
+  return new NodeClass(e.form, [...parensMeta(open, close), ...e.meta], e.args);
+}
+
 export function parens(ps: Parser): Term {
   const open = opening(ps, T_LPAREN);
   const saved = ps.noDo;
   ps.noDo = false;
   ps.cat = MATCHED;
   if (peek(ps).kind === T_RPAREN) {
-    ps.p++;
+    const close = ps.toks[ps.p++];
     ps.noDo = saved;
     ps.access = true;
-    return new NodeClass(A_BLOCK, [], []);
+    // 1.15+: `{'__block__', parens_meta(...), []}`.
+    return new NodeClass(A_BLOCK, ps.features.richMetadata ? parensMeta(open, close) : [], []);
   }
   let items: Term[] = [];
   if (peek(ps).kind === T_SEMI) {
@@ -135,7 +158,10 @@ export function parens(ps: Parser): Term {
   ps.cat = MATCHED;
   ps.access = true;
   ps.shape = SH_OTHER;
-  const built = buildStab(items, null);
+  const built = buildStab(ps, items, null);
+  if (ps.features.richMetadata && items.length === 1 && !Array.isArray(built)) {
+    return parenthesised(items[0], open, close);
+  }
   if (built instanceof NodeClass && built.form === A_BLOCK) {
     return new NodeClass(
       A_BLOCK,
@@ -157,7 +183,7 @@ export function fn(ps: Parser): Term {
   ps.depth--;
   const end = expect(ps, T_END);
   ps.noDo = saved;
-  const built = buildStab(items, fnTok);
+  const built = buildStab(ps, items, fnTok);
   ps.cat = MATCHED;
   ps.access = true;
   ps.shape = SH_OTHER;
@@ -180,7 +206,7 @@ export function doBlock(ps: Parser): { meta: Meta; kw: Term[] } {
   if (t.kind === T_END || t.kind === T_BLOCK_IDENTIFIER) {
     kw.push(pair(A_DO, new NodeClass(A_BLOCK, [], [])));
   } else {
-    kw.push(pair(A_DO, buildStab(stabItems(ps, T_END), null)));
+    kw.push(pair(A_DO, buildStab(ps, stabItems(ps, T_END), null)));
   }
   while (peek(ps).kind === T_BLOCK_IDENTIFIER) {
     const b = ps.toks[ps.p++];
@@ -189,7 +215,7 @@ export function doBlock(ps: Parser): { meta: Meta; kw: Term[] } {
     if (n === T_END || n === T_BLOCK_IDENTIFIER) {
       kw.push(pair(atomOf(b.text), new NodeClass(A_BLOCK, [], [])));
     } else {
-      kw.push(pair(atomOf(b.text), buildStab(stabItems(ps, T_END), null)));
+      kw.push(pair(atomOf(b.text), buildStab(ps, stabItems(ps, T_END), null)));
     }
   }
   const end = expect(ps, T_END);
@@ -212,8 +238,12 @@ function stabItems(ps: Parser, closer: number): Term[] {
     if (isEoe(t)) {
       const e = eoe(ps);
       const n = peek(ps).kind;
-      if (n === closer || n === T_BLOCK_IDENTIFIER || n === T_END) break;
-      annotateEoe(e, items);
+      if (n === closer || n === T_BLOCK_IDENTIFIER || n === T_END) {
+        // 1.15+ (`stab_eoe -> stab eoe`) also marks the last expression before the closer.
+        if (ps.features.richMetadata) annotateEoe(e, items, true);
+        break;
+      }
+      annotateEoe(e, items, ps.features.richMetadata);
       items.push(stabExpr(ps));
       continue;
     }
@@ -235,26 +265,29 @@ function stabExpr(ps: Parser): Term {
         const inner = ps.toks[ps.p + 1];
         const empty =
           inner.kind === T_RPAREN || (inner.kind === T_EOL && ps.toks[ps.p + 2].kind === T_RPAREN);
+        const rich = ps.features.richMetadata;
         if (empty) {
+          const pm = rich ? parensMeta(t, ps.toks[m]) : null;
           ps.p = m + 1;
           if (after.kind === T_WHEN_OP) {
             ps.p++;
             const g = expr(ps);
-            return stabRight(ps, [new NodeClass(A_WHEN, tokMeta(after), [g])]);
+            return stabRight(ps, [new NodeClass(A_WHEN, tokMeta(after), [g])], pm);
           }
-          return stabRight(ps, []);
+          return stabRight(ps, [], pm);
         }
         if (parensHaveManyArgs(ps, ps.p, m)) {
-          opening(ps, T_LPAREN);
+          const open = opening(ps, T_LPAREN);
           let args = noParensArgs(ps);
-          closing(ps, T_RPAREN);
+          const close = closing(ps, T_RPAREN);
+          const pm = rich ? parensMeta(open, close) : null;
           args = unwrapSplice(args);
           if (peek(ps).kind === T_WHEN_OP) {
             const w = ps.toks[ps.p++];
             const g = expr(ps);
-            return stabRight(ps, [new NodeClass(A_WHEN, tokMeta(w), [...args, g])]);
+            return stabRight(ps, [new NodeClass(A_WHEN, tokMeta(w), [...args, g])], pm);
           }
-          return stabRight(ps, args);
+          return stabRight(ps, args, pm);
         }
       } else if (parensAreStabMany(ps, ps.p, m)) {
         // `(a, b)` starting a clause can only be `stab_parens_many`: `->` or `when` must
@@ -371,7 +404,7 @@ function parensHaveManyArgs(ps: Parser, o: number, c: number): boolean {
 }
 
 /** `-> body` after stab arguments. */
-function stabRight(ps: Parser, args: Term[]): Term {
+function stabRight(ps: Parser, args: Term[], parens: Meta | null = null): Term {
   const op = expect(ps, T_STAB_OP);
   let count = op.eol;
   const e = skipEol(ps);
@@ -389,14 +422,17 @@ function stabRight(ps: Parser, args: Term[]): Term {
     body = expr(ps);
   }
   ps.cat = MATCHED;
-  return new NodeClass(A_STAB, withNewlines(count, tokMeta(op)), [args, body]);
+  const meta = withNewlines(count, tokMeta(op));
+  // 1.15+: parenthesised clause arguments put `parens` first (`build_op_with_meta`).
+  return new NodeClass(A_STAB, parens === null ? meta : [...parens, ...meta], [args, body]);
 }
 
 /**
  * Elixir's `build_stab`: a block when no item is a stab clause, else the clauses with the
  * plain expressions that follow each one folded into its body. `fnTok` requires clauses.
  */
-function buildStab(items: Term[], fnTok: Token | null): Term {
+function buildStab(ps: Parser, items: Term[], fnTok: Token | null): Term {
+  const wrapUnary = !ps.features.richMetadata;
   let firstStab = -1;
   for (let k = 0; k < items.length; k++) {
     if (isStab(items[k])) {
@@ -412,7 +448,7 @@ function buildStab(items: Term[], fnTok: Token | null): Term {
         fnTok.col,
       );
     }
-    return buildBlock(items);
+    return buildBlock(items, wrapUnary);
   }
   if (firstStab !== 0) {
     const [line, col] = metaLine((items[firstStab] as Node).meta);
@@ -430,7 +466,7 @@ function buildStab(items: Term[], fnTok: Token | null): Term {
     const body: Term[] = [args[1]];
     k++;
     while (k < items.length && !isStab(items[k])) body.push(items[k++]);
-    out.push(new NodeClass(A_STAB, s.meta, [args[0], buildBlock(body)]));
+    out.push(new NodeClass(A_STAB, s.meta, [args[0], buildBlock(body, wrapUnary)]));
   }
   return out;
 }

@@ -63,7 +63,7 @@ const {
   metaLine,
 } = PS;
 
-const { closing, opening, peek, peekAt, skipEol, sub } = Driver;
+const { closing, opening, peek, peekAt, skipEol, subParser } = Driver;
 
 const NO_PARENS_MANY_MSG =
   'unexpected comma. Parentheses are required to solve ambiguity in nested calls.\n\nThis error happens when you have nested function calls without parentheses. For example:\n\n    one a, two b, c, d\n\nIn the example above, we don\'t know if the parameters "c" and "d" apply to the function "one" or "two". You can solve this by explicitly adding parentheses:\n\n    one a, two(b, c, d)\n\nOr by adding commas (in case a nested call is not intended):\n\n    one, a, two, b, c, d\n\nElixir cannot compile otherwise. Syntax error before: \',\'';
@@ -85,7 +85,11 @@ export function identifier(
   const name = atomOf(t.text);
   let form: Term = name;
   if (dot !== null) form = new NodeClass(A_DOT, tokMeta(dot), [left, name]);
-  const im = tokMeta(t);
+  // 1.15+: a quoted name after a dot (`a."b"()`) records its quote.
+  const im: Meta =
+    dot !== null && t.eol !== null && ps.features.richMetadata
+      ? [["delimiter", String.fromCharCode(t.eol)], ...tokMeta(t)]
+      : tokMeta(t);
   switch (t.kind) {
     case T_PAREN_IDENTIFIER:
       return parenCall(ps, form, im);
@@ -249,7 +253,12 @@ export function kwKey(ps: Parser): Term {
   const t = ps.toks[ps.p++];
   skipEol(ps);
   if (t.kind === T_KW_IDENTIFIER) return atomOf(t.text);
-  return quotedAtom(t, [["format", AtomClass.of("keyword")]], (toks) => sub(ps, toks));
+  const format: Meta = [["format", AtomClass.of("keyword")]];
+  // 1.15+ also records the quote (`kw_identifier_meta`); the token carries it as Elixir's does.
+  const extra: Meta = ps.features.richMetadata
+    ? [["delimiter", String.fromCharCode(t.eol ?? 0x22)], ...format]
+    : format;
+  return quotedAtom(t, extra, subParser(ps));
 }
 
 /** Keywords of a call without parentheses; values may be no-parens calls. */

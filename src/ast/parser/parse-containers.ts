@@ -342,6 +342,10 @@ function assocList(ps: Parser, firstKey?: Term): Term[] {
       // A value is never `no_parens_expr`: no rule reduces it, so the grammar fails on the
       // token after it (`%{a => f b, c}` at `}`).
       if (ps.cat === NO_PARENS) syntaxError(ps, peek(ps));
+      // 1.15+ (`with_assoc_meta`): a key that is a node records where its `=>` is.
+      if (ps.features.richMetadata && key instanceof NodeClass) {
+        key = new NodeClass(key.form, [["assoc", tokMeta(arrow)], ...key.meta], key.args);
+      }
       items.push(new TupleClass([key, v]));
     } else {
       // `assoc_expr` without `=>` is only a variable, `a.b`, or a call.

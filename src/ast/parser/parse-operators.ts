@@ -25,15 +25,19 @@ const { A_BANG, A_IN, A_NOT, A_RANGE, A_SLASH, A_STEP_RANGE, tokMeta, withNewlin
 
 const NodeClass = TM.Node;
 
+const A_ELLIPSIS = TM.Atom.of("...");
+
 // Module-local bindings: hot paths read these without cross-module lookups.
 const {
   T_AT_OP,
   T_CAPTURE_OP,
   T_DUAL_OP,
+  T_ELLIPSIS_OP,
   T_EOL,
   T_INT,
   T_IN_OP,
   T_LBRACKET,
+  T_MATCH_OP,
   T_TERNARY_OP,
   T_UNARY_OP,
   T_WHEN_OP,
@@ -45,7 +49,7 @@ const { bracketAccess, postfix } = Postfix;
 
 const { primary } = Primary;
 
-const { MATCHED, NO_PARENS, P_AT, P_NORMAL, SH_OTHER, UNMATCHED, atomOf, isKw } = PS;
+const { MATCHED, NO_PARENS, P_AT, P_NORMAL, SH_OTHER, START_ARG, UNMATCHED, atomOf, isKw } = PS;
 
 const { enter, peek, skipEol } = Driver;
 
@@ -72,7 +76,8 @@ export function binaryRest(ps: Parser, left: Term, cat: number, minPrec: number)
     let count = t.eol;
     const e = ps.toks[ps.p];
     if (e.kind === T_EOL) {
-      if (info[2]) count = e.eol;
+      // `=` takes the newline count from 1.15 on (`match_op_eol -> match_op eol: next_is_eol`).
+      if (info[2] || (t.kind === T_MATCH_OP && ps.features.richMetadata)) count = e.eol;
       ps.p++;
     }
     let right: Term;
@@ -132,6 +137,27 @@ function buildBinary(left: Term, op: Token, count: number | null, right: Term): 
   return new NodeClass(atomOf(op.text), withNewlines(count, tokMeta(op)), [left, right]);
 }
 
+/**
+ * `...` (1.16+, precedence 90, non-associative): a prefix operator when an expression follows
+ * (`... x`), else the nullary `{:..., meta, []}`, which takes no postfix.
+ */
+function ellipsis(ps: Parser, t: Token): Term {
+  ps.p++;
+  const n = peek(ps);
+  ps.access = false;
+  ps.shape = SH_OTHER;
+  if ((START_ARG[n.kind] && !isKw(n)) || n.kind === T_DUAL_OP || n.kind === T_ELLIPSIS_OP) {
+    enter(ps);
+    const operand = parseExpr(ps, CAPTURE_PREC + 1);
+    ps.depth--;
+    ps.access = false;
+    ps.shape = SH_OTHER;
+    return new NodeClass(A_ELLIPSIS, tokMeta(t), [operand]);
+  }
+  ps.cat = MATCHED;
+  return new NodeClass(A_ELLIPSIS, tokMeta(t), []);
+}
+
 /** Prefix operators, then a primary with its postfix dots, calls and accesses. */
 function unary(ps: Parser): Term {
   const t = ps.toks[ps.p];
@@ -148,6 +174,8 @@ function unary(ps: Parser): Term {
       ps.shape = SH_OTHER;
       return buildUnary(t, operand);
     }
+    case T_ELLIPSIS_OP:
+      return ellipsis(ps, t);
     case T_CAPTURE_OP: {
       ps.p++;
       skipEol(ps);

@@ -17,6 +17,8 @@ import { syntaxError } from "./parser.js";
 import type { Token } from "./tokens.js";
 import * as K from "./tokens.js";
 
+const FROM_BRACKETS: [string, boolean] = ["from_brackets", true];
+
 const { A_ACCESS, A_ALIASES, A_DOT, A_GET, A_TUPLE, newlinesPair, tokMeta } = B;
 
 const AtomClass = TM.Atom;
@@ -154,6 +156,8 @@ export function bracketAccess(ps: Parser, left: Term): Term {
   ps.noDo = saved;
   const close = closing(ps, T_RBRACKET);
   const meta: Meta = [...newlinesPair(open, close), ...tokMeta(open)];
+  // 1.15+: `meta_with_from_brackets`.
+  if (ps.features.richMetadata) meta.unshift(FROM_BRACKETS);
   ps.cat = MATCHED;
   ps.access = true;
   ps.shape = SH_OTHER;

@@ -79,7 +79,7 @@ const { bitstring, list, map, struct, tuple } = Containers;
 
 const { MATCHED, SH_OTHER, atomOf } = PS;
 
-const { sub } = Driver;
+const { subParser } = Driver;
 
 export function primary(ps: Parser, mode: number): Term {
   const t = ps.toks[ps.p];
@@ -102,7 +102,12 @@ export function primary(ps: Parser, mode: number): Term {
       return atomOf(t.text);
     case T_ATOM_UNSAFE:
       ps.p++;
-      return quotedAtom(t, [["delimiter", '"']], (toks) => sub(ps, toks));
+      // 1.14 always says `"`; 1.15+ gives the token's own quote.
+      return quotedAtom(
+        t,
+        [["delimiter", ps.features.richMetadata ? String.fromCharCode(t.eol ?? 0x22) : '"']],
+        subParser(ps),
+      );
     case T_TRUE:
       ps.p++;
       return true;
@@ -171,11 +176,7 @@ export function primary(ps: Parser, mode: number): Term {
 function binString(ps: Parser, t: Token, extra: Meta): Term {
   const parts = t.parts!;
   if (parts.length === 1 && !(parts[0] instanceof InterpolationClass)) return parts[0];
-  return new NodeClass(
-    A_BITSTRING,
-    [...extra, ...tokMeta(t)],
-    stringParts(parts, (x) => sub(ps, x)),
-  );
+  return new NodeClass(A_BITSTRING, [...extra, ...tokMeta(t)], stringParts(parts, subParser(ps)));
 }
 
 function listString(ps: Parser, t: Token, extra: Meta): Term {
@@ -187,7 +188,7 @@ function listString(ps: Parser, t: Token, extra: Meta): Term {
   return new NodeClass(
     new NodeClass(A_DOT, m, [A_LIST, A_TO_CHARLIST]),
     [...extra, ...m],
-    [charlistParts(parts, (x) => sub(ps, x))],
+    [charlistParts(parts, subParser(ps))],
   );
 }
 
@@ -198,13 +199,6 @@ function sigil(ps: Parser, t: Token): Term {
   return new NodeClass(
     atomOf(`sigil_${s.letter}`),
     [["delimiter", s.delimiter], ...m],
-    [
-      new NodeClass(
-        A_BITSTRING,
-        inner,
-        stringParts(t.parts!, (x) => sub(ps, x)),
-      ),
-      s.modifiers,
-    ],
+    [new NodeClass(A_BITSTRING, inner, stringParts(t.parts!, subParser(ps))), s.modifiers],
   );
 }

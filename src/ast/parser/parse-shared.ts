@@ -33,6 +33,7 @@ const {
   T_INT,
   T_KW_IDENTIFIER,
   T_KW_IDENTIFIER_UNSAFE,
+  T_ELLIPSIS_OP,
   T_LBIT,
   T_LBRACKET,
   T_LCURLY,
@@ -119,6 +120,7 @@ for (const k of [
   T_CAPTURE_OP,
   T_KW_IDENTIFIER,
   T_KW_IDENTIFIER_UNSAFE,
+  T_ELLIPSIS_OP,
 ]) {
   START_ARG[k] = true;
 }

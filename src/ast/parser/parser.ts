@@ -120,15 +120,19 @@ export class Parser {
       const t = peek(this);
       if (isEoe(t)) {
         const e = eoe(this);
-        if (peek(this).kind === T_EOF) break;
-        annotateEoe(e, exprs);
+        if (peek(this).kind === T_EOF) {
+          // 1.15+ (`grammar -> expr_list eoe`) also marks the last expression.
+          if (this.features.richMetadata) annotateEoe(e, exprs, true);
+          break;
+        }
+        annotateEoe(e, exprs, this.features.richMetadata);
         exprs.push(expr(this));
         continue;
       }
       if (t.kind === T_EOF) break;
       unexpectedAfterExpr(this, t);
     }
-    return buildBlock(exprs);
+    return buildBlock(exprs, !this.features.richMetadata);
   }
 }
 
@@ -261,6 +265,13 @@ export function unexpectedAfterExpr(ps: Parser, t: Token): never {
     fail(`syntax error before: '${t.text}:'`, t.line, t.col);
   }
   syntaxError(ps, t);
+}
+
+/** {@link sub} for the string builders, which also need to know the version's metadata. */
+export function subParser(ps: Parser): B.SubParse {
+  const f = ((toks: Token[]) => sub(ps, toks)) as B.SubParse;
+  f.rich = ps.features.richMetadata;
+  return f;
 }
 
 /** Parses an interpolation's tokens as a whole program. */

@@ -148,9 +148,9 @@ export function extract(
         }
       }
       if (interpol && d === C_HASH && i + 2 < n && s.charCodeAt(i + 2) === C_LCURLY) {
-        // Kept verbatim; Elixir advances its column by one here.
+        // Kept verbatim; Elixir 1.14 advances its column by one here, 1.15+ by all three.
         i += 3;
-        col += 1;
+        col += lx.features.escapedInterpolationColumns ? 3 : 1;
         continue;
       }
       // A backslash and the next character (or grapheme cluster) are kept as written.

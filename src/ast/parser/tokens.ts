@@ -76,6 +76,8 @@ export const T_ASSOC_OP = 69;
 export const T_CAPTURE_OP = 70;
 export const T_REL_OP = 71;
 export const T_TERNARY_OP = 72;
+/** `...` as an operator (Elixir 1.16+): prefix, or alone as a nullary expression. */
+export const T_ELLIPSIS_OP = 73;
 
 /** Names of token kinds, as Elixir's grammar calls its terminals (used in error messages). */
 export const KIND_NAMES: Record<number, string> = {
@@ -144,6 +146,7 @@ export const KIND_NAMES: Record<number, string> = {
   [T_CAPTURE_OP]: "capture_op",
   [T_REL_OP]: "rel_op",
   [T_TERNARY_OP]: "ternary_op",
+  [T_ELLIPSIS_OP]: "ellipsis_op",
 };
 
 /** An interpolation `#{...}` inside a string-like token: its tokens and where it starts/ends. */

@@ -29,6 +29,8 @@ export interface Features {
   readonly ellipsisOp: boolean;
   /** Parser messages reworded since 1.14 (ambiguity examples, keyword lists in tuples). */
   readonly newMessages: boolean;
+  /** `\#{` in a string advances the column by its three characters (1.14 counted one). */
+  readonly escapedInterpolationColumns: boolean;
 }
 
 const FEATURES: Readonly<Record<ElixirVersion, Features>> = Object.freeze({
@@ -37,12 +39,14 @@ const FEATURES: Readonly<Record<ElixirVersion, Features>> = Object.freeze({
     richMetadata: false,
     ellipsisOp: false,
     newMessages: false,
+    escapedInterpolationColumns: false,
   }),
   "1.18": Object.freeze({
     multiLetterSigils: true,
     richMetadata: true,
     ellipsisOp: true,
     newMessages: true,
+    escapedInterpolationColumns: true,
   }),
 });
 

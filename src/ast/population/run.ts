@@ -11,6 +11,8 @@
  * @packageDocumentation
  */
 import { createHash } from "node:crypto";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
 import { type AnalysisOptions, analyzeProject, resolveOptions } from "../analysis/project.js";
 import type {
   CallGraph,
@@ -133,6 +135,32 @@ function restoreSnapshot(summary: string, detail: string): ProjectSnapshot {
   return { analysis, ranking: stored.ranking, callEdges: stored.callEdges };
 }
 
+/**
+ * The Phoenix templates (`.html.heex`, `.html.leex`) in the folders of the project's files,
+ * relative to `root` and sorted: one directory listing per folder, not one lookup per file.
+ */
+function templatesNextTo(root: string, files: readonly FileRecord[]): string[] {
+  const dirs = new Set<string>();
+  for (const f of files) {
+    const slash = f.path.lastIndexOf("/");
+    dirs.add(slash < 0 ? "" : f.path.slice(0, slash));
+  }
+  const out: string[] = [];
+  for (const dir of dirs) {
+    let names: string[];
+    try {
+      names = readdirSync(join(root, dir));
+    } catch {
+      continue; // a folder removed since discovery has no templates
+    }
+    for (const name of names) {
+      if (name.endsWith(".html.heex") || name.endsWith(".html.leex"))
+        out.push(dir === "" ? name : `${dir}/${name}`);
+    }
+  }
+  return out.sort();
+}
+
 /** The extractions of the repository's files, in path order. */
 export function extractionsOf(
   files: readonly FileRecord[],
@@ -161,8 +189,10 @@ export async function analyzeRoot(
   const population = await populate(root, populateOptions);
   const t1 = performance.now();
   const s = population.summary;
+  const templates = templatesNextTo(population.root, population.files);
   const key = createHash("sha256")
     .update(`${s.fingerprint}\n${JSON.stringify(Object.entries(resolved).sort())}`)
+    .update(`\n${templates.join("\n")}`)
     .digest("hex");
   const cache = s.cacheFile === null ? null : AnalysisCache.open(s.cacheFile, s.extractorVersion);
   let snapshot: ProjectSnapshot;
@@ -174,7 +204,7 @@ export async function analyzeRoot(
       analysisFrom = "cache";
     } else {
       const extractions = extractionsOf(population.files, population.repository);
-      const analysis = analyzeProject(extractions, resolved);
+      const analysis = analyzeProject(extractions, resolved, { templates });
       snapshot = {
         analysis,
         ranking: rankFunctions(

@@ -3,7 +3,13 @@
  * @packageDocumentation
  */
 import { ParseError, parse } from "../parser/index.js";
-import { type CompiledPattern, compilePattern, matchFile, type SearchMatch } from "./walk.js";
+import {
+  type CompiledPattern,
+  compilePattern,
+  matchFile,
+  mayMatch,
+  type SearchMatch,
+} from "./walk.js";
 
 /** A file that could not be searched: its parse error. Lines and columns are 1-based. */
 export interface SearchError {
@@ -52,6 +58,9 @@ export function searchSource(
   file: string,
   source: string | Uint8Array,
 ): SourceOutcome {
+  // Prefilter: a file that lacks a name every match spells out is not parsed (its parse
+  // errors, if any, are then not reported: it cannot hold a match either way).
+  if (!mayMatch(pattern, source)) return { ok: true, matches: [] };
   let text: string;
   try {
     const parsed = parse(source, { file });

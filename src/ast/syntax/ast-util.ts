@@ -4,6 +4,16 @@
  */
 import { Atom, type Meta, metaGet, metaInt, Node, type Term, Tuple } from "../term.js";
 
+/** The macros that define a function or macro clause (`defdelegate` aside). */
+export const DEF_KINDS: ReadonlySet<string> = new Set([
+  "def",
+  "defp",
+  "defmacro",
+  "defmacrop",
+  "defguard",
+  "defguardp",
+]);
+
 /** True for `{name, meta, args}` where `name` is `form` and `args` is a list. */
 export function isCall(t: Term, form: string): t is Node & { args: Term[] } {
   return (

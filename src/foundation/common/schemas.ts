@@ -52,6 +52,11 @@ export const namespaceSchema = z.custom<Namespace>((v) => typeof v === "string",
   message: 'expected a namespace: "production" or "test:<id>"',
 });
 
+/** An AbortSignal (checked with instanceof, so the caller's own signal is kept). */
+export const signalSchema = z.custom<AbortSignal>((v) => v instanceof AbortSignal, {
+  message: "expected an AbortSignal",
+});
+
 /** Any function; zod's own function schema would wrap the value, this keeps the caller's. */
 export function fnSchema<F>(what: string) {
   return z.custom<F>((v) => typeof v === "function", { message: `expected ${what} (a function)` });

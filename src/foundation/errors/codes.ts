@@ -88,7 +88,7 @@ export const ERROR_CODES = {
     "service",
     "high",
     true,
-    "The service is stopped, crashed or not yet started.",
+    "The service is stopped, crashed or not yet started, or start() was called on an instance that already ran.",
   ),
   SERVICE_CRASHED: entry(
     "service",
@@ -133,7 +133,7 @@ export const ERROR_CODES = {
     "supervisor",
     "high",
     false,
-    "The supervisor is stopped or stopping.",
+    "The supervisor is stopped or stopping, or was stopped while starting its children.",
   ),
 
   // config
@@ -160,7 +160,7 @@ export const ERROR_CODES = {
     "config",
     "high",
     false,
-    "A configuration value holds a function, is too large or is nested too deeply.",
+    "A configuration value holds a function, is too large, is nested too deeply, or cannot be read as plain data (a throwing getter, a Proxy).",
   ),
   CONFIG_FILE_UNREADABLE: entry(
     "config",
@@ -321,8 +321,3 @@ export const ERROR_CODES = {
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
-
-/** True when `code` is in the catalogue, e.g. to check a code read back from JSON or a log. */
-export function isErrorCode(code: unknown): code is ErrorCode {
-  return typeof code === "string" && Object.hasOwn(ERROR_CODES, code);
-}

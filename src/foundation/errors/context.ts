@@ -65,11 +65,6 @@ export function withErrorContext<T>(options: ErrorContextOptions, fn: () => T): 
   return storage.run(state, fn);
 }
 
-/** The innermost error context around the caller, or `undefined` outside any. */
-export function currentErrorContext(): ErrorContextState | undefined {
-  return storage.getStore();
-}
-
 /**
  * The correlation id of the current error context, or `undefined` outside any; new errors take it
  * by default, so one request's errors can be grouped.

@@ -58,40 +58,6 @@ export interface RejectionEvent {
   readonly retryAt: number;
 }
 
-/** Failure-rate tripping over a sliding window. */
-export interface FailureRateOptions {
-  /** Trip when failures / calls reaches this fraction (0 < threshold ≤ 1). */
-  readonly threshold: number;
-  /** Length of the sliding window in ms. */
-  readonly windowMs: number;
-  /** No tripping on rate until the window holds at least this many calls. */
-  readonly minimumCalls: number;
-  /** Resolution of the window: it slides in `windowMs / buckets` steps (default 10). */
-  readonly buckets?: number;
-}
-
-/** Options of {@link CircuitBreaker}. Unknown keys are rejected. */
-export interface CircuitBreakerOptions<R = unknown> {
-  /** Name used in errors, events, telemetry and the registry. */
-  readonly name: string;
-  /** Trip after this many failures in a row (default 5). */
-  readonly consecutiveFailures?: number;
-  /** Also trip on failure rate over a sliding window (off by default). */
-  readonly failureRate?: FailureRateOptions;
-  /** How long to stay open before probing, in ms (default 30 000). */
-  readonly resetTimeoutMs?: number;
-  /** Probe calls admitted per half-open episode (default 1). */
-  readonly halfOpenMaxProbes?: number;
-  /** Per-call time budget in ms; a call that exceeds it fails with TimeoutError (none by default). */
-  readonly timeoutMs?: number;
-  /** Which thrown errors count as failures (default: all except caller aborts, rate limiting and pool timeouts). */
-  readonly isFailure?: (error: unknown) => boolean;
-  /** Which successful results count as failures (default: none), e.g. an HTTP 503 response. */
-  readonly isResultFailure?: (result: R) => boolean;
-  readonly clock?: TimerClock;
-  readonly telemetry?: TelemetryEmitter;
-}
-
 /** A snapshot of the breaker for dashboards and health. */
 export interface CircuitBreakerStatus {
   readonly name: string;
@@ -126,25 +92,51 @@ export function defaultIsFailure(error: unknown): boolean {
   return !(isElixirScopeError(error) && NEUTRAL_CODES.has(error.code));
 }
 
+const failureRateSchema = z.strictObject({
+  /** Trip when failures / calls reaches this fraction (0 < threshold ≤ 1). */
+  threshold: z.number().gt(0).lte(1),
+  /** Length of the sliding window in ms. */
+  windowMs: positiveMsSchema,
+  /** No tripping on rate until the window holds at least this many calls. */
+  minimumCalls: countSchema,
+  /** Resolution of the window: it slides in `windowMs / buckets` steps (default 10). */
+  buckets: countSchema.max(1000).optional(),
+});
+/** Failure-rate tripping over a sliding window. */
+export type FailureRateOptions = z.input<typeof failureRateSchema>;
+
 const optionsSchema = z.strictObject({
+  /** Name used in errors, events, telemetry and the registry. */
   name: z.string().min(1),
+  /** Trip after this many failures in a row (default 5). */
   consecutiveFailures: countSchema.optional(),
-  failureRate: z
-    .strictObject({
-      threshold: z.number().gt(0).lte(1),
-      windowMs: positiveMsSchema,
-      minimumCalls: countSchema,
-      buckets: countSchema.max(1000).optional(),
-    })
-    .optional(),
+  /** Also trip on failure rate over a sliding window (off by default). */
+  failureRate: failureRateSchema.optional(),
+  /** How long to stay open before probing, in ms (default 30 000). */
   resetTimeoutMs: positiveMsSchema.optional(),
+  /** Probe calls admitted per half-open episode (default 1). */
   halfOpenMaxProbes: countSchema.optional(),
+  /** Per-call time budget in ms; a call that exceeds it fails with TimeoutError (none by default). */
   timeoutMs: positiveMsSchema.optional(),
+  /** Which thrown errors count as failures (default: all except caller aborts, rate limiting and pool timeouts). */
   isFailure: fnSchema<(error: unknown) => boolean>("isFailure").optional(),
+  /** Which successful results count as failures (default: none), e.g. an HTTP 503 response. */
   isResultFailure: fnSchema<(result: never) => boolean>("isResultFailure").optional(),
   clock: clockSchema.optional(),
   telemetry: telemetrySchema.optional(),
 });
+
+/**
+ * Options of {@link CircuitBreaker}, from its schema; `isResultFailure` is typed by the result
+ * type `R` the schema cannot know. Unknown keys are rejected.
+ */
+export type CircuitBreakerOptions<R = unknown> = Omit<
+  z.input<typeof optionsSchema>,
+  "isResultFailure"
+> & {
+  /** Which successful results count as failures (default: none), e.g. an HTTP 503 response. */
+  readonly isResultFailure?: (result: R) => boolean;
+};
 
 const CLOSED: CircuitState = { kind: "closed" };
 

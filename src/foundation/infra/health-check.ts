@@ -72,15 +72,6 @@ export interface HealthSnapshot {
   readonly checks: readonly CheckResult[];
 }
 
-/** Options of {@link HealthChecker}. */
-export interface HealthCheckerOptions {
-  readonly name: string;
-  /** Runs kept in history (default 20). */
-  readonly historySize?: number;
-  readonly clock?: TimerClock;
-  readonly telemetry?: TelemetryEmitter;
-}
-
 const definitionSchema = z.strictObject({
   name: z.string().min(1),
   check: fnSchema<CheckFn>("check"),
@@ -91,10 +82,13 @@ const definitionSchema = z.strictObject({
 });
 const optionsSchema = z.strictObject({
   name: z.string().min(1),
+  /** Runs kept in history (default 20). */
   historySize: countSchema.max(10_000).optional(),
   clock: clockSchema.optional(),
   telemetry: telemetrySchema.optional(),
 });
+/** Options of {@link HealthChecker}. Unknown keys are rejected. */
+export type HealthCheckerOptions = z.input<typeof optionsSchema>;
 
 interface Registered {
   readonly name: string;

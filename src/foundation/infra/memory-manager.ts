@@ -60,33 +60,13 @@ export interface LevelChange {
 /** A cleanup action; receives the level being entered and the sample that caused it. */
 export type CleanupAction = (level: PressureLevel, sample: MemorySample) => void | Promise<void>;
 
-/** Options of {@link MemoryManager}. Unknown keys are rejected. */
-export interface MemoryManagerOptions {
-  readonly name: string;
-  /** Sampling interval in ms while started (default 5 000). */
-  readonly intervalMs?: number;
-  /** Pressure (0..1) at which each level starts (defaults 0.7, 0.85, 0.95). */
-  readonly thresholds?: {
-    readonly elevated?: number;
-    readonly high?: number;
-    readonly critical?: number;
-  };
-  /** How far below a level's threshold pressure must fall to leave it (default 0.05). */
-  readonly hysteresis?: number;
-  /** Heap size that counts as 100% (default: V8's heap limit from the sample). */
-  readonly heapLimitBytes?: number;
-  /** RSS that counts as 100% (off by default). */
-  readonly rssLimitBytes?: number;
-  readonly source?: MemorySource;
-  readonly clock?: TimerClock;
-  readonly telemetry?: TelemetryEmitter;
-}
-
 const fraction = z.number().gt(0).lt(1);
 const optionsSchema = z
   .strictObject({
     name: z.string().min(1),
+    /** Sampling interval in ms while started (default 5 000). */
     intervalMs: positiveMsSchema.optional(),
+    /** Pressure (0..1) at which each level starts (defaults 0.7, 0.85, 0.95). */
     thresholds: z
       .strictObject({
         elevated: fraction.optional(),
@@ -94,9 +74,13 @@ const optionsSchema = z
         critical: fraction.optional(),
       })
       .optional(),
+    /** How far below a level's threshold pressure must fall to leave it (default 0.05). */
     hysteresis: z.number().gte(0).lt(0.5).optional(),
+    /** Heap size that counts as 100% (default: V8's heap limit from the sample). */
     heapLimitBytes: z.number().positive().optional(),
+    /** RSS that counts as 100% (off by default). */
     rssLimitBytes: z.number().positive().optional(),
+    /** Where samples come from (default: this process's memory usage). */
     source: fnSchema<MemorySource>("source").optional(),
     clock: clockSchema.optional(),
     telemetry: telemetrySchema.optional(),
@@ -108,6 +92,8 @@ const optionsSchema = z
     },
     { message: "thresholds must rise: elevated < high < critical", path: ["thresholds"] },
   );
+/** Options of {@link MemoryManager}. Unknown keys are rejected. */
+export type MemoryManagerOptions = z.input<typeof optionsSchema>;
 
 /** Samples memory, tracks the pressure level, and runs cleanup actions. */
 export class MemoryManager implements InfraComponent {

@@ -63,20 +63,6 @@ export interface PerformanceAlert {
   readonly window: WindowStats;
 }
 
-/** Options of {@link PerformanceMonitor}. Unknown keys are rejected. */
-export interface PerformanceMonitorOptions {
-  readonly name: string;
-  /** Length of a measurement window in ms (default 10 000). */
-  readonly windowMs?: number;
-  /** Closed windows kept per operation (default 6). */
-  readonly history?: number;
-  readonly thresholds?: readonly Threshold[];
-  /** Sample event-loop delay while started (default true). */
-  readonly eventLoop?: boolean;
-  readonly clock?: TimerClock;
-  readonly telemetry?: TelemetryEmitter;
-}
-
 /** Records one operation's outcomes; get one with {@link PerformanceMonitor.operation}. */
 export interface OperationRecorder {
   /** Records a duration in ms and whether the call succeeded. */
@@ -124,13 +110,18 @@ const thresholdSchema = z
   });
 const optionsSchema = z.strictObject({
   name: z.string().min(1),
+  /** Length of a measurement window in ms (default 10 000). */
   windowMs: positiveMsSchema.optional(),
+  /** Closed windows kept per operation (default 6). */
   history: countSchema.max(1000).optional(),
-  thresholds: z.array(thresholdSchema).optional(),
+  thresholds: z.array(thresholdSchema).readonly().optional(),
+  /** Sample event-loop delay while started (default true). */
   eventLoop: z.boolean().optional(),
   clock: clockSchema.optional(),
   telemetry: telemetrySchema.optional(),
 });
+/** Options of {@link PerformanceMonitor}. Unknown keys are rejected. */
+export type PerformanceMonitorOptions = z.input<typeof optionsSchema>;
 
 class Operation implements OperationRecorder {
   readonly total = new LatencyHistogram();

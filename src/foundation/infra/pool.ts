@@ -12,7 +12,7 @@
 import { z } from "zod";
 import { systemClock, type TimerClock, type TimerHandle } from "../clock.js";
 import { Emitter, type Event } from "../common/emitter.js";
-import { clockSchema, positiveMsSchema, telemetrySchema } from "../common/schemas.js";
+import { clockSchema, positiveMsSchema, signalSchema, telemetrySchema } from "../common/schemas.js";
 import { parseOptions } from "../options.js";
 import type { TelemetryEmitter } from "../telemetry/types.js";
 import {
@@ -54,13 +54,6 @@ export interface ConnectionPoolOptions<R> {
   readonly reapIntervalMs?: number;
   readonly clock?: TimerClock;
   readonly telemetry?: TelemetryEmitter;
-}
-
-/** Options of one acquire. */
-export interface AcquireOptions {
-  /** Overrides the pool's `acquireTimeoutMs`. */
-  readonly timeoutMs?: number;
-  readonly signal?: AbortSignal;
 }
 
 /** Counts describing the pool right now. */
@@ -120,11 +113,12 @@ const optionsSchema = z
   .refine((o) => (o.min ?? 0) <= o.max, { message: "min must not exceed max", path: ["min"] });
 
 const acquireSchema = z.strictObject({
+  /** Overrides the pool's `acquireTimeoutMs`. */
   timeoutMs: positiveMsSchema.optional(),
-  signal: z
-    .custom<AbortSignal>((v) => v instanceof AbortSignal, { message: "expected an AbortSignal" })
-    .optional(),
+  signal: signalSchema.optional(),
 });
+/** Options of one acquire. Unknown keys are rejected. */
+export type AcquireOptions = z.input<typeof acquireSchema>;
 
 /** A cheap check of the common, valid case: only `timeoutMs` and `signal`, well typed. */
 function isPlainAcquireOptions(o: AcquireOptions): boolean {

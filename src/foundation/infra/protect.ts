@@ -19,7 +19,13 @@
 import { z } from "zod";
 import { systemClock, type TimerClock } from "../clock.js";
 import { NEVER_ABORTED, raceTimeout } from "../common/deadline.js";
-import { clockSchema, countSchema, positiveMsSchema, telemetrySchema } from "../common/schemas.js";
+import {
+  clockSchema,
+  countSchema,
+  positiveMsSchema,
+  signalSchema,
+  telemetrySchema,
+} from "../common/schemas.js";
 import { ElixirScopeError } from "../errors/error.js";
 import { parseOptions } from "../options.js";
 import type { TelemetryEmitter } from "../telemetry/types.js";
@@ -85,13 +91,6 @@ export interface ProtectOptions<R = undefined> {
   readonly telemetry?: TelemetryEmitter;
 }
 
-/** Per-call options. */
-export interface CallOptions {
-  readonly signal?: AbortSignal;
-  /** Rate-limit key for this call, e.g. `${client}:${operation}`. */
-  readonly key?: string;
-}
-
 /** A protected function; call it, or inspect the policies it owns. */
 export interface ProtectedCall<T> {
   (options?: CallOptions): Promise<T>;
@@ -136,11 +135,12 @@ const optionsSchema = z
     },
   );
 const callSchema = z.strictObject({
-  signal: z
-    .custom<AbortSignal>((v) => v instanceof AbortSignal, { message: "expected an AbortSignal" })
-    .optional(),
+  signal: signalSchema.optional(),
+  /** Rate-limit key for this call, e.g. `${client}:${operation}`. */
   key: z.string().min(1).optional(),
 });
+/** Per-call options. Unknown keys are rejected. */
+export type CallOptions = z.input<typeof callSchema>;
 
 /** A cheap per-call check of the common, valid case: only `signal` and `key`, well typed. */
 function isPlainCallOptions(o: CallOptions): boolean {
@@ -152,15 +152,133 @@ function isPlainCallOptions(o: CallOptions): boolean {
   );
 }
 
+/** One attempt of the call: what the layers below the retry compose into. */
+type Attempt<T> = (signal: AbortSignal | undefined, attempt: number) => Promise<T>;
+/** The attempt with its pooled resource. */
+type WithResource<T, R> = (
+  resource: R,
+  signal: AbortSignal | undefined,
+  attempt: number,
+) => Promise<T>;
+/** A whole protected call, given its signal and rate-limit key. */
+type Whole<T> = (signal: AbortSignal | undefined, key: string | undefined) => Promise<T>;
+
 /**
- * Wraps `fn` in the given protections (see the module comment for their order).
- * @throws ElixirScopeError (UNKNOWN_OPTION / INVALID_ARGUMENT) at setup on bad options.
+ * Innermost layer: runs `fn`, under `timeoutMs` when given. Plain functions returning promises
+ * rather than nested async functions: each async layer would cost a promise per call.
  */
-export function protect<T, R = undefined>(
-  name: string,
-  options: ProtectOptions<R>,
+function callLayer<T, R>(
   fn: (ctx: ProtectedContext<R>) => T | Promise<T>,
-): ProtectedCall<T> {
+  timeoutMs: number | undefined,
+  clock: TimerClock,
+  what: string,
+): WithResource<T, R> {
+  if (timeoutMs !== undefined) {
+    return (resource, signal, attempt) =>
+      raceTimeout(
+        (s) => fn(new AttemptContext(s, resource, attempt)),
+        timeoutMs,
+        clock,
+        what,
+        signal,
+      );
+  }
+  return (resource, signal, attempt) => {
+    try {
+      return Promise.resolve(fn({ signal: signal ?? NEVER_ABORTED, resource, attempt }));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  };
+}
+
+/** Borrows a resource for the attempt and always gives it back. */
+function poolLayer<T, R>(
+  pool: ConnectionPool<R> | undefined,
+  next: WithResource<T, R>,
+): Attempt<T> {
+  if (!pool) return (signal, attempt) => next(undefined as R, signal, attempt);
+  return (signal, attempt) =>
+    pool.withResource(
+      (resource) => next(resource, signal, attempt),
+      signal ? { signal } : undefined,
+    );
+}
+
+/** One breaker call per attempt, so the breaker sees each failure of the dependency. */
+function breakerLayer<T>(breaker: CircuitBreaker | undefined, next: Attempt<T>): Attempt<T> {
+  if (!breaker) return next;
+  // The breaker passes the caller's signal through (or its never-aborted stand-in).
+  return (signal, attempt) =>
+    breaker.execute(
+      (s) => next(s === NEVER_ABORTED ? undefined : s, attempt),
+      signal,
+    ) as Promise<T>;
+}
+
+/** Runs the attempt once, or under the retry policy with backoff on the clock. */
+function retryLayer<T>(
+  retry: RetryOptions | undefined,
+  clock: TimerClock,
+  what: string,
+  next: Attempt<T>,
+): (signal: AbortSignal | undefined) => Promise<T> {
+  if (!retry) return (signal) => next(signal, 1);
+  return (signal) => runWithRetry(what, retry, clock, signal, (n) => next(signal, n));
+}
+
+/** Once per logical call: a denial fails at once (a retry would only spend more budget). */
+function rateLimitLayer<T>(
+  rateLimit: ProtectRateLimit | undefined,
+  name: string,
+  next: (signal: AbortSignal | undefined) => Promise<T>,
+): Whole<T> {
+  if (!rateLimit) return (signal) => next(signal);
+  const { limiter, cost = 1 } = rateLimit;
+  return async (signal, key) => {
+    const k = key ?? rateLimit.key ?? name;
+    const pending = limiter.consume(k, cost);
+    const d: RateDecision = pending instanceof Promise ? await pending : pending;
+    if (!d.allowed) throw new RateLimitedError(limiter.name, k, d.retryAfterMs, d.remaining);
+    return next(signal);
+  };
+}
+
+/** Outermost: `foundation.protect.stop` / `.exception` with the call's duration. */
+function telemetryLayer<T>(
+  telemetry: TelemetryEmitter | undefined,
+  name: string,
+  next: Whole<T>,
+): Whole<T> {
+  if (!telemetry) return next;
+  return async (signal, key) => {
+    const started = performance.now();
+    try {
+      const result = await next(signal, key);
+      emitTelemetry(
+        telemetry,
+        "protect",
+        "stop",
+        { durationMs: performance.now() - started },
+        { name },
+      );
+      return result;
+    } catch (error) {
+      const code = (error as { code?: unknown })?.code;
+      emitTelemetry(
+        telemetry,
+        "protect",
+        "exception",
+        { durationMs: performance.now() - started },
+        { name, code },
+      );
+      throw error;
+    }
+  };
+}
+
+/** Checks protect's arguments and options; returns the parsed options. */
+function parseProtect<R>(name: string, options: ProtectOptions<R>, fn: unknown) {
   if (typeof name !== "string" || name.length === 0) {
     throw new ElixirScopeError("INVALID_ARGUMENT", "protect: name must be a non-empty string", {
       context: { name },
@@ -184,6 +302,20 @@ export function protect<T, R = undefined>(
       );
     }
   }
+  return o;
+}
+
+/**
+ * Wraps `fn` in the given protections (see the module comment for their order). Each
+ * protection is one layer chosen here, once; a call runs only the layers configured.
+ * @throws ElixirScopeError (UNKNOWN_OPTION / INVALID_ARGUMENT) at setup on bad options.
+ */
+export function protect<T, R = undefined>(
+  name: string,
+  options: ProtectOptions<R>,
+  fn: (ctx: ProtectedContext<R>) => T | Promise<T>,
+): ProtectedCall<T> {
+  const o = parseProtect(name, options, fn);
   const clock = o.clock ?? systemClock;
   const telemetry = o.telemetry;
   const breaker =
@@ -195,85 +327,18 @@ export function protect<T, R = undefined>(
           clock,
           telemetry,
         });
-  const pool = options.pool;
-  const timeoutMs = o.timeoutMs;
-  const retry = o.retry;
-  const rateLimit = o.rateLimit;
   const what = `protected call "${name}"`;
-
-  // The layers are chosen once here, so a call runs only the ones configured. Plain functions
-  // returning promises rather than nested async functions: each async layer costs a promise.
-  const invoke = (resource: R, signal: AbortSignal | undefined, attempt: number): Promise<T> => {
-    if (timeoutMs !== undefined) {
-      return raceTimeout(
-        (s) => fn(new AttemptContext(s, resource, attempt)),
-        timeoutMs,
-        clock,
-        what,
-        signal,
-      );
-    }
-    try {
-      return Promise.resolve(fn({ signal: signal ?? NEVER_ABORTED, resource, attempt }));
-    } catch (error) {
-      return Promise.reject(error);
-    }
-  };
-  const withPool = (signal: AbortSignal | undefined, attempt: number): Promise<T> =>
-    pool
-      ? pool.withResource(
-          (resource) => invoke(resource, signal, attempt),
-          signal ? { signal } : undefined,
-        )
-      : invoke(undefined as R, signal, attempt);
-  const runAttempt = (attempt: number, signal: AbortSignal | undefined): Promise<T> => {
-    if (!breaker) return withPool(signal, attempt);
-    // The breaker passes the caller's signal through (or its never-aborted stand-in).
-    return breaker.execute(
-      (s) => withPool(s === NEVER_ABORTED ? undefined : s, attempt),
-      signal,
-    ) as Promise<T>;
-  };
-
-  const slowCall = async (signal: AbortSignal | undefined, key: string | undefined): Promise<T> => {
-    const started = telemetry ? performance.now() : 0;
-    try {
-      if (rateLimit) {
-        const k = key ?? rateLimit.key ?? name;
-        const pending = rateLimit.limiter.consume(k, rateLimit.cost ?? 1);
-        const d: RateDecision = pending instanceof Promise ? await pending : pending;
-        if (!d.allowed)
-          throw new RateLimitedError(rateLimit.limiter.name, k, d.retryAfterMs, d.remaining);
-      }
-      const result = retry
-        ? await runWithRetry(what, retry, clock, signal, (n) => runAttempt(n, signal))
-        : await runAttempt(1, signal);
-      if (telemetry)
-        emitTelemetry(
-          telemetry,
-          "protect",
-          "stop",
-          { durationMs: performance.now() - started },
-          { name },
-        );
-      return result;
-    } catch (error) {
-      if (telemetry) {
-        emitTelemetry(
-          telemetry,
-          "protect",
-          "exception",
-          { durationMs: performance.now() - started },
-          {
-            name,
-            code: (error as { code?: unknown })?.code,
-          },
-        );
-      }
-      throw error;
-    }
-  };
-  const direct = !rateLimit && !retry && !telemetry;
+  const attempt = breakerLayer(
+    breaker,
+    poolLayer(options.pool, callLayer(fn, o.timeoutMs, clock, what)),
+  );
+  const whole = telemetryLayer(
+    telemetry,
+    name,
+    rateLimitLayer(o.rateLimit, name, retryLayer(o.retry, clock, what, attempt)),
+  );
+  // Without rate limit, retry or telemetry a call is exactly one attempt: skip the outer layers.
+  const direct = !o.rateLimit && !o.retry && !telemetry;
 
   const call = (callOptions?: CallOptions): Promise<T> => {
     if (callOptions !== undefined && !isPlainCallOptions(callOptions)) {
@@ -286,7 +351,7 @@ export function protect<T, R = undefined>(
     }
     const signal = callOptions?.signal;
     if (signal?.aborted) return Promise.reject(new AbortedError(what, signal.reason));
-    return direct ? runAttempt(1, signal) : slowCall(signal, callOptions?.key);
+    return direct ? attempt(signal, 1) : whole(signal, callOptions?.key);
   };
   return Object.assign(call, { protectedName: name, breaker });
 }

@@ -13,30 +13,22 @@ import type { ErrorCode } from "../errors/codes.js";
 import { isElixirScopeError } from "../errors/error.js";
 import { RetriesExhaustedError } from "./errors.js";
 
-/** Options of a retry policy. Unknown keys are rejected. */
-export interface RetryOptions {
-  /** Total attempts, the first included (≥ 1). */
-  readonly attempts: number;
-  /** Delay before the first retry, in ms (default 100); doubles per retry. */
-  readonly baseDelayMs?: number;
-  /** Ceiling of one delay, in ms (default 10 000). */
-  readonly maxDelayMs?: number;
-  /** `"full"` draws each delay uniformly in [0, computed] (default) so callers spread out; `"none"` waits the computed delay. */
-  readonly jitter?: "full" | "none";
-  /** Which failures to retry (default: {@link defaultShouldRetry}). */
-  readonly retryOn?: (error: unknown, attempt: number) => boolean;
-  /** Source of randomness in [0, 1) for jitter (default Math.random). */
-  readonly random?: () => number;
-}
-
 export const retrySchema = z.strictObject({
+  /** Total attempts, the first included (1 to 100). */
   attempts: countSchema.max(100),
+  /** Delay before the first retry, in ms (default 100); doubles per retry. */
   baseDelayMs: msSchema.optional(),
+  /** Ceiling of one delay, in ms (default 10 000). */
   maxDelayMs: msSchema.optional(),
+  /** `"full"` draws each delay uniformly in [0, computed] (default) so callers spread out; `"none"` waits the computed delay. */
   jitter: z.enum(["full", "none"]).optional(),
+  /** Which failures to retry (default: {@link defaultShouldRetry}). */
   retryOn: fnSchema<(error: unknown, attempt: number) => boolean>("retryOn").optional(),
+  /** Source of randomness in [0, 1) for jitter (default Math.random). */
   random: fnSchema<() => number>("random").optional(),
 });
+/** Options of a retry policy. Unknown keys are rejected. */
+export type RetryOptions = z.input<typeof retrySchema>;
 
 const NOT_RETRIED: ReadonlySet<ErrorCode> = new Set([
   "CIRCUIT_OPEN",

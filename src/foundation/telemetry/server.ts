@@ -1,3 +1,4 @@
+import { reportListenerError } from "../common/emitter.js";
 import { ElixirScopeError } from "../errors/error.js";
 import { Service, type ServiceOptions } from "../service/service.js";
 import {
@@ -79,9 +80,7 @@ export class TelemetryServer extends Service implements TelemetryService {
   #handlerFailed(a: Attached, event: string, error: unknown): void {
     this.#handlerFailures++;
     this.detach(a.id);
-    process.emitWarning(
-      `telemetry handler "${a.id}" threw on ${event} and was detached: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    reportListenerError(`telemetry handler "${a.id}" on ${event} (now detached)`, error);
     this.execute(HANDLER_FAILED_EVENT, { count: 1 }, { handlerId: a.id, event, error });
   }
 

@@ -2,5 +2,4 @@ export {
   type IsolatedFoundation,
   type IsolatedFoundationOptions,
   startIsolatedFoundation,
-  stopIsolatedFoundation,
 } from "./isolation.js";

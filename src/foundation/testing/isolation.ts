@@ -62,8 +62,3 @@ export async function startIsolatedFoundation(
     },
   });
 }
-
-/** Tears down what `startIsolatedFoundation` started. */
-export function stopIsolatedFoundation(f: IsolatedFoundation): Promise<void> {
-  return f.stop();
-}

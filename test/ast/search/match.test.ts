@@ -78,9 +78,21 @@ describe("pattern semantics", () => {
   it("names the position of a bad pattern and reports a file's parse error", () => {
     expect(() => compile("foo(")).toThrow(PatternError);
     expect(() => compile("  ")).toThrow(/empty/);
-    const r = searchSource(compile("x"), "bad.ex", "def (\n");
+    const r = searchSource(compile("x"), "bad.ex", "x = (\n");
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.error).toMatchObject({ file: "bad.ex", line: expect.any(Number) });
+    if (!r.ok) expect(r.error).toMatchObject({ file: "bad.ex", line: 2, column: 1 });
+    // A file without a name every match spells out is not parsed at all.
+    expect(searchSource(compile("IO.inspect(_)"), "bad.ex", "x = (\n")).toEqual({
+      ok: true,
+      matches: [],
+    });
+    expect(compile("IO.inspect(_x) |> Enum.map(_)").words.sort()).toEqual([
+      "Enum",
+      "IO",
+      "inspect",
+      "map",
+    ]);
+    expect(compile('"a#{_x}" <> ~r/b/').words).toEqual([]);
   });
 
   it("every node matches `_` and `...`, and a node matches a pattern made from itself", () => {

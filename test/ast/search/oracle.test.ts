@@ -34,7 +34,17 @@ describe.skipIf(skip)("search agrees with the Elixir oracle on the corpus", () =
   }, 600_000);
 
   it("search() on worker threads returns the same matches as the oracle", async () => {
-    const patterns = ["def _(...) do ... end", "_a == _a"];
+    // Patterns whose name prefilter skips files, and two that must parse every file.
+    const patterns = [
+      "def _(...) do ... end",
+      "_a == _a",
+      "IO.inspect(...)",
+      "_ |> Enum.map(_)",
+      "x = _",
+      "quote do ... end",
+      "raise ArgumentError, ...",
+      "@doc false",
+    ];
     const files = searchFiles([CORPUS_DIR], ROOT);
     const theirs = oracleMatches(patterns, files);
     for (const [i, pattern] of patterns.entries()) {

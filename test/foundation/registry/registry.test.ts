@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   createTestNamespace,
   isElixirScopeError,
+  ManualClock,
   type Namespace,
   Registry,
 } from "../../../src/foundation/index.js";
@@ -89,16 +90,19 @@ describe("Registry", () => {
     expect(r.namespaces()).toEqual([]);
   });
 
-  it("waitFor resolves on registration, times out, and aborts", async () => {
-    const r = new Registry();
+  it("waitFor resolves on registration, times out on the registry's clock, and aborts", async () => {
+    const clock = new ManualClock(0);
+    const r = new Registry({ clock });
     const ns = createTestNamespace();
     const waiting = r.waitFor(ns, "late", { timeoutMs: 1_000 });
     const late = new Fake("late");
-    setTimeout(() => r.register(ns, "late", late), 5);
+    clock.advance(999);
+    r.register(ns, "late", late);
     await expect(waiting).resolves.toBe(late);
-    await expect(r.waitFor(ns, "never", { timeoutMs: 10 })).rejects.toMatchObject({
-      code: "TIMEOUT",
-    });
+    const never = r.waitFor(ns, "never", { timeoutMs: 10 });
+    clock.advance(10);
+    await expect(never).rejects.toMatchObject({ code: "TIMEOUT" });
+    expect(clock.pendingTimers).toBe(0);
     const ac = new AbortController();
     const p = r.waitFor(ns, "never", { signal: ac.signal });
     ac.abort();
@@ -106,7 +110,8 @@ describe("Registry", () => {
   });
 
   it("probes health with a timeout and reports why", async () => {
-    const r = new Registry();
+    const clock = new ManualClock(0);
+    const r = new Registry({ clock });
     const ns = createTestNamespace();
     r.register(ns, "ok", new Fake("ok"));
     r.register(ns, "bad", new Fake("bad", [], () => false));
@@ -121,7 +126,10 @@ describe("Registry", () => {
     expect((await r.health(ns, "ok")).status).toBe("healthy");
     expect(await r.health(ns, "bad")).toMatchObject({ status: "unhealthy" });
     expect((await r.health(ns, "throws")).reason).toContain("disk gone");
-    expect((await r.health(ns, "slow", { timeoutMs: 10 })).reason).toContain("timed out");
+    const slow = r.health(ns, "slow", { timeoutMs: 10 });
+    await new Promise((resolve) => setImmediate(resolve));
+    clock.advance(10);
+    expect((await slow).reason).toContain("timed out");
     expect((await r.health(ns, "missing")).reason).toBe("not registered");
   });
 
