@@ -37,7 +37,9 @@ interface Row {
 const rows: Row[] = [];
 const record = (r: Row) => {
   rows.push(r);
+  // Printed as measured, so a run cut short still reports what it got.
   if (jsonOutput) process.stdout.write(`${JSON.stringify(r)}\n`);
+  else process.stderr.write(`  ${r.group} / ${r.name}: ${r.value.toFixed(1)} ${r.unit}\n`);
 };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -235,9 +237,10 @@ async function main(): Promise<void> {
     const warm = await startServe(root);
     record({ group, name: "warm (cache)", value: warm.readyMs, unit: "ms" });
     await editToQueryable(warm.url, root, files);
-    const lookup = `${warm.url}/api/functions/${encodeURIComponent(`${fileOf(root, files, 1).module}.bench_edit_0/0`)}`;
+    // Edit 0 added bench_edit_0/0 to the last module of file 0.
+    const lookup = `${warm.url}/api/functions/${encodeURIComponent(`${fileOf(root, files, 0).module}.bench_edit_0/0`)}`;
     const bare = await bareFastify();
-    const fnRps = await rps(lookup.replace(/bench_edit_0/, "bench_edit_0"));
+    const fnRps = await rps(lookup);
     const bareRps = await rps(bare.url);
     await stop(bare.child);
     record({

@@ -114,7 +114,7 @@ export interface LiveIndexOptions {
   queueLimit?: number;
   /** Files committed at most per batch (default 1 000). */
   batchMax?: number;
-  /** Quiet time before the project analysis is recomputed, ms (default 300). */
+  /** Quiet time before the project analysis is recomputed, ms (default 1 000). */
   analysisDelayMs?: number;
   /** Longest stretch of parsing before yielding to requests, ms (default 20). */
   sliceMs?: number;
@@ -473,7 +473,7 @@ export class LiveIndexService extends Service<LiveIndexCall, LiveIndexStatus> {
 
   #scheduleAnalysis(): void {
     clearTimeout(this.#analysisTimer);
-    this.#analysisTimer = setTimeout(() => this.#reanalyze(), this.#o.analysisDelayMs ?? 300);
+    this.#analysisTimer = setTimeout(() => this.#reanalyze(), this.#o.analysisDelayMs ?? 1_000);
     this.#analysisTimer.unref();
   }
 

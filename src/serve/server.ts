@@ -22,6 +22,7 @@ import { ServerMetrics } from "./metrics.js";
 import { OpenApiCollector } from "./openapi.js";
 import { apiError, ProblemSchema, problemOf, sendProblem } from "./problem.js";
 import { registerApiRoutes } from "./routes-api.js";
+import { registerQueryRoutes } from "./routes-query.js";
 import { registerSearchRoutes } from "./routes-search.js";
 import { registerSystemRoutes } from "./routes-system.js";
 import { registerUiRoutes } from "./routes-ui.js";
@@ -106,7 +107,7 @@ export async function createServer(ctx: ServeContext): Promise<FastifyInstance> 
   const app = Fastify({
     logger: ctx.logger === true ? { level: "info" } : false,
     bodyLimit: limits.bodyBytes,
-    maxParamLength: limits.urlBytes,
+    routerOptions: { maxParamLength: limits.urlBytes },
     requestTimeout: limits.requestTimeoutMs,
     connectionTimeout: limits.requestTimeoutMs,
     keepAliveTimeout: limits.keepAliveTimeoutMs,
@@ -157,6 +158,7 @@ export async function createServer(ctx: ServeContext): Promise<FastifyInstance> 
   registerSystemRoutes(app, ctx, metrics, openapi, limits);
   registerApiRoutes(app, ctx);
   registerSearchRoutes(app, ctx);
+  registerQueryRoutes(app, ctx);
   await registerUiRoutes(app, ctx.uiDir ?? null);
   return app;
 }

@@ -122,6 +122,24 @@ describe("serve API", () => {
     expect(await bad.json()).toMatchObject({ code: "INVALID_ARGUMENT" });
   });
 
+  it("runs a query over the live index and rejects a bad one with a positioned message", async () => {
+    const post = (query: string) =>
+      get("/api/query", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query }),
+      });
+    const r = (await (await post("functions where cyclomatic > 10")).json()) as {
+      total: number;
+      items: Record<string, unknown>[];
+    };
+    expect(r.total).toBeGreaterThan(0);
+    expect(JSON.stringify(r.items)).toContain("discount_rate");
+    const bad = await post("functions where");
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ code: "INVALID_ARGUMENT" });
+  });
+
   it("publishes an OpenAPI document listing every API route, and Prometheus metrics", async () => {
     const doc = (await (await get("/openapi.json")).json()) as { paths: Record<string, unknown> };
     for (const p of [
@@ -136,6 +154,7 @@ describe("serve API", () => {
       "/api/files/{path}",
       "/api/events",
       "/api/search",
+      "/api/query",
     ]) {
       expect(Object.keys(doc.paths)).toContain(p);
     }
