@@ -24,9 +24,9 @@ import { join } from "node:path";
 import { z } from "zod";
 import { analyzeProject } from "../ast/analysis/project.js";
 import type { FileExtraction, ProjectAnalysis } from "../ast/model.js";
+import { DEFAULT_ELIXIR_VERSION, type ElixirVersion } from "../ast/parser/index.js";
 import { discoverFiles } from "../ast/population/discover.js";
-import { extractorVersion } from "../ast/population/fingerprint.js";
-import { defaultCachePath } from "../ast/population/populate.js";
+import { cacheVersionFor, defaultCachePath } from "../ast/population/populate.js";
 import { extractionOf, processSource } from "../ast/population/process.js";
 import { RANKING_SIZE, type RankedFunction, rankFunctions } from "../ast/population/run.js";
 import { AnalysisCache, type CacheEntry } from "../ast/repository/cache.js";
@@ -163,6 +163,8 @@ export class LiveIndexService extends Service<LiveIndexCall, LiveIndexStatus> {
   #error: string | null = null;
   #draining = false;
   #cache: AnalysisCache | null = null;
+  /** The syntax files are parsed as: the same as the initial build's, so cache rows agree. */
+  readonly #elixir: ElixirVersion;
   #snapshot: ProjectSnapshot | undefined;
   #analysisTimer: NodeJS.Timeout | undefined;
   #rescans = 0;
@@ -189,6 +191,7 @@ export class LiveIndexService extends Service<LiveIndexCall, LiveIndexStatus> {
       ...(s.gitignore === undefined ? {} : { gitignore: s.gitignore }),
     });
     this.#cacheFile = s.cache === false ? null : (s.cache ?? defaultCachePath(o.root));
+    this.#elixir = s.elixir ?? DEFAULT_ELIXIR_VERSION;
     this.built = new Promise((resolve) => {
       this.#markBuilt = resolve;
     });
@@ -269,7 +272,9 @@ export class LiveIndexService extends Service<LiveIndexCall, LiveIndexStatus> {
       const run = await this.#o.build();
       if (this.#stopped) return;
       this.#cache =
-        this.#cacheFile === null ? null : AnalysisCache.open(this.#cacheFile, extractorVersion());
+        this.#cacheFile === null
+          ? null
+          : AnalysisCache.open(this.#cacheFile, cacheVersionFor(this.#elixir));
       this.#version = 1;
       this.#snapshot = { version: 1, analysis: run.analysis, ranking: run.ranking };
       this.#phase = "ready";
@@ -405,7 +410,7 @@ export class LiveIndexService extends Service<LiveIndexCall, LiveIndexStatus> {
     if (bytes === null) return known ? { kind: "removed", path } : null;
     const hash = createHash("sha256").update(bytes).digest("hex");
     if (repo.hashOf(path) === hash) return null;
-    const outcome = processSource(path, bytes);
+    const outcome = processSource(path, bytes, { elixir: this.#elixir });
     const extraction = outcome.ok ? extractionOf(outcome) : null;
     const entry: CacheEntry = {
       path,

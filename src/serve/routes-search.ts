@@ -91,7 +91,7 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: ServeContext): v
 
 async function runSearch(ctx: ServeContext, pattern: string) {
   try {
-    return await search(pattern, ["."], { cwd: ctx.realRoot });
+    return await search(pattern, ["."], { cwd: ctx.realRoot, elixir: ctx.elixir });
   } catch (error) {
     if (error instanceof PatternError) {
       throw apiError("INVALID_ARGUMENT", error.message, {

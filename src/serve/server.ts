@@ -7,6 +7,7 @@
 import { randomUUID } from "node:crypto";
 import type { Duplex } from "node:stream";
 import Fastify, { type FastifyInstance, type FastifyRequest, type RouteOptions } from "fastify";
+import type { ElixirVersion } from "../ast/parser/index.js";
 import type { AstRepository } from "../ast/repository/repository.js";
 import {
   ElixirScopeError,
@@ -57,6 +58,8 @@ export interface ServeContext {
   live: () => LiveIndexService;
   /** The project root's real path. */
   realRoot: string;
+  /** The syntax that search patterns and files are parsed as (the index's). */
+  elixir: ElixirVersion;
   hub: EventHub<IndexChange>;
   sync: SyncApi;
   health: LayeredHealth;

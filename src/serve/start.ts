@@ -6,10 +6,12 @@
  * rate limiter, in memory or on Redis), and the HTTP server.
  * @packageDocumentation
  */
+
 import { accessSync, constants, realpathSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { FastifyInstance } from "fastify";
 import { Redis } from "ioredis";
+import { DEFAULT_ELIXIR_VERSION } from "../ast/parser/index.js";
 import {
   CORE_SERVICES,
   type HealthProbeResult,
@@ -193,6 +195,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
     const ctx: ServeContext = {
       live,
       realRoot,
+      elixir: settings.elixir ?? DEFAULT_ELIXIR_VERSION,
       hub,
       sync,
       health,

@@ -252,6 +252,14 @@ export async function populate(
   }
 }
 
+/**
+ * The version that cache rows and project snapshots are stored under: the extractor's version with
+ * the Elixir version the files were parsed for, so rows made for another version never match.
+ */
+export function cacheVersionFor(elixir: ElixirVersion): string {
+  return `${extractorVersion()}+elixir-${elixir}`;
+}
+
 /** Opens the cache and sets up the run's state; drops repository files that left the project. */
 function openRun(absRoot: string, paths: readonly string[], options: PopulateOptions): Run {
   const observer = options.observer ?? {};
@@ -259,7 +267,7 @@ function openRun(absRoot: string, paths: readonly string[], options: PopulateOpt
   const elixir = options.elixir ?? DEFAULT_ELIXIR_VERSION;
   // The Elixir version is part of the extractor version: cache rows and project snapshots made
   // for another version never match.
-  const version = `${extractorVersion()}+elixir-${elixir}`;
+  const version = cacheVersionFor(elixir);
   const cacheFile = options.cache === false ? null : (options.cache ?? defaultCachePath(absRoot));
   const cache = cacheFile === null ? null : AnalysisCache.open(cacheFile, version);
   const repository = options.repository ?? new AstRepository();

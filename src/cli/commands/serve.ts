@@ -3,7 +3,8 @@
  * following the file system until interrupted (SIGINT/SIGTERM). See docs/SERVE.md.
  * @packageDocumentation
  */
-import { type Command, InvalidArgumentError } from "commander";
+import { type Command, InvalidArgumentError, Option } from "commander";
+import { ELIXIR_VERSIONS, type ElixirVersion } from "../../ast/parser/index.js";
 import { ElixirScopeError } from "../../foundation/index.js";
 import { type RunningServe, startServe } from "../../serve/start.js";
 import { type CommandContext, EXIT, UsageError } from "../context.js";
@@ -18,6 +19,7 @@ interface ServeFlags {
   cache?: string | boolean;
   log?: boolean;
   rateLimit?: number;
+  elixir?: ElixirVersion;
 }
 
 function portArg(value: string): number {
@@ -82,6 +84,12 @@ export function installServe(program: Command, ctx: CommandContext): void {
       "requests per second per client (bursts of 2n; default 200)",
       rateArg,
     )
+    .addOption(
+      new Option(
+        "--elixir <version>",
+        "parse files and search patterns with this Elixir version's syntax (default 1.18)",
+      ).choices([...ELIXIR_VERSIONS]),
+    )
     .option("--no-log", "do not log requests to stderr")
     .action(async (path: string, flags: ServeFlags) => {
       let running: RunningServe;
@@ -94,12 +102,11 @@ export function installServe(program: Command, ctx: CommandContext): void {
           insecure: flags.insecure === true,
           ...(flags.redis === undefined ? {} : { redis: flags.redis }),
           ...(flags.config === undefined ? {} : { config: { file: flags.config } }),
-          settings:
-            flags.cache === false
-              ? { cache: false }
-              : typeof flags.cache === "string"
-                ? { cache: flags.cache }
-                : {},
+          settings: {
+            ...(flags.cache === false ? { cache: false } : {}),
+            ...(typeof flags.cache === "string" ? { cache: flags.cache } : {}),
+            ...(flags.elixir === undefined ? {} : { elixir: flags.elixir }),
+          },
           logger: flags.log !== false,
           ...(flags.rateLimit === undefined
             ? {}
