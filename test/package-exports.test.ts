@@ -35,7 +35,7 @@ describe("package exports", () => {
   it("elixirscope/ast holds what a library user needs and nothing internal", () => {
     const out = importInNode(`
       const m = await import("elixirscope/ast");
-      const user = ["parse", "tryParse", "termToJson", "extractFile", "analyzeProject", "populate", "analyzeRoot", "AstRepository", "functionKey"];
+      const user = ["parse", "tryParse", "termToJson", "extractFile", "analyzeProject", "populate", "analyzeRoot", "AstRepository", "functionKey", "search", "query", "parseQuery", "openQueryEngine", "check"];
       const internal = ["ParsePool", "processSource", "compileGlob", "matchPath", "callKey", "stronglyConnectedComponents", "firstDifference"];
       console.log(JSON.stringify({
         user: user.filter((n) => typeof m[n] !== "function"),
@@ -43,6 +43,19 @@ describe("package exports", () => {
       }));
     `);
     expect(JSON.parse(out)).toEqual({ user: [], internal: [] });
+  });
+
+  it("elixirscope/ast answers a structural search and parses a query", () => {
+    const out = importInNode(`
+      const { search, parseQuery } = await import("elixirscope/ast");
+      const { mkdtempSync, writeFileSync } = await import("node:fs");
+      const { join } = await import("node:path");
+      const dir = mkdtempSync(join((await import("node:os")).tmpdir(), "es-exports-"));
+      writeFileSync(join(dir, "a.ex"), "defmodule A do\\n  def f(x), do: IO.inspect(x)\\nend\\n");
+      const r = await search("IO.inspect(_)", [dir], { cwd: dir, workers: 0 });
+      console.log(JSON.stringify({ lines: r.matches.map((m) => m.line), entity: parseQuery("modules").entity }));
+    `);
+    expect(JSON.parse(out)).toEqual({ lines: [2], entity: "modules" });
   });
 
   it("elixirscope exposes every layer", () => {

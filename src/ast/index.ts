@@ -51,6 +51,20 @@ export {
   analyzeRoot,
   type RankedFunction,
 } from "./population/run.js";
+// Queries, structural search and rules (docs/QUERY.md, docs/SEARCH.md).
+export {
+  type Entity,
+  type ExplainStep,
+  openQueryEngine,
+  parseQuery,
+  Query,
+  QueryEngine,
+  QueryError,
+  type QueryResult,
+  type QuerySpec,
+  QuerySyntaxError,
+  query,
+} from "./query/index.js";
 export { CacheError } from "./repository/cache.js";
 export {
   AstRepository,
@@ -59,6 +73,28 @@ export {
   type FunctionRef,
   type RepositoryStats,
 } from "./repository/repository.js";
+export {
+  type Baseline,
+  type CheckFinding,
+  type CheckOptions,
+  type CheckResult,
+  check,
+  loadRuleDir,
+  parseRules,
+  type Rule,
+  RuleError,
+  readBaseline,
+  type Severity,
+  writeBaseline,
+} from "./rules/index.js";
+export {
+  PatternError,
+  type SearchError,
+  type SearchMatch,
+  type SearchOptions,
+  type SearchResult,
+  search,
+} from "./search/index.js";
 export {
   Atom,
   atom,
