@@ -174,7 +174,7 @@ describe("elixirscope check: rules, suppression and formats", () => {
     writeFileSync(join(bad, "x.yml"), "id: x\nmessage: m\npattern: foo(\n");
     const r = await cli("check", dir, "--no-cache", "--rules", bad);
     expect(r.code).toBe(2);
-    expect(r.err).toContain(`${join(bad, "x.yml")}: rule x.pattern: invalid pattern at 1:5`);
+    expect(r.err).toContain(`${join(bad, "x.yml")}: rule x.pattern: invalid pattern at 1:4`);
     writeFileSync(join(bad, "x.yml"), "id: x\nmessage: [unclosed\n");
     expect((await cli("check", dir, "--no-cache", "--rules", bad)).err).toMatch(/x\.yml:\d+:\d+: /);
     expect((await cli("check", dir, "--format", "xml")).code).toBe(2);
