@@ -8,21 +8,15 @@ import { print } from "../extract/print.js";
 import type { ClauseMetrics } from "../model.js";
 import { Matcher, nodeKey } from "../search/match.js";
 import { nodeRange, type SourceLines, sourceSlice } from "../search/range.js";
+import type { SearchMatch } from "../search/walk.js";
 import { Atom, type Comment, metaInt, Node, type Term, Tuple } from "../term.js";
 import type { Context, MetricCondition, Rule, Severity } from "./rule.js";
 
-/** A rule's finding. Lines and columns are 1-based, the end exclusive. */
-export interface RuleFinding {
+/** A rule's finding: where its match is, as search reports it (1-based, the end exclusive). */
+export interface RuleFinding extends Omit<SearchMatch, "captures"> {
   rule: string;
   severity: Severity;
   message: string;
-  file: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  module: string | null;
-  function: string | null;
   docs: string | null;
 }
 

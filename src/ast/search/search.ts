@@ -3,13 +3,13 @@
  * threads (in-process for a handful of files, where starting threads would cost more).
  * @packageDocumentation
  */
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { isAbsolute, relative, resolve, sep } from "node:path";
 import type { ElixirVersion } from "../parser/index.js";
 import { discoverFiles } from "../population/discover.js";
 import type { SearchFile } from "./protocol.js";
-import { compile, type SearchError, type SourceOutcome, searchSource } from "./source.js";
+import { compile, readAndSearch, type SearchError, type SourceOutcome } from "./source.js";
 import { searchOnWorkers } from "./threads.js";
 import type { SearchMatch } from "./walk.js";
 
@@ -83,17 +83,6 @@ export function searchFiles(paths: readonly string[], cwd: string): SearchFile[]
     }
   }
   return [...seen.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-}
-
-function readAndSearch(pattern: ReturnType<typeof compile>, f: SearchFile): SourceOutcome {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(f.path);
-  } catch (e) {
-    const message = `cannot read: ${e instanceof Error ? e.message : String(e)}`;
-    return { ok: false, error: { file: f.file, line: null, column: null, message } };
-  }
-  return searchSource(pattern, f.file, bytes);
 }
 
 function byPosition(a: SearchMatch, b: SearchMatch): number {

@@ -2,6 +2,7 @@
  * Pattern compilation and the search of one source text: the part that runs on a worker.
  * @packageDocumentation
  */
+import { readFileSync } from "node:fs";
 import {
   DEFAULT_ELIXIR_VERSION,
   ELIXIR_VERSIONS,
@@ -9,6 +10,7 @@ import {
   ParseError,
   parse,
 } from "../parser/index.js";
+import type { SearchFile } from "./protocol.js";
 import {
   type CompiledPattern,
   compilePattern,
@@ -91,4 +93,16 @@ export function searchSource(
     }
     throw e;
   }
+}
+
+/** Reads one file and searches it; a file that cannot be read is that file's error. */
+export function readAndSearch(pattern: CompiledPattern, f: SearchFile): SourceOutcome {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(f.path);
+  } catch (e) {
+    const message = `cannot read: ${e instanceof Error ? e.message : String(e)}`;
+    return { ok: false, error: { file: f.file, line: null, column: null, message } };
+  }
+  return searchSource(pattern, f.file, bytes);
 }

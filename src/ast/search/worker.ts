@@ -3,10 +3,9 @@
  * {@link SearchBatch} by reading, parsing and matching its files.
  * @packageDocumentation
  */
-import { readFileSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import type { SearchBatch, SearchBatchResult, SearchWorkerData } from "./protocol.js";
-import { compile, type SourceOutcome, searchSource } from "./source.js";
+import { compile, readAndSearch, type SourceOutcome } from "./source.js";
 
 if (parentPort === null) throw new Error("search worker.ts runs only as a worker thread");
 const port = parentPort;
@@ -14,16 +13,7 @@ const data = workerData as SearchWorkerData;
 const pattern = compile(data.pattern, data.elixir);
 
 port.on("message", (batch: SearchBatch) => {
-  const outcomes: SourceOutcome[] = batch.files.map((f) => {
-    let bytes: Uint8Array;
-    try {
-      bytes = readFileSync(f.path);
-    } catch (e) {
-      const message = `cannot read: ${e instanceof Error ? e.message : String(e)}`;
-      return { ok: false, error: { file: f.file, line: null, column: null, message } };
-    }
-    return searchSource(pattern, f.file, bytes);
-  });
+  const outcomes: SourceOutcome[] = batch.files.map((f) => readAndSearch(pattern, f));
   const result: SearchBatchResult = { id: batch.id, outcomes };
   port.postMessage(result);
 });
