@@ -58,7 +58,11 @@ export function registerSystemRoutes(
     },
     async (_req, reply) => {
       const report = await ctx.health.readiness();
-      return reply.code(report.status === "not_ready" ? 503 : 200).send(report);
+      // The index layer is only `degraded` while building (it is not failing), but nothing can
+      // be answered before the initial index exists: not ready.
+      const built = ctx.live().indexStatus().phase === "ready";
+      const status = built ? report.status : "not_ready";
+      return reply.code(status === "not_ready" ? 503 : 200).send({ ...report, status });
     },
   );
 
