@@ -25,7 +25,7 @@ const BIN = fileURLToPath(new URL("../dist/cli/main.js", import.meta.url));
 const argModules = process.argv.indexOf("--modules");
 const MODULES = argModules > 0 ? Number(process.argv[argModules + 1]) : 10_000;
 const EDITS = 50;
-const BURST = Math.min(5_000, MODULES);
+const BURST_MAX = 5_000;
 
 interface Row {
   group: string;
@@ -148,6 +148,7 @@ process.stderr.write("serving http://127.0.0.1:" + app.server.address().port + "
 }
 
 async function burst(url: string, pid: number, root: string, files: string[]): Promise<void> {
+  const BURST = Math.min(BURST_MAX, files.length);
   const before = rssMb(pid, "VmRSS");
   let peak = before;
   const sampler = setInterval(() => {

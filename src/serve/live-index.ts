@@ -165,6 +165,8 @@ export class LiveIndexService extends Service<LiveIndexCall, LiveIndexStatus> {
   readonly #elixir: ElixirVersion;
   #snapshot: ProjectSnapshot | undefined;
   #project: IncrementalProject | undefined;
+  /** Extractions of the initial build, analyzed together once it has read every file. */
+  #loaded: FileExtraction[] = [];
   #buildSummary: BuildSummary | null = null;
   #rescans = 0;
   #lastAnalysisMs: number | null = null;
@@ -286,6 +288,7 @@ export class LiveIndexService extends Service<LiveIndexCall, LiveIndexStatus> {
         load: (batch) => this.#load(batch),
         stopped: () => this.#stopped,
       });
+      await this.#analyzeLoaded();
       if (this.#stopped) return;
       this.#version = 1;
       this.#snapshot = snapshotOf(1, this.#project as IncrementalProject);
@@ -314,13 +317,25 @@ export class LiveIndexService extends Service<LiveIndexCall, LiveIndexStatus> {
       if (!f.cached) rows.push(f.entry);
     }
     this.#cache?.putMany(rows);
-    this.#project?.update(
-      batch.flatMap((f) => (f.extraction === null ? [] : [f.extraction])),
-      batch.filter((f) => f.extraction === null).map((f) => f.entry.path),
-    );
+    for (const f of batch) if (f.extraction !== null) this.#loaded.push(f.extraction);
+  }
+
+  /** The initial project analysis, in one update (each module once), in time slices. */
+  async #analyzeLoaded(): Promise<void> {
+    const project = this.#project as IncrementalProject;
+    const slicer = new Slicer(this.#o.sliceMs ?? 20);
+    const t0 = performance.now();
+    const steps = project.updateSteps(this.#loaded);
+    this.#loaded = [];
+    while (steps.next().done !== true) {
+      if (this.#stopped) return;
+      await slicer.tick();
+    }
+    this.#lastAnalysisMs = performance.now() - t0;
   }
 
   #enqueue(rel: string): void {
+    if (this.#filter.skipped(rel)) return;
     if (rel === ".gitignore" || rel.endsWith("/.gitignore")) {
       // The set of files in the project may have changed anywhere below.
       this.#filter.reset();

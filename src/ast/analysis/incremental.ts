@@ -76,6 +76,9 @@ const projectRules: RuleModule[] = RULES.filter((r) => r.checkProject).map((r) =
   checkFunction: undefined,
 }));
 
+/** Modules handled between two yields of {@link IncrementalProject.updateSteps}. */
+const STEP = 64;
+
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const byEdge = (a: { from: string; to: string }, b: { from: string; to: string }) =>
   cmp(a.from, b.from) || cmp(a.to, b.to);
@@ -158,6 +161,22 @@ export class IncrementalProject {
    * passed in `removed`) and `removed` paths. Cost: proportional to what the change affects.
    */
   update(changed: readonly FileExtraction[], removed: readonly string[] = []): void {
+    const steps = this.updateSteps(changed, removed);
+    let step = steps.next();
+    while (step.done !== true) step = steps.next();
+  }
+
+  /**
+   * {@link IncrementalProject.update} in steps: the generator yields every {@link STEP} modules,
+   * so that a caller can let other work run in between (a whole project at start-up). The state
+   * is consistent again only when the generator has finished. Loading a project in one update
+   * costs each module once; in many smaller updates, modules that refer to later ones are
+   * computed again.
+   */
+  *updateSteps(
+    changed: readonly FileExtraction[],
+    removed: readonly string[] = [],
+  ): Generator<void, void, undefined> {
     // Module names whose findings must be computed again; touched names are among them.
     const findingNames = new Set<string>();
     const graphSeeds = new Set<string>();
@@ -167,23 +186,31 @@ export class IncrementalProject {
       if (d !== undefined) findingNames.add(d.module.name);
     };
     const affected = new Set<Instance>();
+    this.#result = null;
     for (const path of [...removed, ...changed.map((f) => f.path)])
       this.#dropFile(path, findingNames, onCalled, graphSeeds);
     for (const f of changed) this.#addFile(f, findingNames, affected);
+    yield;
     const touched = [...findingNames];
     for (const name of touched) {
       this.#reindexFunctions(name);
       graphSeeds.add(name);
       for (const i of this.#refs.get(name) ?? []) affected.add(i);
     }
+    yield;
     for (const i of affected) this.#withdraw(i, onCalled, graphSeeds);
+    let n = 0;
     for (const i of affected) {
       this.#contribute(i, onCalled, graphSeeds);
       findingNames.add(i.m.name);
+      if (++n % STEP === 0) yield;
     }
     const facts = this.#facts();
-    for (const name of findingNames) this.#refreshFindings(name, facts);
-    this.#cycles.update(graphSeeds, (n) => this.#successors(n));
+    for (const name of findingNames) {
+      this.#refreshFindings(name, facts);
+      if (++n % STEP === 0) yield;
+    }
+    this.#cycles.update(graphSeeds, (name) => this.#successors(name));
     this.#result = null;
   }
 
