@@ -8,7 +8,7 @@ import { once } from "node:events";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import type { Delivery } from "../integration/async-api.js";
 import type { IndexChange } from "./live-index.js";
-import type { ServerMetrics } from "./metrics.js";
+import { PROMETHEUS_CONTENT_TYPE, type ServerMetrics } from "./metrics.js";
 import type { OpenApiCollector } from "./openapi.js";
 import { apiError } from "./problem.js";
 import type { ServeContext, ServerLimits } from "./server.js";
@@ -75,7 +75,7 @@ export function registerSystemRoutes(
         response: { 200: { type: "string", "x-content-type": "text/plain" } },
       },
     },
-    async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.text()),
+    async (_req, reply) => reply.type(PROMETHEUS_CONTENT_TYPE).send(metrics.text()),
   );
 
   app.get(

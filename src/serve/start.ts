@@ -191,6 +191,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
       realRoot,
       elixir: settings.elixir ?? DEFAULT_ELIXIR_VERSION,
       hub,
+      telemetry: foundation.telemetry,
       sync,
       health,
       limiter,
