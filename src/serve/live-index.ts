@@ -280,7 +280,8 @@ export class LiveIndexService extends Service<LiveIndexCall, LiveIndexStatus> {
         elixir: this.#elixir,
         cache: this.#cache,
         sliceMs: this.#o.sliceMs ?? 20,
-        batchMax: this.#o.batchMax ?? 1_000,
+        // Smaller than a live batch: each one is loaded without a yield.
+        batchMax: Math.min(this.#o.batchMax ?? 1_000, 250),
         begin: (files) => {
           const templates = templatesBeside(this.#o.root, files);
           this.#project = new IncrementalProject({}, { templates });

@@ -187,19 +187,26 @@ export class IncrementalProject {
     };
     const affected = new Set<Instance>();
     this.#result = null;
-    for (const path of [...removed, ...changed.map((f) => f.path)])
+    let n = 0;
+    for (const path of [...removed, ...changed.map((f) => f.path)]) {
       this.#dropFile(path, findingNames, onCalled, graphSeeds);
-    for (const f of changed) this.#addFile(f, findingNames, affected);
-    yield;
+      if (++n % STEP === 0) yield;
+    }
+    for (const f of changed) {
+      this.#addFile(f, findingNames, affected);
+      if (++n % STEP === 0) yield;
+    }
     const touched = [...findingNames];
     for (const name of touched) {
       this.#reindexFunctions(name);
       graphSeeds.add(name);
       for (const i of this.#refs.get(name) ?? []) affected.add(i);
+      if (++n % STEP === 0) yield;
     }
-    yield;
-    for (const i of affected) this.#withdraw(i, onCalled, graphSeeds);
-    let n = 0;
+    for (const i of affected) {
+      this.#withdraw(i, onCalled, graphSeeds);
+      if (++n % STEP === 0) yield;
+    }
     for (const i of affected) {
       this.#contribute(i, onCalled, graphSeeds);
       findingNames.add(i.m.name);
