@@ -74,7 +74,7 @@ async function startServe(root: string, args: string[] = []) {
     await r?.arrayBuffer();
     await sleep(10);
   }
-  return { child, url, readyMs: performance.now() - t0, liveMaxMs };
+  return { child, url, readyMs: performance.now() - t0, liveMaxMs, stderr: () => err };
 }
 
 async function stop(child: ChildProcess): Promise<void> {
@@ -256,7 +256,11 @@ async function main(): Promise<void> {
       value: warm.liveMaxMs,
       unit: "ms",
     });
-    await editToQueryable(warm.url, root, files);
+    await editToQueryable(warm.url, root, files).catch((error: unknown) => {
+      // Say what the server said: a failed request alone does not tell why.
+      process.stderr.write(`serve exit ${warm.child.exitCode}, stderr:\n${warm.stderr()}\n`);
+      throw error;
+    });
     // Edit 0 added bench_edit_0/0 to the last module of file 0.
     const lookup = `${warm.url}/api/functions/${encodeURIComponent(`${fileOf(root, files, 0).module}.bench_edit_0/0`)}`;
     const bare = await bareFastify();

@@ -74,6 +74,16 @@ export interface IndexChange {
   correlationId: string;
 }
 
+/** Update size (modules computed again) above which the analysis update runs in time slices. */
+const STEPPED_IMPACT = 500;
+
+/** A commit's change, for the project analysis. */
+interface AnalysisUpdate {
+  version: number;
+  changed: FileExtraction[];
+  removed: string[];
+}
+
 /** The project-level analysis and the index version it describes. */
 export interface ProjectSnapshot {
   version: number;
@@ -165,6 +175,9 @@ export class LiveIndexService extends Service<LiveIndexCall, LiveIndexStatus> {
   readonly #elixir: ElixirVersion;
   #snapshot: ProjectSnapshot | undefined;
   #project: IncrementalProject | undefined;
+  /** Commits whose project-analysis update has not run yet, in order. */
+  readonly #analysisQueue: AnalysisUpdate[] = [];
+  #analyzing = false;
   /** Extractions of the initial build, analyzed together once it has read every file. */
   #loaded: FileExtraction[] = [];
   #buildSummary: BuildSummary | null = null;
@@ -457,6 +470,57 @@ export class LiveIndexService extends Service<LiveIndexCall, LiveIndexStatus> {
     return parseHere(path, bytes, hash, this.#elixir);
   }
 
+  /**
+   * Applies the queued commits to the project analysis. A small update (the usual edit) runs at
+   * once, inside the commit, so findings and the graph are as current as the functions. A large
+   * one (a module many others refer to, a burst) runs in time slices: the snapshot of the last
+   * applied version is frozen (assembled now) and served until the update ends, so queries never
+   * see a half-updated analysis and the event loop is never held for seconds.
+   */
+  #runAnalysis(): void {
+    if (this.#analyzing || this.#stopped) return;
+    const project = this.#project as IncrementalProject;
+    for (;;) {
+      const next = this.#analysisQueue.shift();
+      if (next === undefined) return;
+      if (project.impactOf(next.changed, next.removed) <= STEPPED_IMPACT) {
+        const t0 = performance.now();
+        project.update(next.changed, next.removed);
+        this.#analyzed(next.version, performance.now() - t0);
+        continue;
+      }
+      this.#analyzing = true;
+      void this.#runStepped(project, next).finally(() => {
+        this.#analyzing = false;
+        this.#runAnalysis();
+      });
+      return;
+    }
+  }
+
+  async #runStepped(project: IncrementalProject, u: AnalysisUpdate): Promise<void> {
+    const frozen = this.#snapshot;
+    if (frozen !== undefined) {
+      // Assembled before the project starts changing: read from now on, it stays as it is.
+      void frozen.analysis;
+      void frozen.ranking;
+    }
+    const t0 = performance.now();
+    const slicer = new Slicer(this.#o.sliceMs ?? 20);
+    const steps = project.updateSteps(u.changed, u.removed);
+    while (steps.next().done !== true) {
+      if (this.#stopped) return;
+      await slicer.tick();
+    }
+    this.#analyzed(u.version, performance.now() - t0);
+  }
+
+  #analyzed(version: number, ms: number): void {
+    this.#snapshot = snapshotOf(version, this.#project as IncrementalProject);
+    this.#lastAnalysisMs = ms;
+    this.#o.telemetry?.execute("elixirscope.serve.analysis", { durationMs: ms }, { version });
+  }
+
   /** Makes a batch visible at once: repository swap, one cache transaction, one event. */
   #commit(staged: readonly Staged[]): void {
     if (staged.length === 0) return;
@@ -491,14 +555,12 @@ export class LiveIndexService extends Service<LiveIndexCall, LiveIndexStatus> {
         else extractions.push(extraction);
         for (const m of extraction?.modules ?? []) change.modules.push(m.name);
       }
-      const t0 = performance.now();
-      this.#project?.update(extractions, gone);
-      this.#lastAnalysisMs = performance.now() - t0;
+      this.#analysisQueue.push({ version: change.version, changed: extractions, removed: gone });
       this.#cache?.putMany(rows);
       if (change.removed.length > 0) this.#cache?.retainOnly(new Set(repo.paths()));
       this.#version = change.version;
-      this.#snapshot = snapshotOf(change.version, this.#project as IncrementalProject);
       this.#lastCommitAt = change.at;
+      this.#runAnalysis();
       this.#o.hub.publish(change);
       this.#o.events?.store({
         type: "index.changed",
@@ -512,7 +574,7 @@ export class LiveIndexService extends Service<LiveIndexCall, LiveIndexStatus> {
       });
       this.#o.telemetry?.execute(
         "elixirscope.serve.index.commit",
-        { files: staged.length, analysisMs: this.#lastAnalysisMs },
+        { files: staged.length },
         { version: change.version },
       );
     });

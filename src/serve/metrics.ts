@@ -5,9 +5,8 @@
  * subscribers, throttled requests and the breakers' states. The Foundation's own metrics are
  * served beside them. Durations are in milliseconds, the project's one time unit, and named `_ms`.
  *
- * The Foundation's histograms are HDR histograms exposed as Prometheus *summaries* (quantiles
- * 0.5/0.9/0.99, `_sum`, `_count`) rather than bucketed histograms: exact quantiles per server, but
- * they cannot be aggregated across replicas by bucket.
+ * Request latency is a Prometheus histogram (the Foundation's histogram with buckets:
+ * `_bucket{le=...}`, `_sum`, `_count`), so replicas can be aggregated.
  * @packageDocumentation
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
@@ -50,6 +49,7 @@ export class ServerMetrics {
     this.#requests = telemetry.histogram("elixirscope_http_request_duration_ms", {
       help: "HTTP request latency in milliseconds, by method, route and status",
       labelNames: ["method", "route", "status"],
+      buckets: [0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500],
     });
     this.#throttled = telemetry.counter("elixirscope_http_throttled_total", {
       help: "Requests refused by the rate limiter",

@@ -118,7 +118,10 @@ describe("live index", () => {
       const before = server.live().indexStatus().version;
       step();
       await until(async () => (server.live().indexStatus().version > before ? true : undefined));
-      await until(async () => (server.live().indexStatus().backlog === 0 ? true : undefined));
+      await until(async () => {
+        const s = server.live().indexStatus();
+        return s.backlog === 0 && s.analysisVersion === s.version ? true : undefined;
+      });
       const files = discoverFiles(project.root).files;
       const cold: FileExtraction[] = [];
       for (const path of files) {

@@ -221,6 +221,24 @@ export class IncrementalProject {
     this.#result = null;
   }
 
+  /**
+   * About how many module definitions an update would compute again: the new ones and those
+   * that refer to a name the change touches (an edit of a module everything uses is large).
+   * Lets a caller choose between updating at once and in steps.
+   */
+  impactOf(changed: readonly FileExtraction[], removed: readonly string[] = []): number {
+    const names = new Set<string>();
+    let n = 0;
+    for (const f of changed) {
+      n += f.modules.length;
+      for (const m of f.modules) names.add(m.name);
+    }
+    for (const path of [...removed, ...changed.map((f) => f.path)])
+      for (const i of this.#files.get(path) ?? []) names.add(i.m.name);
+    for (const name of names) n += this.#refs.get(name)?.size ?? 0;
+    return n;
+  }
+
   /** The project analysis now; equal to a cold {@link analyzeProject} over the same files. */
   analysis(): ProjectAnalysis {
     this.#result ??= this.#assemble();
