@@ -35,7 +35,7 @@ import type {
 import { functionKey } from "../model.js";
 import { CycleIndex } from "./incremental-cycles.js";
 import { findPatterns, knownCallbacks } from "./patterns.js";
-import { type AnalysisOptions, type ProjectInputs, resolveOptions } from "./project.js";
+import { type AnalysisOptions, indexEdges, type ProjectInputs, resolveOptions } from "./project.js";
 import { computeFindings, type ProjectFacts, RULES, type RuleModule } from "./rules.js";
 
 /** A function the index resolves a key to: the first definition in file order. */
@@ -492,18 +492,8 @@ export class IncrementalProject {
       edges.push({ from, to, count });
     }
     edges.sort(byEdge);
-    const callers: Record<string, string[]> = {};
-    const callees: Record<string, string[]> = {};
-    for (const e of edges) {
-      if (callers[e.to] === undefined) callers[e.to] = [];
-      callers[e.to].push(e.from);
-      if (callees[e.from] === undefined) callees[e.from] = [];
-      callees[e.from].push(e.to);
-    }
-    // Edges are sorted by (from, to) and unique: callees are sorted already; callers need sorting.
-    for (const k of Object.keys(callers)) callers[k].sort(cmp);
     const nodes = [...this.#functions.keys()].sort(cmp);
-    return { nodes, edges, callers, callees };
+    return { nodes, edges, ...indexEdges(edges) };
   }
 }
 

@@ -125,7 +125,8 @@ interface CallFacts {
   calledFromElsewhere: Set<string>;
 }
 
-function indexEdges(edges: readonly CallEdge[]): Pick<CallGraph, "callers" | "callees"> {
+/** The callers and callees lists of a call graph's edges, each sorted and unique. */
+export function indexEdges(edges: readonly CallEdge[]): Pick<CallGraph, "callers" | "callees"> {
   const callers: Record<string, string[]> = {};
   const callees: Record<string, string[]> = {};
   for (const e of edges) {
