@@ -217,7 +217,7 @@ async function burst(url: string, pid: number, root: string, files: string[]): P
   });
   record({
     group: `burst of ${BURST} files`,
-    name: "last project-analysis update (incremental, in the commit)",
+    name: "last project-analysis update (incremental)",
     value: analysisMs,
     unit: "ms",
   });

@@ -67,7 +67,7 @@ export class ServerMetrics {
     });
     this.#gauge(
       "elixirscope_index_analysis_duration_ms",
-      "Duration of the last project-analysis update (incremental, in the commit), ms",
+      "Duration of the last project-analysis update (incremental), ms",
       () => index().status.lastAnalysisMs ?? 0,
     );
     this.#gauge(
