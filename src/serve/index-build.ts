@@ -19,6 +19,7 @@ import type { FileExtraction } from "../ast/model.js";
 import type { ElixirVersion } from "../ast/parser/index.js";
 import { discoverFiles } from "../ast/population/discover.js";
 import { defaultWorkerCount, ParsePool } from "../ast/population/pool.js";
+import { DEFAULT_MAX_FILE_BYTES } from "../ast/population/populate.js";
 import { processSource } from "../ast/population/process.js";
 import type { FileOutcome } from "../ast/population/protocol.js";
 import type { AnalysisCache, CacheEntry } from "../ast/repository/cache.js";
@@ -93,6 +94,28 @@ export function hashOf(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
 }
 
+/**
+ * A file over the `maxFileBytes` limit: indexed as failed with the reason, never parsed, and
+ * marked `cached` so that no cache row is written (it is not a parse result: raising the limit
+ * must parse it on the next start).
+ */
+export function oversized(path: string, bytes: Buffer, hash: string, max: number): StagedFile {
+  const message = `file too large to analyze: ${bytes.length} bytes, limit ${max} bytes (maxFileBytes)`;
+  const entry: CacheEntry = {
+    path,
+    hash,
+    size: bytes.length,
+    extractionJson: null,
+    error: { line: null, column: null, message },
+    counts: countsOf(null),
+  };
+  return { kind: "changed", entry, extraction: null, cached: true };
+}
+
+/** The `maxFileBytes` limit of the settings (the analysis' default when unset). */
+export const maxFileBytesOf = (s: AnalysisConfig): number =>
+  s.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+
 /** What the initial build needs from the live index. */
 export interface BuildContext {
   root: string;
@@ -116,7 +139,8 @@ export interface BuildSummary {
   workers: number;
 }
 
-interface ToParse {
+/** A file read and hashed whose content is not in the index or the cache. */
+export interface ToParse {
   path: string;
   hash: string;
   source: Buffer;
@@ -134,6 +158,7 @@ export async function buildIndex(ctx: BuildContext): Promise<BuildSummary> {
   const slicer = new Slicer(ctx.sliceMs);
   const batch = new Batcher(ctx, slicer);
   const toParse: ToParse[] = [];
+  const max = maxFileBytesOf(s);
   for (const path of files) {
     if (ctx.stopped()) break;
     let source: Buffer;
@@ -143,8 +168,9 @@ export async function buildIndex(ctx: BuildContext): Promise<BuildSummary> {
       continue; // gone since discovery: the watcher reports it
     }
     const hash = hashOf(source);
-    const hit = ctx.cache?.get(path, hash);
-    if (hit === undefined) toParse.push({ path, hash, source });
+    const hit = source.length > max ? undefined : ctx.cache?.get(path, hash);
+    if (source.length > max) await batch.add(oversized(path, source, hash, max));
+    else if (hit === undefined) toParse.push({ path, hash, source });
     else {
       const extraction =
         hit.extractionJson === null ? null : (JSON.parse(hit.extractionJson) as FileExtraction);
@@ -190,12 +216,34 @@ async function parseAll(
   batch: Batcher,
   slicer: Slicer,
 ): Promise<number> {
+  return parseFiles(files, ctx, slicer, (staged) => batch.add(staged));
+}
+
+/** What {@link parseFiles} needs. */
+export interface ParseContext {
+  settings: AnalysisConfig;
+  elixir: ElixirVersion;
+  stopped: () => boolean;
+}
+
+/**
+ * Parses files into staged files, in order of completion: on the population's worker threads
+ * when there are at least {@link POOL_MIN_FILES} (a worker round trip and the pool's start cost
+ * more than a few small parses), otherwise here, in slices. Returns the workers used (0: here).
+ * Shared by the initial build and the live updates' batches (a burst such as a `git checkout`).
+ */
+export async function parseFiles(
+  files: readonly ToParse[],
+  ctx: ParseContext,
+  slicer: Slicer,
+  onStaged: (staged: StagedFile) => Promise<void> | void,
+): Promise<number> {
   const wanted = ctx.settings.workers ?? "auto";
   const n = wanted === "auto" ? defaultWorkerCount() : Math.min(wanted, files.length);
   if (n === 0 || files.length < POOL_MIN_FILES) {
     for (const f of files) {
       if (ctx.stopped()) break;
-      await batch.add(parseHere(f.path, f.source, f.hash, ctx.elixir));
+      await onStaged(parseHere(f.path, f.source, f.hash, ctx.elixir));
       await slicer.tick();
     }
     return 0;
@@ -220,7 +268,7 @@ async function parseAll(
     const staged = stagedOf(f.path, f.hash, f.source.length, o);
     // A transient failure (a worker died) is reported but not cached: the next start retries.
     if (!o.ok && o.transient === true) staged.cached = true;
-    await batch.add(staged);
+    await onStaged(staged);
     await slicer.tick();
   }
   return n;

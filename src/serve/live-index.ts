@@ -8,7 +8,9 @@
  *   by `queueLimit`; past it the set is dropped and one rescan of the tree replaces it, so a burst
  *   costs memory in proportion to the project, never to the number of events.
  * - **Batches:** queued paths are read and hashed; only files whose content changed are parsed
- *   (in this thread, in time slices that let requests through). Nothing is visible until the
+ *   (a few in this thread; a burst of at least 16 on the population's worker threads, as the
+ *   initial build does), while reading yields to requests every time slice. Files over
+ *   `maxFileBytes` are indexed as failed with the reason, never parsed. Nothing is visible until the
  *   batch commits in one synchronous step: the repository swaps the files and the cache writes
  *   their rows in one transaction. Queries therefore always answer from the last committed state.
  * - **Project results:** the commit also updates the project-level analysis incrementally
@@ -46,10 +48,13 @@ import {
   type BuildSummary,
   buildIndex,
   hashOf,
-  parseHere,
+  maxFileBytesOf,
+  oversized,
+  parseFiles,
   Slicer,
   type Staged,
   type StagedFile,
+  type ToParse,
   templatesBeside,
 } from "./index-build.js";
 import { SourceFilter } from "./source-filter.js";
@@ -441,19 +446,33 @@ export class LiveIndexService extends Service<LiveIndexCall, LiveIndexStatus> {
     return [...all];
   }
 
-  /** Reads, hashes and (when changed) parses each path, yielding to requests every slice. */
+  /**
+   * Reads and hashes each path, yielding to requests every slice, then parses the changed ones:
+   * a few (the usual edit) here, a burst on worker threads ({@link parseFiles}).
+   */
   async #stage(paths: readonly string[]): Promise<Staged[]> {
     const out: Staged[] = [];
+    const toParse: ToParse[] = [];
     const slicer = new Slicer(this.#o.sliceMs ?? 20);
     for (const path of paths) {
       const s = this.#stageOne(path);
-      if (s !== null) out.push(s);
+      if (s !== null && "source" in s) toParse.push(s);
+      else if (s !== null) out.push(s);
       await slicer.tick();
     }
+    const ctx = {
+      settings: this.#o.settings ?? {},
+      elixir: this.#elixir,
+      stopped: () => this.#stopped,
+    };
+    await parseFiles(toParse, ctx, slicer, (staged) => {
+      out.push(staged);
+    });
     return out;
   }
 
-  #stageOne(path: string): Staged | null {
+  /** A path's removal, its oversized entry, the file to parse, or null when unchanged. */
+  #stageOne(path: string): Staged | ToParse | null {
     const repo = this.#o.repository;
     const known = repo.hashOf(path) !== undefined;
     let bytes: Buffer | null = null;
@@ -467,7 +486,9 @@ export class LiveIndexService extends Service<LiveIndexCall, LiveIndexStatus> {
     if (bytes === null) return known ? { kind: "removed", path } : null;
     const hash = hashOf(bytes);
     if (repo.hashOf(path) === hash) return null;
-    return parseHere(path, bytes, hash, this.#elixir);
+    const max = maxFileBytesOf(this.#o.settings ?? {});
+    if (bytes.length > max) return oversized(path, bytes, hash, max);
+    return { path, hash, source: bytes };
   }
 
   /**
@@ -548,7 +569,7 @@ export class LiveIndexService extends Service<LiveIndexCall, LiveIndexStatus> {
         }
         const { entry, extraction } = s;
         repo.setFile({ path: entry.path, hash: entry.hash, extraction, error: entry.error });
-        rows.push(entry);
+        if (!s.cached) rows.push(entry);
         change.changed.push(entry.path);
         if (entry.error !== null) change.failed.push(entry.path);
         if (extraction === null) gone.push(entry.path);
