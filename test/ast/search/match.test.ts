@@ -105,13 +105,14 @@ describe("pattern semantics", () => {
       ok: true,
       matches: [],
     });
-    expect(compile("IO.inspect(_x) |> Enum.map(_)").words.sort()).toEqual([
+    expect(compile("IO.inspect(_x) |> Enum.map(_)").prefilter.words.sort()).toEqual([
       "Enum",
       "IO",
       "inspect",
       "map",
+      "|>",
     ]);
-    expect(compile('"a#{_x}" <> ~r/b/').words).toEqual([]);
+    expect(compile('"a#{_x}" <> ~r/b/').prefilter.words).toEqual(["<>"]);
   });
 
   it("every node matches `_` and `...`, and a node matches a pattern made from itself", () => {
