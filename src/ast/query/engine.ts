@@ -187,14 +187,19 @@ export class QueryEngine {
     let items: Row[] = [];
     let total = 0;
     if (spec.order.length > 0) {
+      // With a limit, only the first `offset + limit` rows are kept in order; without, all.
+      const compare = comparator(spec.order);
+      const top = spec.limit === null ? null : new TopRows(compare, end);
       for (const c of candidates) {
         if (accept !== null && !accept(c)) continue;
         const r = toRow(c);
-        if (predicate === null || predicate(r as unknown as Fields)) items.push(r);
+        if (predicate !== null && !predicate(r as unknown as Fields)) continue;
+        total++;
+        if (top === null) items.push(r);
+        else top.add(r);
       }
-      total = items.length;
-      items.sort(comparator(spec.order));
-      items = items.slice(spec.offset, end);
+      if (top === null) items.sort(compare);
+      items = (top === null ? items : top.rows).slice(spec.offset, end);
     } else if (Array.isArray(candidates) && accept === null && predicate === null) {
       // The index answered the whole condition: its size is the total; build the page only.
       total = candidates.length;
@@ -483,6 +488,35 @@ function tailSteps(spec: QuerySpec, residual: Condition | null): ExplainStep[] {
     });
   }
   return steps;
+}
+
+/**
+ * The first `limit` rows in order, kept while rows stream in (binary insertion into a bounded
+ * array): sorting is O(n log k), not O(n log n), for `order by ... limit k`. A row goes after
+ * the rows it ties with and only evicts a row it strictly precedes, so the result is exactly
+ * that of a stable sort.
+ */
+class TopRows {
+  readonly rows: Row[] = [];
+  constructor(
+    private readonly compare: (a: Row, b: Row) => number,
+    private readonly limit: number,
+  ) {}
+
+  add(r: Row): void {
+    const rows = this.rows;
+    if (this.limit === 0) return;
+    if (rows.length >= this.limit && this.compare(r, rows[rows.length - 1]) >= 0) return;
+    let lo = 0;
+    let hi = rows.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.compare(r, rows[mid]) < 0) hi = mid;
+      else lo = mid + 1;
+    }
+    rows.splice(lo, 0, r);
+    if (rows.length > this.limit) rows.pop();
+  }
 }
 
 function comparator(order: readonly Order[]): (a: Row, b: Row) => number {

@@ -127,6 +127,26 @@ describe("query engine", () => {
     expect(lacking.total + having.total).toBe(all.total);
   });
 
+  it("keeps exactly a stable sort's page when ordering with a limit (top-k)", () => {
+    const fields = ["cyclomatic", "loc", "name", "module", "line", "arity"];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...fields),
+        fc.boolean(),
+        fc.nat(5),
+        fc.nat(3),
+        (field, desc, limit, offset) => {
+          const order = `order by ${field}${desc ? " desc" : ""}`;
+          const all = run(`functions ${order}`);
+          const page = engine.run(parseQuery(`functions ${order} limit ${limit} offset ${offset}`));
+          expect(page.total).toBe(all.total);
+          expect(page.items).toEqual(all.items.slice(offset, offset + limit));
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
   it("pages with order, limit and offset, and counts the total", () => {
     const all = run("functions order by key");
     const page = run("functions order by key limit 2 offset 1");
