@@ -100,41 +100,52 @@ export function matchFile(
     functions: [],
     out: [],
   };
-  visit(ast, state);
+  walk(ast, state);
   return state.out;
 }
 
-function visit(t: Term, s: WalkState): void {
-  if (t instanceof Node) visitNode(t, s);
-  else if (Array.isArray(t)) for (const item of t) visit(item, s);
-  else if (t instanceof Tuple) for (const item of t.items) visit(item, s);
+/** Stack entries that close a `defmodule` or a definition once its children are walked. */
+const LEAVE_MODULE = Symbol("leave module");
+const LEAVE_FUNCTION = Symbol("leave function");
+
+/**
+ * Walks `ast` in source order, parents before children, with an explicit stack: the deepest
+ * trees the parser accepts must not exhaust the call stack.
+ */
+function walk(ast: Term, s: WalkState): void {
+  const stack: (Term | symbol)[] = [ast];
+  while (stack.length > 0) {
+    const t = stack.pop() as Term | symbol;
+    if (t === LEAVE_MODULE) s.modules.pop();
+    else if (t === LEAVE_FUNCTION) s.functions.pop();
+    else if (t instanceof Node) enter(t, s, stack);
+    else if (Array.isArray(t)) for (let i = t.length - 1; i >= 0; i--) stack.push(t[i]);
+    else if (t instanceof Tuple)
+      for (let i = t.items.length - 1; i >= 0; i--) stack.push(t.items[i]);
+  }
 }
 
-function visitNode(n: Node, s: WalkState): void {
+/** Visits one node: its context, its match; then queues its form and arguments. */
+function enter(n: Node, s: WalkState, stack: (Term | symbol)[]): void {
   const form = n.form;
-  let pushedModule = false;
-  let pushedFunction = false;
   if (form instanceof Atom && Array.isArray(n.args)) {
     if (form.name === "defmodule" && n.args.length > 0) {
       const name = aliasText(n.args[0]);
       const outer = s.modules[s.modules.length - 1];
       s.modules.push(outer === undefined ? name : `${outer}.${name}`);
-      pushedModule = true;
+      stack.push(LEAVE_MODULE);
     } else if (DEF_FORMS.has(form.name)) {
       const name = defName(n);
       if (name !== null) {
         s.functions.push(name);
-        pushedFunction = true;
+        stack.push(LEAVE_FUNCTION);
       }
     }
   }
   if (s.key === null || nodeKey(n) === s.key) tryNode(n, s);
-  if (!isVarNode(n)) {
-    visit(form, s);
-    if (Array.isArray(n.args)) for (const a of n.args) visit(a, s);
-  }
-  if (pushedModule) s.modules.pop();
-  if (pushedFunction) s.functions.pop();
+  if (isVarNode(n)) return;
+  if (Array.isArray(n.args)) for (let i = n.args.length - 1; i >= 0; i--) stack.push(n.args[i]);
+  stack.push(form);
 }
 
 function tryNode(n: Node, s: WalkState): void {
