@@ -88,6 +88,8 @@ interface Derived {
   patternsOf?: Map<string, string[]>;
   adjacency?: Map<string, string[]>;
   sortedModules?: ModuleInfo[];
+  /** `name/arity` to the module definitions that write it (not generated). */
+  writers?: Map<string, Set<ModuleInfo>>;
 }
 
 /**
@@ -343,7 +345,7 @@ export class QueryEngine {
       ...spec.having.map((h) => `has ${h}`),
       ...spec.lacking.map((l) => `lacks ${l}`),
     ];
-    steps.push({ step: "filter", index: "functionsByKey", detail: detail.join(", ") });
+    steps.push({ step: "filter", index: "functionsByNameArity", detail: detail.join(", ") });
     const defines = (m: ModuleInfo, fn: string) => this.#defines(m, fn);
     const accept = (m: ModuleInfo) =>
       spec.having.every((h) => defines(m, h)) && spec.lacking.every((l) => !defines(m, l));
@@ -355,10 +357,16 @@ export class QueryEngine {
    * count (`use GenServer` generates default callbacks a module may still lack).
    */
   #defines(m: ModuleInfo, fn: string): boolean {
-    const na = nameArity(fn);
-    if (na === null) return false;
-    const refs = this.#source.repository.functions(m.name, na[0], na[1]);
-    return refs.some((r) => r.module === m && !r.function.generated);
+    this.#derived.writers ??= new Map();
+    let writers = this.#derived.writers.get(fn);
+    if (writers === undefined) {
+      // Built once per version from the name/arity index: the module definitions writing `fn`.
+      const na = nameArity(fn);
+      const refs = na === null ? [] : this.#source.repository.functionsNamed(na[0], na[1]);
+      writers = new Set(refs.filter((r) => !r.function.generated).map((r) => r.module));
+      this.#derived.writers.set(fn, writers);
+    }
+    return writers.has(m);
   }
 
   #planGraph(spec: QuerySpec, toRow: (m: ModuleInfo) => Row): Plan {

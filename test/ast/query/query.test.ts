@@ -92,7 +92,7 @@ describe("query engine", () => {
     );
     expect(lacking.map((s) => `${s.step}:${s.index}`)).toEqual([
       "candidates:modulesByBehaviour",
-      "filter:functionsByKey",
+      "filter:functionsByNameArity",
     ]);
   });
 
