@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import type { ModuleInfo } from "../model.js";
+import { requiredText } from "./filter.js";
 import type { Condition } from "./spec.js";
 
 /** Modules sorted by name (code-unit order), for prefix ranges. */
@@ -37,19 +38,7 @@ export function globPrefix(glob: string): string {
  * only: a regular expression has no prefix to read a range with), or undefined.
  */
 export function requiredGlob(c: Condition | null, field: string): string | undefined {
-  if (c === null) return undefined;
-  if (c.op === "compare") {
-    return c.field === field && c.compare === "~" && typeof c.value === "string"
-      ? c.value
-      : undefined;
-  }
-  if (c.op === "and") {
-    for (const item of c.items) {
-      const g = requiredGlob(item, field);
-      if (g !== undefined) return g;
-    }
-  }
-  return undefined;
+  return requiredText(c, field, "~");
 }
 
 /**
