@@ -520,14 +520,20 @@ export class LiveIndexService extends Service<LiveIndexCall, LiveIndexStatus> {
   }
 
   async #runStepped(project: IncrementalProject, u: AnalysisUpdate): Promise<void> {
+    const slicer = new Slicer(this.#o.sliceMs ?? 20);
     const frozen = this.#snapshot;
     if (frozen !== undefined) {
-      // Assembled before the project starts changing: read from now on, it stays as it is.
+      // Assembled (in slices) before the project starts changing: read from now on, it stays as
+      // it is. Nothing updates the project meanwhile: later commits wait in the queue.
+      const assembly = project.analysisSteps();
+      while (assembly.next().done !== true) {
+        if (this.#stopped) return;
+        await slicer.tick();
+      }
       void frozen.analysis;
       void frozen.ranking;
     }
     const t0 = performance.now();
-    const slicer = new Slicer(this.#o.sliceMs ?? 20);
     const steps = project.updateSteps(u.changed, u.removed);
     while (steps.next().done !== true) {
       if (this.#stopped) return;

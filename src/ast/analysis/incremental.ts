@@ -34,6 +34,7 @@ import type {
 } from "../model.js";
 import { functionKey } from "../model.js";
 import { CycleIndex } from "./incremental-cycles.js";
+import { runSteps, sortSteps } from "./incremental-sort.js";
 import { findPatterns, knownCallbacks } from "./patterns.js";
 import { type AnalysisOptions, indexEdges, type ProjectInputs, resolveOptions } from "./project.js";
 import { computeFindings, type ProjectFacts, RULES, type RuleModule } from "./rules.js";
@@ -241,7 +242,20 @@ export class IncrementalProject {
 
   /** The project analysis now; equal to a cold {@link analyzeProject} over the same files. */
   analysis(): ProjectAnalysis {
-    this.#result ??= this.#assemble();
+    this.#result ??= runSteps(this.#assembleSteps());
+    return this.#result;
+  }
+
+  /**
+   * {@link IncrementalProject.analysis} in bounded steps (the large sorts are stepped), for a
+   * caller that must not hold the event loop while a large project's analysis is assembled.
+   * The project must not be updated until the generator has finished.
+   */
+  *analysisSteps(): Generator<void, ProjectAnalysis, undefined> {
+    if (this.#result === null) {
+      const result = yield* this.#assembleSteps();
+      this.#result ??= result;
+    }
     return this.#result;
   }
 
@@ -461,38 +475,46 @@ export class IncrementalProject {
     return this.#sortedPaths.flatMap((p) => this.#files.get(p) ?? []);
   }
 
-  #assemble(): ProjectAnalysis {
+  *#assembleSteps(): Generator<void, ProjectAnalysis, undefined> {
     const instances = this.#instancesInOrder();
     const patterns = instances.flatMap((i) => i.c?.patterns ?? []);
-    const moduleGraph = this.#moduleGraph();
+    yield;
+    const moduleGraph = yield* this.#moduleGraphSteps();
     const facts = this.#facts(
       () => moduleGraph,
       () => patterns,
     );
-    const findings = [
+    const unsorted = [
       ...computeFindings([], facts, projectRules),
       ...instances.flatMap((i) => i.findings),
-    ].sort(byPlace);
-    return { patterns, findings, moduleGraph, callGraph: this.#callGraph() };
+    ];
+    yield;
+    const findings = yield* sortSteps(unsorted, byPlace);
+    const callGraph = yield* this.#callGraphSteps();
+    return { patterns, findings, moduleGraph, callGraph };
   }
 
-  #moduleGraph(): ProjectAnalysis["moduleGraph"] {
-    const edges: ProjectAnalysis["moduleGraph"]["edges"] = [];
+  *#moduleGraphSteps(): Generator<void, ProjectAnalysis["moduleGraph"], undefined> {
+    const unsorted: ProjectAnalysis["moduleGraph"]["edges"] = [];
     for (const [from, out] of this.#graph)
       for (const [to, kinds] of out)
-        edges.push({ from, to, kinds: [...kinds.members].sort() as DependencyKind[] });
-    edges.sort(byEdge);
-    return { nodes: [...this.#byName.keys()].sort(cmp), edges, cycles: this.#cycles.cycles() };
+        unsorted.push({ from, to, kinds: [...kinds.members].sort() as DependencyKind[] });
+    yield;
+    const edges = yield* sortSteps(unsorted, byEdge);
+    const nodes = yield* sortSteps([...this.#byName.keys()], cmp);
+    return { nodes, edges, cycles: this.#cycles.cycles() };
   }
 
-  #callGraph(): ProjectAnalysis["callGraph"] {
-    const edges: CallEdge[] = [];
+  *#callGraphSteps(): Generator<void, ProjectAnalysis["callGraph"], undefined> {
+    const unsorted: CallEdge[] = [];
     for (const [k, count] of this.#edges.counts) {
       const [from, to] = k.split("\u0000");
-      edges.push({ from, to, count });
+      unsorted.push({ from, to, count });
     }
-    edges.sort(byEdge);
-    const nodes = [...this.#functions.keys()].sort(cmp);
+    yield;
+    const edges = yield* sortSteps(unsorted, byEdge);
+    const nodes = yield* sortSteps([...this.#functions.keys()], cmp);
+    yield;
     return { nodes, edges, ...indexEdges(edges) };
   }
 }

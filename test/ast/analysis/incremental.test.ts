@@ -161,6 +161,22 @@ describe("IncrementalProject", () => {
     expect(inc.analysis().callGraph.edges.length).toBeGreaterThan(100);
   });
 
+  it("assembles the same analysis in steps as at once", () => {
+    const inc = new IncrementalProject();
+    inc.update(pool);
+    const steps = inc.analysisSteps();
+    let yields = 0;
+    let step = steps.next();
+    while (step.done !== true) {
+      yields++;
+      step = steps.next();
+    }
+    expect(yields).toBeGreaterThan(3);
+    expect(step.value).toEqual(analyzeProject(pool));
+    // Assembled once: the plain accessor returns the same object.
+    expect(inc.analysis()).toBe(step.value);
+  });
+
   it("passes the thresholds and templates on as the cold analysis does", () => {
     const options = { maxFunctionLines: 5, maxNesting: 1 };
     const inc = new IncrementalProject(options, { templates: ["lib/mix/task.html.heex"] });
