@@ -224,6 +224,11 @@ export interface ParseContext {
   settings: AnalysisConfig;
   elixir: ElixirVersion;
   stopped: () => boolean;
+  /**
+   * A pool kept by the caller across calls (the live index's: starting workers for every batch
+   * of a burst costs more than the parsing). Without it a pool is started and closed per call.
+   */
+  pool?: () => ParsePool;
 }
 
 /**
@@ -248,10 +253,9 @@ export async function parseFiles(
     }
     return 0;
   }
-  const pool = new ParsePool(
-    n,
-    ctx.settings.workerHeapMb ? { heapMb: ctx.settings.workerHeapMb } : {},
-  );
+  const pool =
+    ctx.pool?.() ??
+    new ParsePool(n, ctx.settings.workerHeapMb ? { heapMb: ctx.settings.workerHeapMb } : {});
   const byPath = new Map(files.map((f) => [f.path, f]));
   const outcomes: FileOutcome[] = [];
   try {
@@ -260,7 +264,7 @@ export async function parseFiles(
       (o) => outcomes.push(o),
     );
   } finally {
-    await pool.close();
+    if (ctx.pool === undefined) await pool.close();
   }
   for (const o of outcomes) {
     if (ctx.stopped()) break;

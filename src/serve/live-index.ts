@@ -28,6 +28,7 @@ import { IncrementalProject } from "../ast/analysis/incremental.js";
 import type { FileExtraction, ProjectAnalysis } from "../ast/model.js";
 import { DEFAULT_ELIXIR_VERSION, type ElixirVersion } from "../ast/parser/index.js";
 import { discoverFiles } from "../ast/population/discover.js";
+import { defaultWorkerCount, ParsePool } from "../ast/population/pool.js";
 import { cacheVersionFor, defaultCachePath } from "../ast/population/populate.js";
 import { RANKING_SIZE, type RankedFunction, rankFunctions } from "../ast/population/run.js";
 import { AnalysisCache, type CacheEntry } from "../ast/repository/cache.js";
@@ -78,6 +79,9 @@ export interface IndexChange {
   modules: string[];
   correlationId: string;
 }
+
+/** Idle time after which the live updates' worker pool is closed, ms. */
+const POOL_IDLE_MS = 30_000;
 
 /** Update size (modules computed again) above which the analysis update runs in time slices. */
 const STEPPED_IMPACT = 500;
@@ -190,6 +194,10 @@ export class LiveIndexService extends Service<LiveIndexCall, LiveIndexStatus> {
   #lastAnalysisMs: number | null = null;
   #lastCommitAt: number | null = null;
   #stopped = false;
+  #pool: ParsePool | undefined;
+  #poolIdle: NodeJS.Timeout | undefined;
+  /** True while a batch is being parsed (the idle timer must not close the pool under it). */
+  #parsing = false;
   /** Resolves when the initial build has finished (or failed). */
   readonly built: Promise<void>;
   #markBuilt!: () => void;
@@ -249,6 +257,7 @@ export class LiveIndexService extends Service<LiveIndexCall, LiveIndexStatus> {
     this.#stopped = true;
     this.#watcher?.close();
     this.#watcherState = "stopped";
+    this.#closePool();
     this.#cache?.close();
     this.#cache = null;
   }
@@ -464,11 +473,44 @@ export class LiveIndexService extends Service<LiveIndexCall, LiveIndexStatus> {
       settings: this.#o.settings ?? {},
       elixir: this.#elixir,
       stopped: () => this.#stopped,
+      pool: () => this.#livePool(),
     };
-    await parseFiles(toParse, ctx, slicer, (staged) => {
-      out.push(staged);
-    });
+    this.#parsing = true;
+    try {
+      await parseFiles(toParse, ctx, slicer, (staged) => {
+        out.push(staged);
+      });
+    } catch (error) {
+      // A pool that failed is not reused: the next batch starts a fresh one.
+      this.#closePool();
+      throw error;
+    } finally {
+      this.#parsing = false;
+    }
+    this.#poolIdle?.refresh();
     return out;
+  }
+
+  /** The live updates' worker pool, started on the first burst and kept until idle. */
+  #livePool(): ParsePool {
+    if (this.#pool === undefined) {
+      const s = this.#o.settings ?? {};
+      const n = s.workers === undefined || s.workers === "auto" ? defaultWorkerCount() : s.workers;
+      this.#pool = new ParsePool(n, s.workerHeapMb ? { heapMb: s.workerHeapMb } : {});
+      // Housekeeping: idle workers hold memory; closing them must not keep the process alive.
+      this.#poolIdle = setTimeout(() => {
+        if (this.#parsing) this.#poolIdle?.refresh();
+        else this.#closePool();
+      }, POOL_IDLE_MS).unref();
+    }
+    return this.#pool;
+  }
+
+  #closePool(): void {
+    clearTimeout(this.#poolIdle);
+    this.#poolIdle = undefined;
+    void this.#pool?.close();
+    this.#pool = undefined;
   }
 
   /** A path's removal, its oversized entry, the file to parse, or null when unchanged. */
