@@ -118,7 +118,7 @@ interface ProjectSnapshot {
  * reads `analysis.callGraph`: a report does not, `--json` and API users do, and see a plain
  * enumerable property either way.
  */
-function restoreSnapshot(summary: string, detail: string): ProjectSnapshot {
+function restoreSnapshot(summary: string, detail: () => string): ProjectSnapshot {
   const stored = JSON.parse(summary) as Omit<ProjectSnapshot, "analysis"> & {
     analysis: Omit<ProjectAnalysis, "callGraph">;
   };
@@ -128,7 +128,7 @@ function restoreSnapshot(summary: string, detail: string): ProjectSnapshot {
     enumerable: true,
     configurable: true,
     get: () => {
-      callGraph ??= JSON.parse(detail) as CallGraph;
+      callGraph ??= JSON.parse(detail()) as CallGraph;
       return callGraph;
     },
     set: (value: CallGraph) => {
