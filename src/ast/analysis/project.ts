@@ -95,10 +95,6 @@ function resolveCall(call: CallInfo, caller: ModuleInfo, index: Index): string |
   return null;
 }
 
-function sortedUnique(xs: Iterable<string>): string[] {
-  return [...new Set(xs)].sort();
-}
-
 function byEdge(a: { from: string; to: string }, b: { from: string; to: string }): number {
   return a.from < b.from ? -1 : a.from > b.from ? 1 : a.to < b.to ? -1 : a.to > b.to ? 1 : 0;
 }
@@ -125,30 +121,41 @@ interface CallFacts {
   calledFromElsewhere: Set<string>;
 }
 
+/**
+ * Callers and callees of each function. `edges` are unique and sorted by caller then callee, so
+ * every list comes out sorted and without repeats as it is filled: no sort per key.
+ */
 function indexEdges(edges: readonly CallEdge[]): Pick<CallGraph, "callers" | "callees"> {
-  const callers: Record<string, string[]> = {};
-  const callees: Record<string, string[]> = {};
+  const callers = new Map<string, string[]>();
+  const callees = new Map<string, string[]>();
   for (const e of edges) {
-    if (callers[e.to] === undefined) callers[e.to] = [];
-    callers[e.to].push(e.from);
-    if (callees[e.from] === undefined) callees[e.from] = [];
-    callees[e.from].push(e.to);
+    const ins = callers.get(e.to);
+    if (ins === undefined) callers.set(e.to, [e.from]);
+    else ins.push(e.from);
+    const outs = callees.get(e.from);
+    if (outs === undefined) callees.set(e.from, [e.to]);
+    else outs.push(e.to);
   }
-  for (const k of Object.keys(callers)) callers[k] = sortedUnique(callers[k]);
-  for (const k of Object.keys(callees)) callees[k] = sortedUnique(callees[k]);
-  return { callers, callees };
+  return { callers: Object.fromEntries(callers), callees: Object.fromEntries(callees) };
 }
 
 function callFacts(modules: readonly ModuleInfo[], index: Index): CallFacts {
-  const edgeCount = new Map<string, number>();
+  // Caller -> callee -> call sites.
+  const edgeCount = new Map<string, Map<string, number>>();
   const called = new Set<string>();
   const calledFromElsewhere = new Set<string>();
   for (const m of modules) {
     for (const fn of m.functions) {
+      const targets = targetsOf(m, fn, index);
+      if (targets.length === 0) continue;
       const from = functionKey(m.name, fn.name, fn.arity);
-      for (const to of targetsOf(m, fn, index)) {
-        const k = `${from}\u0000${to}`;
-        edgeCount.set(k, (edgeCount.get(k) ?? 0) + 1);
+      let row = edgeCount.get(from);
+      if (row === undefined) {
+        row = new Map();
+        edgeCount.set(from, row);
+      }
+      for (const to of targets) {
+        row.set(to, (row.get(to) ?? 0) + 1);
         called.add(to);
         if (to !== from) calledFromElsewhere.add(to);
       }
@@ -162,12 +169,10 @@ function callFacts(modules: readonly ModuleInfo[], index: Index): CallFacts {
       }
     }
   }
-  const edges: CallEdge[] = [...edgeCount]
-    .map(([k, count]) => {
-      const [from, to] = k.split("\u0000");
-      return { from, to, count };
-    })
-    .sort(byEdge);
+  const edges: CallEdge[] = [];
+  for (const [from, row] of edgeCount)
+    for (const [to, count] of row) edges.push({ from, to, count });
+  edges.sort(byEdge);
   const nodes = [...index.functions.keys()].sort();
   return { callGraph: { nodes, edges, ...indexEdges(edges) }, called, calledFromElsewhere };
 }
