@@ -16,7 +16,7 @@ import * as Primary from "./parse-primary.js";
 import * as PS from "./parse-shared.js";
 import type { Parser } from "./parser.js";
 import * as Driver from "./parser.js";
-import { syntaxError, unexpectedAfterExpr } from "./parser.js";
+import { syntaxError } from "./parser.js";
 import * as PR from "./precedence.js";
 import type { Token } from "./tokens.js";
 import * as K from "./tokens.js";
@@ -108,7 +108,7 @@ export function kwList(ps: Parser, closer: number, followMsg: string): Term[] {
       if (atClose(ps, closer)) break;
       expr(ps);
       // `access_expr kw_identifier` fails at the keyword before the follow-up is reported.
-      if (isKw(peek(ps))) unexpectedAfterExpr(ps, peek(ps));
+      if (isKw(peek(ps))) syntaxError(ps, peek(ps));
       fail(followMsg, comma.line, comma.col);
     }
     break;

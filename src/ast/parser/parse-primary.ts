@@ -13,7 +13,7 @@ import * as Containers from "./parse-containers.js";
 import * as PS from "./parse-shared.js";
 import type { Parser } from "./parser.js";
 import * as Driver from "./parser.js";
-import { unexpectedAfterExpr } from "./parser.js";
+import { syntaxError } from "./parser.js";
 import type { Token } from "./tokens.js";
 import * as K from "./tokens.js";
 
@@ -170,7 +170,7 @@ export function primary(ps: Parser, mode: number): Term {
       ps.p++;
       return identifier(ps, t, null, null, mode);
   }
-  unexpectedAfterExpr(ps, t);
+  syntaxError(ps, t);
 }
 
 function binString(ps: Parser, t: Token, extra: Meta): Term {

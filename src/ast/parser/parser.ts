@@ -130,7 +130,7 @@ export class Parser {
         continue;
       }
       if (t.kind === T_EOF) break;
-      unexpectedAfterExpr(this, t);
+      syntaxError(this, t);
     }
     return buildBlock(exprs, !this.features.richMetadata);
   }
@@ -145,9 +145,54 @@ export function peekAt(ps: Parser, k: number): Token {
   return i < ps.toks.length ? ps.toks[i] : ps.toks[ps.toks.length - 1];
 }
 
+/**
+ * A generic yecc error at `t`. A keyword right after a token that ends an `access_expr` is the
+ * grammar's `sub_matched_expr -> access_expr kw_identifier` rule instead
+ * (`error_invalid_kw_identifier`), which names it `'key:'` (`do:` gets the long do-block hint);
+ * anywhere else (expression start, after a newline, a do-block's `end`, a nullary `..`) yecc
+ * prints the keyword's atom.
+ */
 export function syntaxError(ps: Parser, t: Token): never {
-  if (t.kind === T_KW_IDENTIFIER && t.text === "do") unexpectedAfterExpr(ps, t);
+  if (t.kind === T_KW_IDENTIFIER && endsAccessExpr(ps, t)) {
+    if (t.text === "do") fail(`unexpected keyword: do:${INVALID_DO_SUFFIX}`, t.line, t.col);
+    fail(`syntax error before: '${t.text}:'`, t.line, t.col);
+  }
   fail(`syntax error before: ${describeToken(ps, t)}`, t.line, t.col);
+}
+
+/** Token kinds that end an `access_expr` (literals, aliases, closers); `end` only of an `fn`. */
+const ENDS_ACCESS = new Uint8Array(128);
+for (const k of [
+  T_RPAREN,
+  T_RBRACKET,
+  T_RCURLY,
+  T_RBIT,
+  K.T_INT,
+  K.T_FLT,
+  K.T_CHAR,
+  K.T_ALIAS,
+  K.T_ATOM,
+  K.T_ATOM_QUOTED,
+  K.T_ATOM_UNSAFE,
+  K.T_BIN_STRING,
+  K.T_LIST_STRING,
+  T_SIGIL,
+  K.T_BIN_HEREDOC,
+  K.T_LIST_HEREDOC,
+  K.T_TRUE,
+  K.T_FALSE,
+  K.T_NIL,
+]) {
+  ENDS_ACCESS[k] = 1;
+}
+
+/** Whether the token just before `t` (no newline between) ends an `access_expr`. */
+function endsAccessExpr(ps: Parser, t: Token): boolean {
+  const i = ps.toks[ps.p] === t ? ps.p : ps.toks.lastIndexOf(t);
+  if (i <= 0) return false;
+  const prev = ps.toks[i - 1];
+  if (prev.kind === T_END) return ps.toks[matchIndex(ps, i - 1)]?.kind === T_FN;
+  return ENDS_ACCESS[prev.kind] === 1;
 }
 
 export function expect(ps: Parser, kind: number): Token {
@@ -253,19 +298,6 @@ export function matchIndex(ps: Parser, i: number): number {
 /** The tokenizer's `invalid_do_error` text after "unexpected keyword: do:" (same in 1.14 and 1.18). */
 const INVALID_DO_SUFFIX =
   '. In case you wanted to write a "do" expression, you must either use do-blocks or separate the keyword argument with comma. For example, you should either write:\n\n    if some_condition? do\n      :this\n    else\n      :that\n    end\n\nor the equivalent construct:\n\n    if(some_condition?, do: :this, else: :that)\n\nwhere "some_condition?" is the first argument and the second argument is a keyword list.\n\nYou may see this error if you forget a trailing comma before the "do" in a "do" block';
-
-/**
- * A token where an expression has ended. A keyword there is the grammar's
- * `access_expr kw_identifier` rule (`error_invalid_kw_identifier`), which names it `'key:'`
- * (`do:` gets the long do-block hint); anything else is a generic syntax error.
- */
-export function unexpectedAfterExpr(ps: Parser, t: Token): never {
-  if (t.kind === T_KW_IDENTIFIER) {
-    if (t.text === "do") fail(`unexpected keyword: do:${INVALID_DO_SUFFIX}`, t.line, t.col);
-    fail(`syntax error before: '${t.text}:'`, t.line, t.col);
-  }
-  syntaxError(ps, t);
-}
 
 /** {@link sub} for the string builders, which also need to know the version's metadata. */
 export function subParser(ps: Parser): B.SubParse {

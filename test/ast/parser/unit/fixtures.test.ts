@@ -192,6 +192,32 @@ const REJECTED = [
   // `access_expr kw_identifier` fails at the keyword, before a keyword follow-up
   '[a: 1,\n "x"b: 2]',
   "f(a: 1,\n 1 b: 2)",
+  // that rule needs a token ending an `access_expr` right before the keyword; elsewhere
+  // (expression start, after a do-block's `end`, `..` or a newline) yecc names the atom
+  "f(1 b: 2)",
+  "{1 b: 2}",
+  "%{a => 1 b: 2}",
+  "[a: (b) c: 1]",
+  "%Foo b: 1",
+  "fn -> x end b: 1",
+  "if x do end b: 1",
+  "x = 1.. b: 2",
+  "config: kernel, 1",
+  ":a\nc: 1",
+  "[a: 1, ver>sion: 2]",
+  "f(1) do: 2",
+  "do: 1",
+  // several arguments or keywords in parentheses after a spaced call name fail at the `(`
+  "foo (a, b)",
+  "foo (a: 1\n)",
+  "x = foo.bar (a, b c)",
+  "if foo (a, b) do end",
+  "foo ((a, b))",
+  "foo (x; a, b)",
+  "foo (a, b,)",
+  // a bad character in an atom is reported counting from the colon
+  ":erl\u{1F600}ang",
+  "x = :e\u{1F600}",
   // `;` right after `;` is an unexpected token
   "a;\n;b",
   // clause arguments are matched expressions
