@@ -258,21 +258,27 @@ function badStructName(ps: Parser, start: number): never {
   syntaxError(ps, peek(ps));
 }
 
+function isStructPrefix(kind: number): boolean {
+  return kind === T_AT_OP || kind === T_UNARY_OP || kind === T_DUAL_OP || kind === T_TERNARY_OP;
+}
+
+/** A struct name, after any prefix operators (`%@foo{}`, `%-Foo{}`), read in a loop. */
 function structExpr(ps: Parser): Term {
-  const t = peek(ps);
-  if (
-    t.kind === T_AT_OP ||
-    t.kind === T_UNARY_OP ||
-    t.kind === T_DUAL_OP ||
-    t.kind === T_TERNARY_OP
-  ) {
-    ps.p++;
+  if (!isStructPrefix(peek(ps).kind)) return structName(ps);
+  const ops: Token[] = [];
+  while (isStructPrefix(peek(ps).kind)) {
+    ops.push(ps.toks[ps.p++]);
     skipEol(ps);
     enter(ps);
-    const operand = structExpr(ps);
-    ps.depth--;
-    return buildUnary(t, operand);
   }
+  let name = structName(ps);
+  for (let k = ops.length - 1; k >= 0; k--) name = buildUnary(ops[k], name);
+  ps.depth -= ops.length;
+  return name;
+}
+
+function structName(ps: Parser): Term {
+  const t = peek(ps);
   if (t.kind === T_ATOM || t.kind === T_ATOM_QUOTED) {
     ps.p++;
     return atomOf(t.text);

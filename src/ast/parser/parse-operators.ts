@@ -51,7 +51,7 @@ const { primary } = Primary;
 
 const { MATCHED, NO_PARENS, P_AT, P_NORMAL, SH_OTHER, START_ARG, UNMATCHED, atomOf, isKw } = PS;
 
-const { enter, peek, skipEol } = Driver;
+const { deepExpr, enter, peek, skipEol } = Driver;
 
 /** Any expression (matched, unmatched or no-parens), lowest precedence. */
 export function expr(ps: Parser): Term {
@@ -59,7 +59,8 @@ export function expr(ps: Parser): Term {
 }
 
 export function parseExpr(ps: Parser, minPrec: number): Term {
-  enter(ps);
+  // Past the stack segment's limit (or MAX_DEPTH): continue on a fresh stack, or fail.
+  if (++ps.depth > ps.limit) return deepExpr(ps, minPrec);
   const left = unary(ps);
   const r = binaryRest(ps, left, ps.cat, minPrec);
   ps.depth--;
@@ -165,14 +166,22 @@ function unary(ps: Parser): Term {
     case T_UNARY_OP:
     case T_DUAL_OP:
     case T_TERNARY_OP: {
-      ps.p++;
-      skipEol(ps);
-      enter(ps);
-      const operand = unary(ps);
-      ps.depth--;
+      // A run of prefix operators (`- - !x`) is a loop, not recursion: any length is safe.
+      const ops: Token[] = [];
+      let n = t;
+      do {
+        ops.push(n);
+        ps.p++;
+        skipEol(ps);
+        enter(ps);
+        n = ps.toks[ps.p];
+      } while (n.kind === T_UNARY_OP || n.kind === T_DUAL_OP || n.kind === T_TERNARY_OP);
+      let operand = unary(ps);
+      for (let k = ops.length - 1; k >= 0; k--) operand = buildUnary(ops[k], operand);
+      ps.depth -= ops.length;
       ps.access = false;
       ps.shape = SH_OTHER;
-      return buildUnary(t, operand);
+      return operand;
     }
     case T_ELLIPSIS_OP:
       return ellipsis(ps, t);
