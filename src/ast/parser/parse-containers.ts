@@ -376,8 +376,14 @@ function assocList(ps: Parser, firstKey?: Term): Term[] {
       }
       items.push(new TupleClass([key, v]));
     } else {
-      // `assoc_expr` without `=>` is only a variable, `a.b`, or a call.
-      if (ps.shape === SH_OTHER || ps.cat !== MATCHED) syntaxError(ps, arrow);
+      // `assoc_expr` without `=>`: 1.14 takes only a variable, `a.b`, or a call; 1.18 any
+      // `map_base_expr`. Otherwise the grammar fails on the token after the entry.
+      if (
+        ps.cat !== MATCHED ||
+        (ps.features.mapBaseExpr ? ps.notBaseAt === ps.p : ps.shape === SH_OTHER)
+      ) {
+        syntaxError(ps, arrow);
+      }
       items.push(key);
     }
     key = undefined;

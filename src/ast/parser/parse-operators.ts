@@ -92,6 +92,7 @@ export function binaryRest(ps: Parser, left: Term, cat: number, minPrec: number)
     }
     left = buildBinary(left, t, count, right);
     ps.shape = SH_OTHER;
+    ps.notBaseAt = ps.p;
     cat =
       rcat === NO_PARENS
         ? NO_PARENS
@@ -199,6 +200,7 @@ function unary(ps: Parser): Term {
       const operand = parseExpr(ps, CAPTURE_PREC + 1);
       ps.access = false;
       ps.shape = SH_OTHER;
+      ps.notBaseAt = ps.p;
       return new NodeClass(atomOf("&"), tokMeta(t), [operand]);
     }
     case T_AT_OP: {

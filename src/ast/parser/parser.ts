@@ -149,6 +149,12 @@ export class Parser {
   shape = SH_OTHER;
   /** Inside arguments of a call without parentheses: do-blocks belong to the outer call. */
   noDo = false;
+  /**
+   * Token position where the last expression that is not a `map_base_expr` ended (a binary
+   * operation, a call without parentheses taking arguments, `& expr`): the map entry just
+   * parsed is one of them when this equals the current position.
+   */
+  notBaseAt = -1;
   depth = 0;
   /** `parseExpr` past this depth continues on a fresh stack (or fails past MAX_DEPTH). */
   limit = SEGMENT_DEPTH;
