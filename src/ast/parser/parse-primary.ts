@@ -31,8 +31,6 @@ const {
   tokMeta,
 } = B;
 
-const AtomClass = TM.Atom;
-
 const FloatClass = TM.Float;
 
 const NodeClass = TM.Node;
@@ -140,11 +138,7 @@ export function primary(ps: Parser, mode: number): Term {
       return sigil(ps, t);
     case T_ALIAS:
       ps.p++;
-      return new NodeClass(
-        A_ALIASES,
-        [["last", tokMeta(t)], ...tokMeta(t)],
-        [AtomClass.of(t.text)],
-      );
+      return new NodeClass(A_ALIASES, [["last", tokMeta(t)], ...tokMeta(t)], [atomOf(t.text)]);
     case T_LBRACKET:
       return list(ps);
     case T_LCURLY:
