@@ -204,6 +204,29 @@ export class GaugeMetric extends Metric<Cell> implements Gauge {
 interface HdrCell {
   h: RecordableHistogram;
   sum: number;
+  /** Per-bucket (not cumulative) counts when the metric has buckets; the last is +Inf. */
+  buckets: Float64Array | undefined;
+}
+
+function checkBuckets(name: string, buckets: readonly number[]): void {
+  for (let i = 0; i < buckets.length; i++) {
+    const b = buckets[i] as number;
+    if (!Number.isFinite(b)) throw badValue(name, b, "bucket bound must be finite");
+    if (i > 0 && !(b > (buckets[i - 1] as number)))
+      throw badValue(name, b, "bucket bounds must be strictly increasing");
+  }
+}
+
+/** The index of the first bucket whose upper bound is >= value (buckets.length for +Inf). */
+function bucketIndex(bounds: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = bounds.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((bounds[mid] as number) >= value) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }
 
 /**
@@ -215,6 +238,8 @@ export class HistogramMetric extends Metric<HdrCell> implements Histogram {
   readonly type = "histogram" as const;
   readonly #scale: number;
   readonly quantiles: readonly number[];
+  /** Bucket upper bounds, or undefined when Prometheus sees a summary. */
+  readonly buckets: readonly number[] | undefined;
 
   constructor(
     name: string,
@@ -222,38 +247,52 @@ export class HistogramMetric extends Metric<HdrCell> implements Histogram {
     labelNames: readonly string[],
     resolution: number,
     quantiles: readonly number[],
+    buckets?: readonly number[],
   ) {
     super(name, help, labelNames);
     if (!(resolution > 0)) throw badValue(name, resolution, "resolution must be > 0");
     for (const q of quantiles)
       if (!(q >= 0 && q <= 1)) throw badValue(name, q, "quantile must be in [0, 1]");
+    if (buckets !== undefined) checkBuckets(name, buckets);
     this.#scale = 1 / resolution;
     this.quantiles = quantiles;
+    this.buckets = buckets === undefined ? undefined : [...buckets];
   }
   protected fresh(): HdrCell {
-    return { h: createHistogram(), sum: 0 };
+    // The base constructor creates the unlabelled series before `buckets` is set, so bucket
+    // counts are allocated on first use (see #bucketsOf).
+    return { h: createHistogram(), sum: 0, buckets: undefined };
+  }
+  #bucketsOf(cell: HdrCell, bounds: readonly number[]): Float64Array {
+    if (cell.buckets === undefined) cell.buckets = new Float64Array(bounds.length + 1);
+    return cell.buckets;
   }
   record(value: number, labels?: Labels): void {
-    if (!(value >= 0 && value < Number.POSITIVE_INFINITY))
-      throw badValue(this.name, value, "must be finite and >= 0");
     const cell = (labels === undefined ? this.unlabelled : undefined) ?? this.series(labels);
-    const scaled = Math.round(value * this.#scale);
-    cell.h.record(Math.max(scaled, 1));
-    cell.sum += value;
+    this.#record(cell, value);
   }
   labels(labels: Labels): { record(value: number): void } {
     const cell = this.series(labels);
-    const scale = this.#scale;
-    const name = this.name;
-    return {
-      record(value: number) {
-        if (!(value >= 0 && value < Number.POSITIVE_INFINITY))
-          throw badValue(name, value, "must be finite and >= 0");
-        const scaled = Math.round(value * scale);
-        cell.h.record(Math.max(scaled, 1));
-        cell.sum += value;
-      },
-    };
+    return { record: (value: number) => this.#record(cell, value) };
+  }
+  #record(cell: HdrCell, value: number): void {
+    if (!(value >= 0 && value < Number.POSITIVE_INFINITY))
+      throw badValue(this.name, value, "must be finite and >= 0");
+    cell.h.record(Math.max(Math.round(value * this.#scale), 1));
+    cell.sum += value;
+    const bounds = this.buckets;
+    if (bounds !== undefined)
+      (this.#bucketsOf(cell, bounds)[bucketIndex(bounds, value)] as number)++;
+  }
+  /** Cumulative counts per bucket bound, ending with +Inf (the series' count). */
+  cumulativeBuckets(cell: HdrCell): number[] {
+    const out: number[] = [];
+    let total = 0;
+    for (const n of this.#bucketsOf(cell, this.buckets ?? [])) {
+      total += n;
+      out.push(total);
+    }
+    return out;
   }
   percentile(p: number, labels?: Labels): number {
     if (!(p > 0 && p <= 100)) throw badValue(this.name, p, "percentile must be in (0, 100]");
@@ -291,6 +330,7 @@ export class HistogramMetric extends Metric<HdrCell> implements Histogram {
     for (const s of this.allSeries()) {
       s.state.h.reset();
       s.state.sum = 0;
+      s.state.buckets?.fill(0);
     }
   }
 }
@@ -330,22 +370,44 @@ function labelText(labels: Labels, extra?: [string, string]): string {
   return parts.length ? `{${parts.join(",")}}` : "";
 }
 
-/** Renders metrics in the Prometheus text exposition format; histograms become summaries. */
+/** A histogram's samples: cumulative buckets when it has bounds, else summary quantiles. */
+function histogramLines(m: HistogramMetric, labels: Labels, cell: HdrCell): string[] {
+  const out: string[] = [];
+  if (m.buckets !== undefined) {
+    const counts = m.cumulativeBuckets(cell);
+    const bounds = [...m.buckets.map(String), "+Inf"];
+    // prom-client puts `le` before the metric's own labels; we match it byte for byte.
+    for (let i = 0; i < bounds.length; i++)
+      out.push(`${m.name}_bucket${leLabelText(labels, bounds[i] as string)} ${counts[i]}`);
+  } else {
+    for (const q of m.quantiles) {
+      out.push(
+        `${m.name}${labelText(labels, ["quantile", String(q)])} ${formatValue(m.quantile(cell, q))}`,
+      );
+    }
+  }
+  out.push(`${m.name}_sum${labelText(labels)} ${formatValue(cell.sum)}`);
+  out.push(`${m.name}_count${labelText(labels)} ${formatValue(cell.h.count)}`);
+  return out;
+}
+
+function leLabelText(labels: Labels, le: string): string {
+  const inner = labelText(labels);
+  return inner === "" ? `{le="${le}"}` : `{le="${le}",${inner.slice(1)}`;
+}
+
+/**
+ * Renders metrics in the Prometheus text exposition format. A histogram with buckets is a
+ * Prometheus histogram; one without is a summary of its quantiles.
+ */
 export function renderPrometheus(metrics: Iterable<AnyMetric>): string {
   const families: string[] = [];
   for (const m of metrics) {
-    const type = m.type === "histogram" ? "summary" : m.type;
+    const type = m.type === "histogram" ? (m.buckets ? "histogram" : "summary") : m.type;
     const out = [`# HELP ${m.name} ${escapeHelp(m.help)}`, `# TYPE ${m.name} ${type}`];
     for (const s of m.allSeries()) {
       if (m.type === "histogram") {
-        const cell = s.state as HdrCell;
-        for (const q of m.quantiles) {
-          out.push(
-            `${m.name}${labelText(s.labels, ["quantile", String(q)])} ${formatValue(m.quantile(cell, q))}`,
-          );
-        }
-        out.push(`${m.name}_sum${labelText(s.labels)} ${formatValue(cell.sum)}`);
-        out.push(`${m.name}_count${labelText(s.labels)} ${formatValue(cell.h.count)}`);
+        out.push(...histogramLines(m, s.labels, s.state as HdrCell));
       } else {
         out.push(`${m.name}${labelText(s.labels)} ${formatValue((s.state as Cell).value)}`);
       }

@@ -192,6 +192,7 @@ export class TelemetryServer extends Service implements TelemetryService {
           options.labelNames ?? [],
           options.resolution ?? 0.001,
           options.quantiles ?? [0.5, 0.9, 0.99],
+          options.buckets,
         ),
     );
   }
@@ -205,7 +206,7 @@ export class TelemetryServer extends Service implements TelemetryService {
     const known = new Set([
       "help",
       "labelNames",
-      ...(type === "histogram" ? ["resolution", "quantiles"] : []),
+      ...(type === "histogram" ? ["resolution", "quantiles", "buckets"] : []),
     ]);
     const unknown = Object.keys(options ?? {}).filter((k) => !known.has(k));
     if (unknown.length) {

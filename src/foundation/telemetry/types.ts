@@ -71,6 +71,13 @@ export interface HistogramOptions extends MetricOptions {
   resolution?: number;
   /** Quantiles exposed to Prometheus (0..1). Default [0.5, 0.9, 0.99]. */
   quantiles?: readonly number[];
+  /**
+   * Upper bounds (strictly increasing, finite, in the histogram's unit) of cumulative buckets.
+   * When given, Prometheus sees a `histogram` (`_bucket{le=...}`, `_sum`, `_count`), which can be
+   * aggregated across replicas; without them it sees a `summary` of `quantiles`. Percentiles and
+   * snapshots come from the HDR histogram either way.
+   */
+  buckets?: readonly number[];
 }
 
 export interface MetricSnapshotEntry {
