@@ -363,6 +363,29 @@ function nextSibling(task: Deeper, seg: Segment, deep: DeepParse): Deeper | null
   return null;
 }
 
+/** Token kinds that open a bracket pair: `(`, `[`, `{`, `<<`, `fn`, `do`. */
+function isOpener(kind: number): boolean {
+  return (
+    kind === T_LPAREN ||
+    kind === T_LBRACKET ||
+    kind === T_LCURLY ||
+    kind === T_LBIT ||
+    kind === T_FN ||
+    kind === T_DO
+  );
+}
+
+/** Token kinds that close a bracket pair: `)`, `]`, `}`, `>>`, `end`. */
+function isCloser(kind: number): boolean {
+  return (
+    kind === T_RPAREN ||
+    kind === T_RBRACKET ||
+    kind === T_RCURLY ||
+    kind === T_RBIT ||
+    kind === T_END
+  );
+}
+
 /** Bracket nesting (`()`, `[]`, `{}`, `<<>>`, `fn`/`do` ... `end`) before each token. */
 function nesting(toks: Token[], deep: DeepParse): Int32Array {
   let nest = deep.nesting.get(toks);
@@ -371,26 +394,9 @@ function nesting(toks: Token[], deep: DeepParse): Int32Array {
   let level = 0;
   for (let k = 0; k < toks.length; k++) {
     const kind = toks[k].kind;
-    if (
-      kind === T_RPAREN ||
-      kind === T_RBRACKET ||
-      kind === T_RCURLY ||
-      kind === T_RBIT ||
-      kind === T_END
-    ) {
-      level--;
-    }
+    if (isCloser(kind)) level--;
     nest[k] = level;
-    if (
-      kind === T_LPAREN ||
-      kind === T_LBRACKET ||
-      kind === T_LCURLY ||
-      kind === T_LBIT ||
-      kind === T_FN ||
-      kind === T_DO
-    ) {
-      level++;
-    }
+    if (isOpener(kind)) level++;
   }
   deep.nesting.set(toks, nest);
   return nest;
@@ -461,22 +467,9 @@ export function matchIndex(ps: Parser, i: number): number {
     const stack: number[] = [];
     for (let k = 0; k < toks.length; k++) {
       const kind = toks[k].kind;
-      if (
-        kind === T_LPAREN ||
-        kind === T_LBRACKET ||
-        kind === T_LCURLY ||
-        kind === T_LBIT ||
-        kind === T_FN ||
-        kind === T_DO
-      ) {
+      if (isOpener(kind)) {
         stack.push(k);
-      } else if (
-        kind === T_RPAREN ||
-        kind === T_RBRACKET ||
-        kind === T_RCURLY ||
-        kind === T_RBIT ||
-        kind === T_END
-      ) {
+      } else if (isCloser(kind)) {
         const o = stack.pop();
         if (o !== undefined) {
           m[o] = k;
