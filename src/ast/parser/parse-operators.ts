@@ -167,9 +167,19 @@ function unary(ps: Parser): Term {
     case T_UNARY_OP:
     case T_DUAL_OP:
     case T_TERNARY_OP: {
+      ps.p++;
+      skipEol(ps);
+      enter(ps);
+      let n = ps.toks[ps.p];
+      if (n.kind !== T_UNARY_OP && n.kind !== T_DUAL_OP && n.kind !== T_TERNARY_OP) {
+        const operand = unary(ps);
+        ps.depth--;
+        ps.access = false;
+        ps.shape = SH_OTHER;
+        return buildUnary(t, operand);
+      }
       // A run of prefix operators (`- - !x`) is a loop, not recursion: any length is safe.
-      const ops: Token[] = [];
-      let n = t;
+      const ops: Token[] = [t];
       do {
         ops.push(n);
         ps.p++;
