@@ -25,7 +25,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { FileExtraction, FunctionInfo, ModuleInfo } from "../src/ast/model.js";
 import { discoverFiles } from "../src/ast/population/discover.js";
@@ -573,7 +573,8 @@ async function main(argv: string[]): Promise<void> {
     }
   }
 
-  const root = join(tmpdir(), `elixirscope-bench-synth-${moduleCount}`);
+  // A directory of its own: two benches at once must not rewrite each other's project mid-run.
+  const root = join(mkdtempSync(join(tmpdir(), "es-bench-synth-")), `synth-${moduleCount}`);
   const gen = generateProject(root, { modules: moduleCount });
   const cacheFile = join(root, ".elixirscope", "cache.sqlite");
   const cold = runChild(root, cacheFile);
@@ -604,7 +605,7 @@ async function main(argv: string[]): Promise<void> {
     ],
     `Synthetic project (bench/gen-project.ts), ${cores} cores, ${load()}`,
   );
-  rmSync(root, { recursive: true, force: true });
+  rmSync(dirname(root), { recursive: true, force: true });
 
   print(lookupRows(), "Repository lookups, 100,000 functions (target p99 < 1 ms)");
 }

@@ -8,7 +8,8 @@
  * - requests per second (autocannon, 10 connections, 5 s) for a function lookup, and for a bare
  *   fastify route in another process in the same run (the ceiling);
  * - a 5,000-file burst (every file rewritten at once): time until the backlog is empty and the
- *   first and last files' new functions answer, and the server's peak RSS during it.
+ *   first and last files' new functions answer, and the server's peak RSS during it;
+ * - during both builds, the slowest `/health/live` answer (the build must not block the loop).
  *
  * Prints the machine load with the results: the figures are only comparable within a run.
  */
@@ -25,7 +26,7 @@ const BIN = fileURLToPath(new URL("../dist/cli/main.js", import.meta.url));
 const argModules = process.argv.indexOf("--modules");
 const MODULES = argModules > 0 ? Number(process.argv[argModules + 1]) : 10_000;
 const EDITS = 50;
-const BURST = Math.min(5_000, MODULES);
+const BURST_MAX = 5_000;
 
 interface Row {
   group: string;
@@ -61,13 +62,19 @@ async function startServe(root: string, args: string[] = []) {
     if (child.exitCode !== null) throw new Error(`serve exited: ${err}`);
     await sleep(5);
   }
+  // While it builds: how long /health/live takes to answer (the event loop must stay free).
+  let liveMaxMs = 0;
   for (;;) {
+    const l0 = performance.now();
+    const live = await fetch(`${url}/health/live`).catch(() => undefined);
+    await live?.arrayBuffer();
+    liveMaxMs = Math.max(liveMaxMs, performance.now() - l0);
     const r = await fetch(`${url}/health/ready`).catch(() => undefined);
     if (r?.status === 200) break;
     await r?.arrayBuffer();
     await sleep(10);
   }
-  return { child, url, readyMs: performance.now() - t0 };
+  return { child, url, readyMs: performance.now() - t0, liveMaxMs, stderr: () => err };
 }
 
 async function stop(child: ChildProcess): Promise<void> {
@@ -148,6 +155,7 @@ process.stderr.write("serving http://127.0.0.1:" + app.server.address().port + "
 }
 
 async function burst(url: string, pid: number, root: string, files: string[]): Promise<void> {
+  const BURST = Math.min(BURST_MAX, files.length);
   const before = rssMb(pid, "VmRSS");
   let peak = before;
   const sampler = setInterval(() => {
@@ -209,7 +217,7 @@ async function burst(url: string, pid: number, root: string, files: string[]): P
   });
   record({
     group: `burst of ${BURST} files`,
-    name: "one full project analysis",
+    name: "last project-analysis update (incremental)",
     value: analysisMs,
     unit: "ms",
   });
@@ -233,10 +241,26 @@ async function main(): Promise<void> {
       unit: "ms",
       note: "spawn to /health/ready 200",
     });
+    record({
+      group,
+      name: "cold: slowest /health/live while building",
+      value: cold.liveMaxMs,
+      unit: "ms",
+    });
     await stop(cold.child);
     const warm = await startServe(root);
     record({ group, name: "warm (cache)", value: warm.readyMs, unit: "ms" });
-    await editToQueryable(warm.url, root, files);
+    record({
+      group,
+      name: "warm: slowest /health/live while building",
+      value: warm.liveMaxMs,
+      unit: "ms",
+    });
+    await editToQueryable(warm.url, root, files).catch((error: unknown) => {
+      // Say what the server said: a failed request alone does not tell why.
+      process.stderr.write(`serve exit ${warm.child.exitCode}, stderr:\n${warm.stderr()}\n`);
+      throw error;
+    });
     // Edit 0 added bench_edit_0/0 to the last module of file 0.
     const lookup = `${warm.url}/api/functions/${encodeURIComponent(`${fileOf(root, files, 0).module}.bench_edit_0/0`)}`;
     const bare = await bareFastify();

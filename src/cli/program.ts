@@ -1,11 +1,5 @@
 import { Command, CommanderError } from "commander";
 import { VERSION } from "../version.js";
-import { installAnalyze } from "./commands/analyze.js";
-import { installCheck } from "./commands/check.js";
-import { installParse } from "./commands/parse.js";
-import { installQuery } from "./commands/query.js";
-import { installSearch } from "./commands/search.js";
-import { installServe } from "./commands/serve.js";
 import {
   type CliIo,
   type CommandContext,
@@ -22,21 +16,42 @@ export {
   UsageError,
 } from "./context.js";
 
+/** One command: its name and how to load its installer. */
+interface CommandEntry {
+  name: string;
+  load: () => Promise<CommandInstaller>;
+}
+
 /**
  * Every command, in the order `elixirscope --help` lists them. Each lives in its own file under
- * src/cli/commands/ and exports its installer; adding a command means adding it here.
+ * src/cli/commands/ and exports its installer; adding a command means adding it here. Installers
+ * load lazily: a command's file imports what its action needs (fastify, redis, the analysis, ...)
+ * and importing all of them costs most of a second, which `search` and `parse` should not pay.
  */
-const COMMANDS: readonly CommandInstaller[] = [
-  installAnalyze,
-  installParse,
-  installSearch,
-  installQuery,
-  installCheck,
-  installServe,
+const COMMANDS: readonly CommandEntry[] = [
+  { name: "analyze", load: async () => (await import("./commands/analyze.js")).installAnalyze },
+  { name: "parse", load: async () => (await import("./commands/parse.js")).installParse },
+  { name: "search", load: async () => (await import("./commands/search.js")).installSearch },
+  { name: "query", load: async () => (await import("./commands/query.js")).installQuery },
+  { name: "check", load: async () => (await import("./commands/check.js")).installCheck },
+  { name: "serve", load: async () => (await import("./commands/serve.js")).installServe },
 ];
 
-/** Builds the `elixirscope` program with every command of {@link COMMANDS}. */
-export function buildProgram(ctx: CommandContext): Command {
+/**
+ * The command that `argv` runs: its first word when that names a command, else null (no
+ * command, `help`, `--version`, a typo: all of which need every command for help or suggestions).
+ */
+function commandOf(argv: readonly string[]): CommandEntry | null {
+  const first = argv.find((a) => !a.startsWith("-"));
+  if (first === undefined || argv.indexOf(first) !== 0) return null;
+  return COMMANDS.find((c) => c.name === first) ?? null;
+}
+
+/**
+ * Builds the `elixirscope` program: with every command of {@link COMMANDS}, or only with `only`
+ * (the one a command line runs, so that the others' dependencies are not loaded).
+ */
+export async function buildProgram(ctx: CommandContext, only?: string): Promise<Command> {
   const io = ctx;
   const program = new Command();
   program
@@ -53,7 +68,9 @@ export function buildProgram(ctx: CommandContext): Command {
       // Commander prints multi-line help after some errors; we want one line and exit code 2.
       outputError: (s, write) => write(`elixirscope: ${s.replace(/^error: /, "").trim()}\n`),
     });
-  for (const install of COMMANDS) install(program, ctx);
+  const entries = only === undefined ? COMMANDS : COMMANDS.filter((c) => c.name === only);
+  const installers = await Promise.all(entries.map((c) => c.load()));
+  for (const install of installers) install(program, ctx);
   return program;
 }
 
@@ -63,9 +80,10 @@ export function buildProgram(ctx: CommandContext): Command {
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   let code: number = EXIT.ok;
-  const program = buildProgram({ ...io, setExitCode: (c) => (code = c) });
-  for (const cmd of program.commands) cmd.exitOverride();
   try {
+    const ctx: CommandContext = { ...io, setExitCode: (c) => (code = c) };
+    const program = await buildProgram(ctx, commandOf(argv)?.name);
+    for (const cmd of program.commands) cmd.exitOverride();
     await program.parseAsync([...argv], { from: "user" });
     return code;
   } catch (error) {

@@ -2,7 +2,8 @@
  * The live index: the AST repository kept current as files change.
  *
  * - **Start:** the watcher starts first (so nothing changed during the build is missed), then the
- *   PopulationService builds the repository, warm from the SQLite cache.
+ *   index is built, warm from the SQLite cache, without holding up the event loop
+ *   (`index-build.ts`: time slices, parsing on worker threads).
  * - **Changes:** the watcher's paths go into a set (a file saved ten times is one entry), bounded
  *   by `queueLimit`; past it the set is dropped and one rescan of the tree replaces it, so a burst
  *   costs memory in proportion to the project, never to the number of events.
@@ -10,27 +11,25 @@
  *   (in this thread, in time slices that let requests through). Nothing is visible until the
  *   batch commits in one synchronous step: the repository swaps the files and the cache writes
  *   their rows in one transaction. Queries therefore always answer from the last committed state.
- * - **Project results:** the per-function indexes (callers, callees) are updated by the commit
- *   itself. The project-level analysis (findings, module graph, cycles, ranking) is recomputed
- *   once the index has been quiet for `analysisDelayMs`, and until then is served from the last
- *   snapshot, which carries the version it was computed at.
+ * - **Project results:** the commit also updates the project-level analysis incrementally
+ *   ({@link IncrementalProject}: call edges, cycles, and the findings of the touched modules and
+ *   their dependents), so findings and the graph are as current as the functions; the sorted
+ *   results are assembled when first asked for after a commit.
  * - **Readiness:** `degraded` while the backlog (queued plus staged files) is over
  *   `degradedBacklog`.
  * @packageDocumentation
  */
-import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import { analyzeProject } from "../ast/analysis/project.js";
+import { IncrementalProject } from "../ast/analysis/incremental.js";
 import type { FileExtraction, ProjectAnalysis } from "../ast/model.js";
 import { DEFAULT_ELIXIR_VERSION, type ElixirVersion } from "../ast/parser/index.js";
 import { discoverFiles } from "../ast/population/discover.js";
 import { cacheVersionFor, defaultCachePath } from "../ast/population/populate.js";
-import { extractionOf, processSource } from "../ast/population/process.js";
 import { RANKING_SIZE, type RankedFunction, rankFunctions } from "../ast/population/run.js";
 import { AnalysisCache, type CacheEntry } from "../ast/repository/cache.js";
-import { type AstRepository, countsOf } from "../ast/repository/repository.js";
+import type { AstRepository } from "../ast/repository/repository.js";
 import { newCorrelationId } from "../foundation/errors/context.js";
 import {
   type HealthProbeResult,
@@ -43,6 +42,16 @@ import {
 } from "../foundation/index.js";
 import type { AnalysisConfig, AnalysisEventSink } from "../integration/analysis-services.js";
 import type { EventHub } from "../integration/async-api.js";
+import {
+  type BuildSummary,
+  buildIndex,
+  hashOf,
+  parseHere,
+  Slicer,
+  type Staged,
+  type StagedFile,
+  templatesBeside,
+} from "./index-build.js";
 import { SourceFilter } from "./source-filter.js";
 import { type Watcher, watchTree } from "./watcher.js";
 
@@ -65,6 +74,16 @@ export interface IndexChange {
   correlationId: string;
 }
 
+/** Update size (modules computed again) above which the analysis update runs in time slices. */
+const STEPPED_IMPACT = 500;
+
+/** A commit's change, for the project analysis. */
+interface AnalysisUpdate {
+  version: number;
+  changed: FileExtraction[];
+  removed: string[];
+}
+
 /** The project-level analysis and the index version it describes. */
 export interface ProjectSnapshot {
   version: number;
@@ -83,10 +102,12 @@ export interface LiveIndexStatus {
   backlog: number;
   degraded: boolean;
   watcher: "running" | "failed" | "stopped";
-  /** Version of the project snapshot (lags `version` until the quiet period ends). */
+  /** Version of the project snapshot (the same as `version`: each commit updates it). */
   analysisVersion: number;
-  /** How long the last project analysis took, ms (null before the first recomputation). */
+  /** How long the last commit's project-analysis update took, ms (null before the first). */
   lastAnalysisMs: number | null;
+  /** The initial build's counts, once it has finished. */
+  build: BuildSummary | null;
   rescans: number;
   /** Epoch ms of the last commit, or null. */
   lastCommitAt: number | null;
@@ -102,8 +123,6 @@ export interface LiveIndexOptions {
   namespace: Namespace;
   /** The repository to keep current (the repository service's). */
   repository: AstRepository;
-  /** Builds the initial index into `repository` (the population service's analyze). */
-  build: () => Promise<{ analysis: ProjectAnalysis; ranking: RankedFunction[] }>;
   settings?: AnalysisConfig;
   hub: EventHub<IndexChange>;
   events?: AnalysisEventSink;
@@ -114,8 +133,6 @@ export interface LiveIndexOptions {
   queueLimit?: number;
   /** Files committed at most per batch (default 1 000). */
   batchMax?: number;
-  /** Quiet time before the project analysis is recomputed, ms (default 1 000). */
-  analysisDelayMs?: number;
   /** Longest stretch of parsing before yielding to requests, ms (default 20). */
   sliceMs?: number;
 }
@@ -126,7 +143,6 @@ const OptionsSchema = z.strictObject({
   registry: z.custom<RegistryApi>((v) => fn((v as RegistryApi)?.register)),
   namespace: z.custom<Namespace>((v) => typeof v === "string"),
   repository: z.custom<AstRepository>((v) => fn((v as AstRepository)?.setFile)),
-  build: z.custom<LiveIndexOptions["build"]>(fn),
   settings: z.custom<AnalysisConfig>((v) => typeof v === "object" && v !== null).optional(),
   hub: z.custom<EventHub<IndexChange>>((v) => fn((v as EventHub<IndexChange>)?.publish)),
   events: z.custom<AnalysisEventSink>((v) => fn((v as AnalysisEventSink)?.store)).optional(),
@@ -134,19 +150,11 @@ const OptionsSchema = z.strictObject({
   degradedBacklog: z.number().int().nonnegative().optional(),
   queueLimit: z.number().int().positive().optional(),
   batchMax: z.number().int().positive().optional(),
-  analysisDelayMs: z.number().nonnegative().optional(),
   sliceMs: z.number().positive().optional(),
 });
 
-/** A file read and parsed, waiting for its batch to commit. */
-type Staged =
-  | { kind: "removed"; path: string }
-  | { kind: "changed"; entry: CacheEntry; extraction: FileExtraction | null };
-
 /** Calls the service answers through its mailbox. */
 export type LiveIndexCall = { op: "status" };
-
-const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** The live index as a Foundation service (see the module comment). */
 export class LiveIndexService extends Service<LiveIndexCall, LiveIndexStatus> {
@@ -166,7 +174,13 @@ export class LiveIndexService extends Service<LiveIndexCall, LiveIndexStatus> {
   /** The syntax files are parsed as: the same as the initial build's, so cache rows agree. */
   readonly #elixir: ElixirVersion;
   #snapshot: ProjectSnapshot | undefined;
-  #analysisTimer: NodeJS.Timeout | undefined;
+  #project: IncrementalProject | undefined;
+  /** Commits whose project-analysis update has not run yet, in order. */
+  readonly #analysisQueue: AnalysisUpdate[] = [];
+  #analyzing = false;
+  /** Extractions of the initial build, analyzed together once it has read every file. */
+  #loaded: FileExtraction[] = [];
+  #buildSummary: BuildSummary | null = null;
   #rescans = 0;
   #lastAnalysisMs: number | null = null;
   #lastCommitAt: number | null = null;
@@ -230,7 +244,6 @@ export class LiveIndexService extends Service<LiveIndexCall, LiveIndexStatus> {
     this.#stopped = true;
     this.#watcher?.close();
     this.#watcherState = "stopped";
-    clearTimeout(this.#analysisTimer);
     this.#cache?.close();
     this.#cache = null;
   }
@@ -250,6 +263,7 @@ export class LiveIndexService extends Service<LiveIndexCall, LiveIndexStatus> {
       watcher: this.#watcherState,
       analysisVersion: this.#snapshot?.version ?? 0,
       lastAnalysisMs: this.#lastAnalysisMs,
+      build: this.#buildSummary,
       rescans: this.#rescans,
       lastCommitAt: this.#lastCommitAt,
       error: this.#error,
@@ -269,14 +283,29 @@ export class LiveIndexService extends Service<LiveIndexCall, LiveIndexStatus> {
   async #build(): Promise<void> {
     this.#phase = "indexing";
     try {
-      const run = await this.#o.build();
-      if (this.#stopped) return;
       this.#cache =
         this.#cacheFile === null
           ? null
           : AnalysisCache.open(this.#cacheFile, cacheVersionFor(this.#elixir));
+      this.#buildSummary = await buildIndex({
+        root: this.#o.root,
+        settings: this.#o.settings ?? {},
+        elixir: this.#elixir,
+        cache: this.#cache,
+        sliceMs: this.#o.sliceMs ?? 20,
+        // Smaller than a live batch: each one is loaded without a yield.
+        batchMax: Math.min(this.#o.batchMax ?? 1_000, 250),
+        begin: (files) => {
+          const templates = templatesBeside(this.#o.root, files);
+          this.#project = new IncrementalProject({}, { templates });
+        },
+        load: (batch) => this.#load(batch),
+        stopped: () => this.#stopped,
+      });
+      await this.#analyzeLoaded();
+      if (this.#stopped) return;
       this.#version = 1;
-      this.#snapshot = { version: 1, analysis: run.analysis, ranking: run.ranking };
+      this.#snapshot = snapshotOf(1, this.#project as IncrementalProject);
       this.#phase = "ready";
       this.#lastCommitAt = Date.now();
     } catch (error) {
@@ -288,7 +317,39 @@ export class LiveIndexService extends Service<LiveIndexCall, LiveIndexStatus> {
     if (this.#phase === "ready") this.#kick();
   }
 
+  /** One batch of the initial build: into the repository, the cache and the project analysis. */
+  #load(batch: readonly StagedFile[]): void {
+    const repo = this.#o.repository;
+    const rows: CacheEntry[] = [];
+    for (const f of batch) {
+      repo.setFile({
+        path: f.entry.path,
+        hash: f.entry.hash,
+        extraction: f.extraction,
+        error: f.entry.error,
+      });
+      if (!f.cached) rows.push(f.entry);
+    }
+    this.#cache?.putMany(rows);
+    for (const f of batch) if (f.extraction !== null) this.#loaded.push(f.extraction);
+  }
+
+  /** The initial project analysis, in one update (each module once), in time slices. */
+  async #analyzeLoaded(): Promise<void> {
+    const project = this.#project as IncrementalProject;
+    const slicer = new Slicer(this.#o.sliceMs ?? 20);
+    const t0 = performance.now();
+    const steps = project.updateSteps(this.#loaded);
+    this.#loaded = [];
+    while (steps.next().done !== true) {
+      if (this.#stopped) return;
+      await slicer.tick();
+    }
+    this.#lastAnalysisMs = performance.now() - t0;
+  }
+
   #enqueue(rel: string): void {
+    if (this.#filter.skipped(rel)) return;
     if (rel === ".gitignore" || rel.endsWith("/.gitignore")) {
       // The set of files in the project may have changed anywhere below.
       this.#filter.reset();
@@ -383,15 +444,11 @@ export class LiveIndexService extends Service<LiveIndexCall, LiveIndexStatus> {
   /** Reads, hashes and (when changed) parses each path, yielding to requests every slice. */
   async #stage(paths: readonly string[]): Promise<Staged[]> {
     const out: Staged[] = [];
-    const sliceMs = this.#o.sliceMs ?? 20;
-    let sliceStart = performance.now();
+    const slicer = new Slicer(this.#o.sliceMs ?? 20);
     for (const path of paths) {
       const s = this.#stageOne(path);
       if (s !== null) out.push(s);
-      if (performance.now() - sliceStart > sliceMs) {
-        await yieldToRequests();
-        sliceStart = performance.now();
-      }
+      await slicer.tick();
     }
     return out;
   }
@@ -408,19 +465,60 @@ export class LiveIndexService extends Service<LiveIndexCall, LiveIndexStatus> {
       }
     }
     if (bytes === null) return known ? { kind: "removed", path } : null;
-    const hash = createHash("sha256").update(bytes).digest("hex");
+    const hash = hashOf(bytes);
     if (repo.hashOf(path) === hash) return null;
-    const outcome = processSource(path, bytes, { elixir: this.#elixir });
-    const extraction = outcome.ok ? extractionOf(outcome) : null;
-    const entry: CacheEntry = {
-      path,
-      hash,
-      size: bytes.length,
-      extractionJson: extraction === null ? null : JSON.stringify(extraction),
-      error: outcome.ok ? null : outcome.error,
-      counts: countsOf(extraction),
-    };
-    return { kind: "changed", entry, extraction };
+    return parseHere(path, bytes, hash, this.#elixir);
+  }
+
+  /**
+   * Applies the queued commits to the project analysis. A small update (the usual edit) runs at
+   * once, inside the commit, so findings and the graph are as current as the functions. A large
+   * one (a module many others refer to, a burst) runs in time slices: the snapshot of the last
+   * applied version is frozen (assembled now) and served until the update ends, so queries never
+   * see a half-updated analysis and the event loop is never held for seconds.
+   */
+  #runAnalysis(): void {
+    if (this.#analyzing || this.#stopped) return;
+    const project = this.#project as IncrementalProject;
+    for (;;) {
+      const next = this.#analysisQueue.shift();
+      if (next === undefined) return;
+      if (project.impactOf(next.changed, next.removed) <= STEPPED_IMPACT) {
+        const t0 = performance.now();
+        project.update(next.changed, next.removed);
+        this.#analyzed(next.version, performance.now() - t0);
+        continue;
+      }
+      this.#analyzing = true;
+      void this.#runStepped(project, next).finally(() => {
+        this.#analyzing = false;
+        this.#runAnalysis();
+      });
+      return;
+    }
+  }
+
+  async #runStepped(project: IncrementalProject, u: AnalysisUpdate): Promise<void> {
+    const frozen = this.#snapshot;
+    if (frozen !== undefined) {
+      // Assembled before the project starts changing: read from now on, it stays as it is.
+      void frozen.analysis;
+      void frozen.ranking;
+    }
+    const t0 = performance.now();
+    const slicer = new Slicer(this.#o.sliceMs ?? 20);
+    const steps = project.updateSteps(u.changed, u.removed);
+    while (steps.next().done !== true) {
+      if (this.#stopped) return;
+      await slicer.tick();
+    }
+    this.#analyzed(u.version, performance.now() - t0);
+  }
+
+  #analyzed(version: number, ms: number): void {
+    this.#snapshot = snapshotOf(version, this.#project as IncrementalProject);
+    this.#lastAnalysisMs = ms;
+    this.#o.telemetry?.execute("elixirscope.serve.analysis", { durationMs: ms }, { version });
   }
 
   /** Makes a batch visible at once: repository swap, one cache transaction, one event. */
@@ -439,10 +537,13 @@ export class LiveIndexService extends Service<LiveIndexCall, LiveIndexStatus> {
         correlationId,
       };
       const rows: CacheEntry[] = [];
+      const extractions: FileExtraction[] = [];
+      const gone: string[] = [];
       for (const s of staged) {
         if (s.kind === "removed") {
           repo.removeFile(s.path);
           change.removed.push(s.path);
+          gone.push(s.path);
           continue;
         }
         const { entry, extraction } = s;
@@ -450,12 +551,16 @@ export class LiveIndexService extends Service<LiveIndexCall, LiveIndexStatus> {
         rows.push(entry);
         change.changed.push(entry.path);
         if (entry.error !== null) change.failed.push(entry.path);
+        if (extraction === null) gone.push(entry.path);
+        else extractions.push(extraction);
         for (const m of extraction?.modules ?? []) change.modules.push(m.name);
       }
+      this.#analysisQueue.push({ version: change.version, changed: extractions, removed: gone });
       this.#cache?.putMany(rows);
       if (change.removed.length > 0) this.#cache?.retainOnly(new Set(repo.paths()));
       this.#version = change.version;
       this.#lastCommitAt = change.at;
+      this.#runAnalysis();
       this.#o.hub.publish(change);
       this.#o.events?.store({
         type: "index.changed",
@@ -473,42 +578,25 @@ export class LiveIndexService extends Service<LiveIndexCall, LiveIndexStatus> {
         { version: change.version },
       );
     });
-    this.#scheduleAnalysis();
   }
+}
 
-  #scheduleAnalysis(): void {
-    clearTimeout(this.#analysisTimer);
-    this.#analysisTimer = setTimeout(() => this.#reanalyze(), this.#o.analysisDelayMs ?? 1_000);
-    this.#analysisTimer.unref();
-  }
-
-  #reanalyze(): void {
-    if (this.#stopped) return;
-    if (this.#queue.size > 0 || this.#rescan || this.#draining) {
-      this.#scheduleAnalysis();
-      return;
-    }
-    const t0 = performance.now();
-    const extractions: FileExtraction[] = [];
-    for (const f of this.#o.repository.files()) if (f.extraction) extractions.push(f.extraction);
-    const analysis = analyzeProject(extractions, {});
-    const ranking = rankFunctions(
-      extractions.flatMap((x) => x.modules),
-      RANKING_SIZE,
-    );
-    this.#snapshot = { version: this.#version, analysis, ranking };
-    this.#lastAnalysisMs = performance.now() - t0;
-    this.#o.telemetry?.execute(
-      "elixirscope.serve.analysis",
-      { durationMs: this.#lastAnalysisMs },
-      { version: this.#version },
-    );
-  }
-
-  /** Recomputes the project analysis now (tests and benchmarks; normally after a quiet period). */
-  reanalyzeNow(): ProjectSnapshot {
-    clearTimeout(this.#analysisTimer);
-    this.#reanalyze();
-    return this.#snapshot!;
-  }
+/**
+ * The project snapshot of one index version. The analysis is assembled (sorted) and the ranking
+ * computed only when first read: a burst of commits that nobody looks at costs neither.
+ */
+function snapshotOf(version: number, project: IncrementalProject): ProjectSnapshot {
+  let analysis: ProjectAnalysis | undefined;
+  let ranking: RankedFunction[] | undefined;
+  return {
+    version,
+    get analysis() {
+      analysis ??= project.analysis();
+      return analysis;
+    },
+    get ranking() {
+      ranking ??= rankFunctions(project.modules(), RANKING_SIZE);
+      return ranking;
+    },
+  };
 }

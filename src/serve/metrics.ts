@@ -1,13 +1,16 @@
 /**
- * Prometheus metrics of the server (prom-client, one registry per server): request latency
- * histograms by route, the index's size, queue depth and version, event-loop delay, SSE
- * subscribers, throttled requests and the breakers' states. Durations are in milliseconds, the
- * project's one time unit, and named `_ms`.
+ * Prometheus metrics of the server, kept in the Foundation's TelemetryService (its metrics and
+ * its Prometheus exporter, byte-compatible with prom-client for counters and gauges): request
+ * latency by route, the index's size, queue depth and version, event-loop delay, SSE
+ * subscribers, throttled requests and the breakers' states. The Foundation's own metrics are
+ * served beside them. Durations are in milliseconds, the project's one time unit, and named `_ms`.
+ *
+ * Request latency is a Prometheus histogram (the Foundation's histogram with buckets:
+ * `_bucket{le=...}`, `_sum`, `_count`), so replicas can be aggregated.
  * @packageDocumentation
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
-import type { CircuitBreakerStatus } from "../foundation/index.js";
+import type { CircuitBreakerStatus, TelemetryService } from "../foundation/index.js";
 import type { LiveIndexStatus } from "./live-index.js";
 
 /** What the metrics read at scrape time. */
@@ -17,95 +20,99 @@ export interface MetricsSources {
   breakers: () => CircuitBreakerStatus[];
 }
 
+/** The parts of the Foundation's TelemetryService the metrics use. */
+export type MetricsTelemetry = Pick<
+  TelemetryService,
+  "counter" | "gauge" | "histogram" | "prometheus"
+>;
+
+/** The Prometheus text format's content type (version 0.0.4). */
+export const PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
 const BREAKER_STATE = { closed: 0, "half-open": 1, open: 2 } as const;
 
 /** The server's metrics. */
 export class ServerMetrics {
-  readonly registry = new Registry();
-  readonly requests: Histogram<"method" | "route" | "status">;
-  readonly throttled: Counter<"route">;
+  readonly #telemetry: MetricsTelemetry;
+  readonly #sources: MetricsSources;
+  readonly #requests: ReturnType<TelemetryService["histogram"]>;
+  readonly #throttled: ReturnType<TelemetryService["counter"]>;
+  /** Gauges read from the sources at scrape time. */
+  readonly #gauges: { gauge: ReturnType<TelemetryService["gauge"]>; read: () => number }[] = [];
+  readonly #loopDelay: ReturnType<TelemetryService["gauge"]>;
+  readonly #breakers: ReturnType<TelemetryService["gauge"]>;
   readonly #loop = monitorEventLoopDelay({ resolution: 10 });
 
-  constructor(sources: MetricsSources) {
-    const registers = [this.registry];
-    this.requests = new Histogram({
-      name: "elixirscope_http_request_duration_ms",
+  constructor(telemetry: MetricsTelemetry, sources: MetricsSources) {
+    this.#telemetry = telemetry;
+    this.#sources = sources;
+    this.#requests = telemetry.histogram("elixirscope_http_request_duration_ms", {
       help: "HTTP request latency in milliseconds, by method, route and status",
       labelNames: ["method", "route", "status"],
       buckets: [0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500],
-      registers,
     });
-    this.throttled = new Counter({
-      name: "elixirscope_http_throttled_total",
+    this.#throttled = telemetry.counter("elixirscope_http_throttled_total", {
       help: "Requests refused by the rate limiter",
       labelNames: ["route"],
-      registers,
     });
-    const gauge = (name: string, help: string, read: () => number) =>
-      new Gauge({
-        name,
-        help,
-        registers,
-        collect() {
-          this.set(read());
-        },
-      });
-    gauge("elixirscope_index_files", "Files in the index", () => sources.index().files);
-    gauge("elixirscope_index_modules", "Modules in the index", () => sources.index().modules);
-    gauge("elixirscope_index_functions", "Functions in the index", () => sources.index().functions);
-    gauge(
-      "elixirscope_index_version",
-      "Commits applied to the index",
-      () => sources.index().status.version,
-    );
-    gauge(
-      "elixirscope_index_queue_depth",
-      "Changed files waiting to be indexed",
-      () => sources.index().status.backlog,
-    );
-    gauge(
+    const index = () => sources.index();
+    this.#gauge("elixirscope_index_files", "Files in the index", () => index().files);
+    this.#gauge("elixirscope_index_modules", "Modules in the index", () => index().modules);
+    this.#gauge("elixirscope_index_functions", "Functions in the index", () => index().functions);
+    this.#gauge("elixirscope_index_version", "Commits applied to the index", () => {
+      return index().status.version;
+    });
+    this.#gauge("elixirscope_index_queue_depth", "Changed files waiting to be indexed", () => {
+      return index().status.backlog;
+    });
+    this.#gauge(
       "elixirscope_index_analysis_duration_ms",
-      "Duration of the last project analysis (findings, graphs), ms",
-      () => sources.index().status.lastAnalysisMs ?? 0,
+      "Duration of the last project-analysis update (incremental), ms",
+      () => index().status.lastAnalysisMs ?? 0,
     );
-    gauge(
+    this.#gauge(
       "elixirscope_index_analysis_lag",
       "Commits not yet reflected in the project analysis",
-      () => sources.index().status.version - sources.index().status.analysisVersion,
+      () => index().status.version - index().status.analysisVersion,
     );
-    gauge("elixirscope_sse_subscribers", "Open /api/events streams", sources.subscribers);
-    new Gauge({
-      name: "elixirscope_event_loop_delay_ms",
-      help: "Event-loop delay in milliseconds since the previous scrape",
-      labelNames: ["quantile"],
-      registers,
-      collect: () => {
-        const h = this.#loop;
-        const g = this.registry.getSingleMetric(
-          "elixirscope_event_loop_delay_ms",
-        ) as Gauge<"quantile">;
-        for (const q of [0.5, 0.9, 0.99])
-          g.set({ quantile: String(q) }, h.percentile(q * 100) / 1e6);
-        g.set({ quantile: "max" }, h.max / 1e6);
-        h.reset();
-      },
+    this.#gauge("elixirscope_sse_subscribers", "Open /api/events streams", sources.subscribers);
+    this.#loopDelay = telemetry.gauge("elixirscope_event_loop_delay_ms", {
+      help: "Event-loop delay in milliseconds since the previous scrape, by statistic",
+      labelNames: ["stat"],
     });
-    new Gauge({
-      name: "elixirscope_breaker_state",
+    this.#breakers = telemetry.gauge("elixirscope_breaker_state", {
       help: "Circuit breaker state per dependency (0 closed, 1 half-open, 2 open)",
       labelNames: ["breaker"],
-      registers,
-      collect() {
-        for (const b of sources.breakers())
-          this.set({ breaker: b.name }, BREAKER_STATE[b.state.kind]);
-      },
     });
     this.#loop.enable();
   }
 
-  /** The Prometheus text exposition. */
-  async text(): Promise<string> {
-    return this.registry.metrics();
+  #gauge(name: string, help: string, read: () => number): void {
+    this.#gauges.push({ gauge: this.#telemetry.gauge(name, { help }), read });
+  }
+
+  /** Records one answered request. */
+  request(labels: { method: string; route: string; status: string }, ms: number): void {
+    this.#requests.record(ms, labels);
+  }
+
+  /** Counts a request refused by the rate limiter. */
+  throttled(route: string): void {
+    this.#throttled.inc(1, { route });
+  }
+
+  /** The Prometheus text exposition, with the gauges read now. */
+  text(): string {
+    for (const { gauge, read } of this.#gauges) gauge.set(read());
+    const h = this.#loop;
+    // "quantile" is reserved for summaries; the statistic is a label of its own.
+    const ms = (ns: number) => (Number.isFinite(ns) ? ns / 1e6 : 0);
+    for (const q of [50, 90, 99]) this.#loopDelay.set(ms(h.percentile(q)), { stat: `p${q}` });
+    this.#loopDelay.set(ms(h.max), { stat: "max" });
+    h.reset();
+    for (const b of this.#sources.breakers())
+      this.#breakers.set(BREAKER_STATE[b.state.kind], { breaker: b.name });
+    return this.#telemetry.prometheus();
   }
 
   /** Stops sampling the event loop. */

@@ -8,7 +8,7 @@ import { once } from "node:events";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import type { Delivery } from "../integration/async-api.js";
 import type { IndexChange } from "./live-index.js";
-import type { ServerMetrics } from "./metrics.js";
+import { PROMETHEUS_CONTENT_TYPE, type ServerMetrics } from "./metrics.js";
 import type { OpenApiCollector } from "./openapi.js";
 import { apiError } from "./problem.js";
 import type { ServeContext, ServerLimits } from "./server.js";
@@ -58,7 +58,11 @@ export function registerSystemRoutes(
     },
     async (_req, reply) => {
       const report = await ctx.health.readiness();
-      return reply.code(report.status === "not_ready" ? 503 : 200).send(report);
+      // The index layer is only `degraded` while building (it is not failing), but nothing can
+      // be answered before the initial index exists: not ready.
+      const built = ctx.live().indexStatus().phase === "ready";
+      const status = built ? report.status : "not_ready";
+      return reply.code(status === "not_ready" ? 503 : 200).send({ ...report, status });
     },
   );
 
@@ -71,7 +75,7 @@ export function registerSystemRoutes(
         response: { 200: { type: "string", "x-content-type": "text/plain" } },
       },
     },
-    async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.text()),
+    async (_req, reply) => reply.type(PROMETHEUS_CONTENT_TYPE).send(metrics.text()),
   );
 
   app.get(

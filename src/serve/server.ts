@@ -19,7 +19,7 @@ import type { EventHub } from "../integration/async-api.js";
 import type { LayeredHealth } from "../integration/health.js";
 import type { SyncApi } from "../integration/sync-api.js";
 import type { IndexChange, LiveIndexService } from "./live-index.js";
-import { ServerMetrics } from "./metrics.js";
+import { type MetricsTelemetry, ServerMetrics } from "./metrics.js";
 import { OpenApiCollector } from "./openapi.js";
 import { apiError, ProblemSchema, problemOf, sendProblem } from "./problem.js";
 import { registerApiRoutes } from "./routes-api.js";
@@ -61,6 +61,8 @@ export interface ServeContext {
   /** The syntax that search patterns and files are parsed as (the index's). */
   elixir: ElixirVersion;
   hub: EventHub<IndexChange>;
+  /** The Foundation's telemetry: `/metrics` is its Prometheus exporter. */
+  telemetry: MetricsTelemetry;
   sync: SyncApi;
   health: LayeredHealth;
   limiter: KeyedRateLimiter;
@@ -126,7 +128,7 @@ export async function createServer(ctx: ServeContext): Promise<FastifyInstance> 
     frameworkErrors: (error, req, reply) => sendProblem(reply, problemOf(error, req)),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: "array", allErrors: false } },
   });
-  const metrics = new ServerMetrics({
+  const metrics = new ServerMetrics(ctx.telemetry, {
     index: () => {
       const live = ctx.live();
       const s = live.indexStatus();
@@ -212,12 +214,12 @@ function installHooks(
     if (route.startsWith("/health/")) return;
     const decision = await ctx.limiter.consume(`${req.ip}`);
     if (!decision.allowed) {
-      metrics.throttled.inc({ route });
+      metrics.throttled(route);
       throw new RateLimitedError(ctx.limiter.name, req.ip, decision.retryAfterMs, 0);
     }
   });
   app.addHook("onResponse", async (req, reply) => {
-    metrics.requests.observe(
+    metrics.request(
       { method: req.method, route: routeOf(req), status: String(reply.statusCode) },
       reply.elapsedTime,
     );

@@ -38,6 +38,15 @@ export class SourceFilter {
     this.#rules.clear();
   }
 
+  /**
+   * True when `rel` is, or is inside, a directory discovery never enters (`.git`, `_build`,
+   * `.elixirscope`...): nothing there can matter, however it changes. Cheap, and the cache's own
+   * writes land there.
+   */
+  skipped(rel: string): boolean {
+    return rel.split("/").some((p) => ALWAYS_SKIPPED_DIRS.includes(p));
+  }
+
   /** True when `rel` (relative, `/`-separated) is a source path discovery would list. */
   accepts(rel: string): boolean {
     if (!(rel.endsWith(".ex") || rel.endsWith(".exs"))) return false;

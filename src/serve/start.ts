@@ -37,7 +37,6 @@ import {
   AST_REPOSITORY_SERVICE,
   type AstRepositoryService,
   POPULATION_SERVICE,
-  type PopulationService,
   startAnalysisOnFoundation,
 } from "../integration/analysis-services.js";
 import { EventHub } from "../integration/async-api.js";
@@ -77,10 +76,7 @@ export interface ServeOptions {
   rateLimit?: { rate: number; intervalMs: number; burst: number };
   limits?: Partial<ServerLimits>;
   /** Tuning of the live index (backlog threshold, queue limit, delays). */
-  index?: Pick<
-    LiveIndexOptions,
-    "degradedBacklog" | "queueLimit" | "batchMax" | "analysisDelayMs" | "sliceMs"
-  >;
+  index?: Pick<LiveIndexOptions, "degradedBacklog" | "queueLimit" | "batchMax" | "sliceMs">;
   /** Built UI directory; default the packaged one when present; null for none. */
   uiDir?: string | null;
   logger?: boolean;
@@ -162,8 +158,6 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
               namespace,
               repository: registry.get<AstRepositoryService>(namespace, AST_REPOSITORY_SERVICE)
                 .repository,
-              build: () =>
-                registry.get<PopulationService>(namespace, POPULATION_SERVICE).analyze(realRoot),
               settings,
               hub,
               events,
@@ -197,6 +191,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
       realRoot,
       elixir: settings.elixir ?? DEFAULT_ELIXIR_VERSION,
       hub,
+      telemetry: foundation.telemetry,
       sync,
       health,
       limiter,

@@ -3,8 +3,9 @@
  * last committed state) and the project snapshot (with the version it was computed at).
  * @packageDocumentation
  */
-import type { ClauseMetrics, Finding, FunctionInfo, ModuleInfo } from "../ast/model.js";
+import type { Finding, FunctionInfo, ModuleInfo } from "../ast/model.js";
 import type { AstRepository, CallRef } from "../ast/repository/repository.js";
+import { functionJson, moduleJson } from "../cli/report/json.js";
 import type { ProjectSnapshot } from "./live-index.js";
 import { apiError } from "./problem.js";
 
@@ -64,36 +65,18 @@ function callViews(repo: AstRepository, refs: readonly CallRef[]): CallView[] {
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
+/** A function in a module's list: the `analyze --json` shape with its key and a clause count. */
 function functionRow(m: ModuleInfo, f: FunctionInfo) {
-  return {
-    key: `${m.name}.${f.name}/${f.arity}`,
-    name: f.name,
-    arity: f.arity,
-    kind: f.kind,
-    visibility: f.visibility,
-    line: f.line,
-    endLine: f.endLine,
-    generated: f.generated,
-    clauses: f.clauses.length,
-    metrics: f.metrics,
-  };
+  return { key: `${m.name}.${f.name}/${f.arity}`, ...functionJson(f), clauses: f.clauses.length };
 }
 
 /** One module: its functions, behaviours, metrics, dependencies and findings. */
 export function moduleDetail(repo: AstRepository, snapshot: ProjectSnapshot, name: string) {
   const m = repo.module(name);
   if (m === undefined) throw apiError("NOT_FOUND", `no module ${name}`, { module: name });
+  // The `analyze --json` module shape (src/cli/report/json.ts), with keyed functions and findings.
   return {
-    name: m.name,
-    kind: m.kind,
-    file: m.file,
-    line: m.line,
-    endLine: m.endLine,
-    moduledoc: m.moduledoc,
-    behaviours: m.behaviours,
-    callbacks: m.callbacks.map((c) => `${c.name}/${c.arity}`),
-    metrics: m.metrics,
-    dependencies: m.dependencies.map((d) => ({ target: d.target, kind: d.kind })),
+    ...moduleJson(m),
     functions: m.functions.map((f) => functionRow(m, f)),
     findings: snapshot.analysis.findings.filter((x) => x.module === m.name),
     analysisVersion: snapshot.version,
@@ -117,26 +100,13 @@ export function functionDetail(repo: AstRepository, key: string) {
   const ref = repo.functions(module, name, arity)[0];
   if (ref === undefined) throw apiError("NOT_FOUND", `no function ${key}`, { function: key });
   const f = ref.function;
+  // The `analyze --json` function shape (clauses included), with where it is and its calls.
   return {
     key: ref.key,
     module,
-    name,
-    arity,
-    kind: f.kind,
-    visibility: f.visibility,
+    ...functionJson(f),
     file: ref.module.file,
     range: { startLine: f.line, endLine: f.endLine },
-    doc: f.doc,
-    hasSpec: f.hasSpec,
-    generated: f.generated,
-    metrics: f.metrics,
-    clauses: f.clauses.map((c) => ({
-      line: c.line,
-      endLine: c.endLine,
-      guards: c.guards,
-      metrics: c.metrics as ClauseMetrics,
-      calls: c.calls.length,
-    })),
     callers: callViews(repo, repo.callers(ref.key)),
     callees: callViews(repo, repo.callees(ref.key)),
   };

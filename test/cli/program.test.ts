@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import "../../src/cli/commands/index.js";
-import { runCli } from "../../src/cli/program.js";
+import { buildProgram, runCli } from "../../src/cli/program.js";
 import { VERSION } from "../../src/version.js";
 
 async function run(...argv: string[]) {
@@ -49,5 +49,24 @@ describe("elixirscope CLI", () => {
     const r = await run("frobnicate");
     expect(r.code).toBe(2);
     expect(r.err.trim().split("\n")).toHaveLength(1);
+  });
+
+  it("loads every command for help, and only the command a command line runs", async () => {
+    const ctx = { stdout: () => {}, stderr: () => {}, setExitCode: () => {} };
+    const all = (await buildProgram(ctx)).commands.map((c) => c.name());
+    expect(all).toEqual(["analyze", "parse", "search", "query", "check", "serve"]);
+    const one = await buildProgram(ctx, "search");
+    expect(one.commands.map((c) => c.name())).toEqual(["search"]);
+    const help = await run("--help");
+    for (const name of all) expect(help.out).toContain(`  ${name} `);
+    const searchHelp = await run("search", "--help");
+    expect(searchHelp.code).toBe(0);
+    for (const flag of ["--json", "--workers", "--elixir"]) expect(searchHelp.out).toContain(flag);
+  });
+
+  it("suggests the command a typo meant, which needs every command loaded", async () => {
+    const r = await run("serach", "x");
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("search");
   });
 });

@@ -1,4 +1,6 @@
-import { rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/program.js";
 import { writeProject } from "../ast/query/project.js";
@@ -14,6 +16,28 @@ const root = writeProject();
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe("elixirscope query", () => {
+  it("parses the project with the --elixir version's syntax", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "es-query-elixir-"));
+    try {
+      mkdirSync(join(dir, "lib"));
+      // Sigils of several letters are Elixir 1.15+ syntax.
+      writeFileSync(join(dir, "lib/s.ex"), 'defmodule S do\n  def f, do: ~EXLA"x"\nend\n');
+      const at = async (...v: string[]) => {
+        const r = await cli("query", "files", dir, "--json", "--no-cache", ...v);
+        expect(r.code, r.err).toBe(0);
+        return JSON.parse(r.out).items[0].error as string | null;
+      };
+      expect(await at()).toBeNull();
+      expect(await at("--elixir", "1.18")).toBeNull();
+      expect(await at("--elixir", "1.14")).toMatch(/sigil|EXLA|syntax/i);
+      const bad = await cli("query", "files", dir, "--elixir", "1.99");
+      expect(bad.code).toBe(2);
+      expect(bad.err).toContain("--elixir");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("prints one JSON document with the rows and the plan", async () => {
     const r = await cli("query", "callers of Repo.delete!/1 depth 2", root, "--json", "--no-cache");
     expect(r.err).toBe("");

@@ -160,10 +160,11 @@ describe("serve API", () => {
     }
     const text = await (await get("/metrics")).text();
     for (const m of [
-      "elixirscope_http_request_duration_ms_bucket",
+      'elixirscope_http_request_duration_ms_bucket{le="+Inf",method="GET",route="/openapi.json",status="200"} 1',
+      "# TYPE elixirscope_http_request_duration_ms histogram",
       "elixirscope_index_modules 27",
       "elixirscope_index_queue_depth 0",
-      'elixirscope_event_loop_delay_ms{quantile="0.99"}',
+      'elixirscope_event_loop_delay_ms{stat="p99"}',
     ]) {
       expect(text).toContain(m);
     }

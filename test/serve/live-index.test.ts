@@ -1,6 +1,11 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { analyzeProject } from "../../src/ast/analysis/project.js";
+import type { FileExtraction } from "../../src/ast/model.js";
+import { discoverFiles } from "../../src/ast/population/discover.js";
+import { extractionOf, processSource } from "../../src/ast/population/process.js";
+import { templatesBeside } from "../../src/serve/index-build.js";
 import type { RunningServe } from "../../src/serve/start.js";
 import { copyExample, serveReady, until } from "./support.js";
 
@@ -11,7 +16,7 @@ const status = async (key: string) =>
 
 beforeAll(async () => {
   project = copyExample();
-  server = await serveReady(project.root, { index: { degradedBacklog: 50, analysisDelayMs: 20 } });
+  server = await serveReady(project.root, { index: { degradedBacklog: 50 } });
 });
 afterAll(async () => {
   await server?.stop();
@@ -43,7 +48,7 @@ describe("live index", () => {
     const ready = (await (await fetch(`${server.url}/health/ready`)).json()) as { status: string };
     expect(ready.status).toBe("ready");
     for (let i = 0; i < 300; i += 37) expect(await status(`Burst.M${i}.run/1`)).toBe(200);
-    // The project analysis catches up after the quiet period: the 300-module ring is one cycle.
+    // The project analysis moves with the commits: the 300-module ring is one cycle.
     const graph = await until(async () => {
       const g = (await (await fetch(`${server.url}/api/graph/modules`)).json()) as {
         cycles: string[][];
@@ -93,5 +98,40 @@ describe("live index", () => {
     writeFileSync(file, moduleSource("Broken"));
     await until(async () => ((await status("Broken.run/1")) === 200 ? true : undefined));
     expect(server.live().repository.errorOf("lib/broken.ex")).toBeNull();
+  });
+
+  it("keeps the project analysis equal to a cold run's through edits, removals and new cycles", async () => {
+    const lib = join(project.root, "lib");
+    const steps: (() => void)[] = [
+      () => writeFileSync(join(lib, "ring_a.ex"), moduleSource("Ring.A", "Ring.B.run(x)")),
+      () => writeFileSync(join(lib, "ring_b.ex"), moduleSource("Ring.B", "Ring.A.run(x)")),
+      () =>
+        writeFileSync(
+          join(lib, "ring_b.ex"),
+          moduleSource("Ring.B", "Inventory.Pricing.discount_rate(x, 1, 2, 3)"),
+        ),
+      () => rmSync(join(lib, "ring_a.ex")),
+      () => writeFileSync(join(lib, "dup.ex"), moduleSource("Ring.B", "Ring.B.run(x)")),
+      () => writeFileSync(join(lib, "broken.ex"), "defmodule Broken do\n  def x(, do: 1\nend\n"),
+    ];
+    for (const step of steps) {
+      const before = server.live().indexStatus().version;
+      step();
+      await until(async () => (server.live().indexStatus().version > before ? true : undefined));
+      await until(async () => {
+        const s = server.live().indexStatus();
+        return s.backlog === 0 && s.analysisVersion === s.version ? true : undefined;
+      });
+      const files = discoverFiles(project.root).files;
+      const cold: FileExtraction[] = [];
+      for (const path of files) {
+        const out = processSource(path, readFileSync(join(project.root, path)), {});
+        if (out.ok) cold.push(extractionOf(out));
+      }
+      const live = server.live().snapshot;
+      const templates = templatesBeside(project.root, files);
+      expect(live?.analysis).toEqual(analyzeProject(cold, {}, { templates }));
+      expect(live?.version).toBe(server.live().indexStatus().version);
+    }
   });
 });

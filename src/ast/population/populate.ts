@@ -30,7 +30,7 @@ import { extractorVersion } from "./fingerprint.js";
 import { checkFunction, rejectUnknownKeys } from "./options.js";
 import { defaultWorkerCount, maxWorkerCount, ParsePool } from "./pool.js";
 import { extractionOf, processSource } from "./process.js";
-import type { FileOutcome } from "./protocol.js";
+import type { FileOutcome, ParseJob } from "./protocol.js";
 
 /**
  * Below this many bytes to parse, parsing in the calling thread is at least as fast as starting
@@ -80,7 +80,7 @@ export interface PopulateOptions extends DiscoverOptions {
   cache?: string | false;
   /**
    * Worker threads: a positive number, 0 to parse in the calling thread, or `"auto"` (default):
-   * one per free core when at least {@link MIN_FREE_CORES_FOR_WORKERS} cores are free (cores
+   * one per free core but the calling thread's, when at least {@link MIN_FREE_CORES_FOR_WORKERS} cores are free (cores
    * minus the load average) and there is at least {@link IN_PROCESS_MAX_BYTES} to parse, else
    * in-process.
    * Never more threads than files to parse; above {@link maxWorkerCount} is an error.
@@ -431,12 +431,24 @@ async function parsePhase(run: Run): Promise<void> {
       await run.pool.run(
         run.toParse.map((f) => ({ ...f, elixir })),
         onOutcome,
+        mainThreadWork(run),
       );
     else for (const f of run.toParse) onOutcome(processSource(f.path, f.source, { elixir }));
   }
   // Release the sources before the cache write and the caller's analysis.
   run.toParse = [];
   run.cache?.putMany(pending);
+}
+
+/**
+ * What the main thread does while the workers run: the same work, on the smallest files, with no
+ * JSON round trip. Not when workers have a heap limit: that limit is there so that a file which
+ * needs more kills a worker rather than the process, and the main thread has no such guard.
+ */
+function mainThreadWork(run: Run): ((job: ParseJob) => FileOutcome) | undefined {
+  if (run.options.workerHeapMb !== undefined) return undefined;
+  const elixir = run.elixir;
+  return (job) => processSource(job.path, job.source, { elixir });
 }
 
 /**
@@ -632,13 +644,14 @@ function chooseWorkers(workers: number | "auto", bytes: number, files: number): 
  * cost 9.7 s of CPU where the main thread alone took 6.6 s (each worker loads and warms up the
  * parser, serializes its extractions, and the main thread parses them back), for no gain in wall
  * time. So `auto` parses on the main thread below {@link IN_PROCESS_MAX_BYTES}, and otherwise
- * uses one worker per free core (cores minus the 1-minute load average) only when at least
+ * uses one worker per free core but one (cores minus the 1-minute load average; the main thread
+ * parses too, see {@link mainThreadWork}) only when at least
  * {@link MIN_FREE_CORES_FOR_WORKERS} are free.
  */
 function autoWorkers(bytes: number): number {
   if (bytes < IN_PROCESS_MAX_BYTES) return 0;
   const free = Math.floor(defaultWorkerCount() - loadavg()[0]!);
-  return free >= MIN_FREE_CORES_FOR_WORKERS ? free : 0;
+  return free >= MIN_FREE_CORES_FOR_WORKERS ? free - 1 : 0;
 }
 
 /**

@@ -74,15 +74,35 @@ export interface AnalysisRun {
   summary: AnalysisSummary;
 }
 
+/** Orders ranked functions: cyclomatic, then cognitive (both descending), then by name. */
+function byComplexity(a: RankedFunction, b: RankedFunction): number {
+  const cmp = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+  return (
+    b.metrics.cyclomatic - a.metrics.cyclomatic ||
+    b.metrics.cognitive - a.metrics.cognitive ||
+    cmp(a.module, b.module) ||
+    cmp(a.name, b.name) ||
+    a.arity - b.arity ||
+    cmp(a.file, b.file)
+  );
+}
+
+/** Cyclomatic then cognitive complexity as one number that orders the same way. */
+function scoreOf(m: ClauseMetrics): number {
+  return m.cyclomatic * 2 ** 26 + Math.min(m.cognitive, 2 ** 26 - 1);
+}
+
 /**
- * The `top` most complex written functions (generated ones and bodiless heads excluded), by
- * cyclomatic then cognitive complexity, then by name for a stable order.
+ * The `top` most complex written functions (generated ones, default arities and functions that
+ * are only bodiless heads excluded), by cyclomatic then cognitive complexity, then by name for
+ * a stable order. Only the candidates that can make the cut are sorted with names: on a
+ * 40,000-module project sorting all 190,000 functions by name took seconds.
  */
 export function rankFunctions(modules: Iterable<ModuleInfo>, top: number): RankedFunction[] {
   const all: RankedFunction[] = [];
   for (const m of modules) {
     for (const fn of m.functions) {
-      if (fn.generated || fn.clauses.length === 0) continue;
+      if (fn.generated || !fn.clauses.some((c) => !c.head)) continue;
       all.push({
         module: m.name,
         file: m.file,
@@ -93,17 +113,14 @@ export function rankFunctions(modules: Iterable<ModuleInfo>, top: number): Ranke
       });
     }
   }
-  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  all.sort(
-    (a, b) =>
-      b.metrics.cyclomatic - a.metrics.cyclomatic ||
-      b.metrics.cognitive - a.metrics.cognitive ||
-      cmp(a.module, b.module) ||
-      cmp(a.name, b.name) ||
-      a.arity - b.arity ||
-      cmp(a.file, b.file),
-  );
-  return all.slice(0, top);
+  if (top <= 0) return [];
+  let candidates = all;
+  if (all.length > top) {
+    const scores = Float64Array.from(all, (r) => scoreOf(r.metrics)).sort();
+    const cut = scores[scores.length - top]!;
+    candidates = all.filter((r) => scoreOf(r.metrics) >= cut);
+  }
+  return candidates.sort(byComplexity).slice(0, top);
 }
 
 interface ProjectSnapshot {
@@ -118,7 +135,7 @@ interface ProjectSnapshot {
  * reads `analysis.callGraph`: a report does not, `--json` and API users do, and see a plain
  * enumerable property either way.
  */
-function restoreSnapshot(summary: string, detail: string): ProjectSnapshot {
+function restoreSnapshot(summary: string, detail: () => string): ProjectSnapshot {
   const stored = JSON.parse(summary) as Omit<ProjectSnapshot, "analysis"> & {
     analysis: Omit<ProjectAnalysis, "callGraph">;
   };
@@ -128,7 +145,7 @@ function restoreSnapshot(summary: string, detail: string): ProjectSnapshot {
     enumerable: true,
     configurable: true,
     get: () => {
-      callGraph ??= JSON.parse(detail) as CallGraph;
+      callGraph ??= JSON.parse(detail()) as CallGraph;
       return callGraph;
     },
     set: (value: CallGraph) => {

@@ -8,8 +8,14 @@
  */
 import { createHash } from "node:crypto";
 import type { FunctionInfo, ModuleInfo, ProjectAnalysis } from "../model.js";
-import type { AstRepository } from "../repository/repository.js";
-import { compileCondition, fieldsOf, type Predicate, requiredEquals } from "./filter.js";
+import type { AstRepository, FunctionRef } from "../repository/repository.js";
+import {
+  compileCondition,
+  type Fields,
+  fieldsOf,
+  type Predicate,
+  requiredEquals,
+} from "./filter.js";
 import {
   buildCallIndex,
   type CallIndex,
@@ -20,16 +26,25 @@ import {
   walkDepth,
 } from "./graph.js";
 import {
+  globPrefix,
+  modulesWithPrefix,
+  nameArity,
+  requiredGlob,
+  sortModules,
+  withoutEquals,
+} from "./indexes.js";
+import {
   callRow,
   clauseRow,
   FIELDS,
   type FileRow,
   functionRow,
+  type ModuleRow,
   moduleRow,
   type PathRow,
   type Row,
 } from "./rows.js";
-import type { Order, QuerySpec } from "./spec.js";
+import type { Condition, Order, QuerySpec } from "./spec.js";
 
 /** What a query runs over: the repository and the project analysis of one population. */
 export interface QuerySource {
@@ -72,11 +87,41 @@ interface Derived {
   modulesByPattern?: Map<string, ModuleInfo[]>;
   patternsOf?: Map<string, string[]>;
   adjacency?: Map<string, string[]>;
+  sortedModules?: ModuleInfo[];
+  /** `name/arity` to the module definitions that write it (not generated). */
+  writers?: Map<string, Set<ModuleInfo>>;
 }
 
+/**
+ * Where a query's items come from. Candidates are cheap references (an index's array when one
+ * served them); a row is built only for a candidate the residual condition needs to see or the
+ * page returns, so an index lookup costs its page, not its hits.
+ */
 interface Plan {
   steps: ExplainStep[];
-  rows: Iterable<Row>;
+  candidates: Iterable<unknown>;
+  toRow: (candidate: unknown) => Row;
+  /** A check on a candidate before any row is built (has/lacks a function), or null. */
+  accept: ((candidate: unknown) => boolean) | null;
+  /** The condition left to filter rows with once the index served its part; null: none. */
+  residual: Condition | null;
+}
+
+/** A {@link Plan} over candidates of one type (the type is erased once the plan is built). */
+function makePlan<C>(
+  steps: ExplainStep[],
+  candidates: Iterable<C>,
+  toRow: (candidate: C) => Row,
+  residual: Condition | null,
+  accept: ((candidate: C) => boolean) | null = null,
+): Plan {
+  return {
+    steps,
+    candidates,
+    toRow: toRow as (candidate: unknown) => Row,
+    accept: accept as ((candidate: unknown) => boolean) | null,
+    residual,
+  };
 }
 
 /** The query engine over one {@link QuerySource}. */
@@ -123,7 +168,7 @@ export class QueryEngine {
     const hit = options.cache === false ? undefined : this.#cache.get(key);
     if (hit !== undefined) return { ...hit, cached: true };
     const plan = this.#plan(spec);
-    const predicate = spec.where === null ? null : compileCondition(spec.where);
+    const predicate = plan.residual === null ? null : compileCondition(plan.residual);
     const result = this.#execute(spec, plan, predicate);
     if (this.#cache.size >= CACHE_SIZE) this.#cache.delete(this.#cache.keys().next().value!);
     this.#cache.set(key, result);
@@ -133,28 +178,46 @@ export class QueryEngine {
   /** The plan of a query: which index serves each step. */
   explain(spec: QuerySpec): ExplainStep[] {
     checkSpec(spec);
-    return this.#plan(spec).steps.concat(tailSteps(spec));
+    const plan = this.#plan(spec);
+    return plan.steps.concat(tailSteps(spec, plan.residual));
   }
 
   #execute(spec: QuerySpec, plan: Plan, predicate: Predicate | null): QueryResult {
-    const explain = plan.steps.concat(tailSteps(spec));
-    const keep = (r: Row) =>
-      predicate === null || predicate(r as unknown as Record<string, unknown>);
+    const explain = plan.steps.concat(tailSteps(spec, plan.residual));
+    const { candidates, toRow, accept } = plan;
+    const end = spec.limit === null ? Infinity : spec.offset + spec.limit;
     let items: Row[] = [];
     let total = 0;
-    if (spec.order.length === 0) {
-      // Streams: rows past the page are counted, not kept.
-      const end = spec.limit === null ? Infinity : spec.offset + spec.limit;
-      for (const r of plan.rows) {
-        if (!keep(r)) continue;
-        if (total >= spec.offset && total < end) items.push(r);
+    if (spec.order.length > 0) {
+      // With a limit, only the first `offset + limit` rows are kept in order; without, all.
+      const compare = comparator(spec.order);
+      const top = spec.limit === null ? null : new TopRows(compare, end);
+      for (const c of candidates) {
+        if (accept !== null && !accept(c)) continue;
+        const r = toRow(c);
+        if (predicate !== null && !predicate(r as unknown as Fields)) continue;
+        total++;
+        if (top === null) items.push(r);
+        else top.add(r);
+      }
+      if (top === null) items.sort(compare);
+      items = (top === null ? items : top.rows).slice(spec.offset, end);
+    } else if (Array.isArray(candidates) && accept === null && predicate === null) {
+      // The index answered the whole condition: its size is the total; build the page only.
+      total = candidates.length;
+      items = candidates.slice(spec.offset, end).map(toRow);
+    } else {
+      // Streams: candidates past the page are counted, and a row is built only when needed.
+      for (const c of candidates) {
+        if (accept !== null && !accept(c)) continue;
+        let r: Row | undefined;
+        if (predicate !== null) {
+          r = toRow(c);
+          if (!predicate(r as unknown as Fields)) continue;
+        }
+        if (total >= spec.offset && total < end) items.push(r ?? toRow(c));
         total++;
       }
-    } else {
-      for (const r of plan.rows) if (keep(r)) items.push(r);
-      total = items.length;
-      items.sort(comparator(spec.order));
-      items = items.slice(spec.offset, spec.limit === null ? undefined : spec.offset + spec.limit);
     }
     return { entity: spec.entity, items, total, explain, version: this.#version, cached: false };
   }
@@ -170,15 +233,14 @@ export class QueryEngine {
       case "calls":
         return this.#scanFunctions(spec, "calls");
       case "findings":
-        return {
-          steps: [{ step: "candidates", index: "scan", detail: "every finding" }],
-          rows: this.#source.analysis.findings,
-        };
+        return makePlan(
+          [cand("scan", "every finding")],
+          this.#source.analysis.findings,
+          (f) => f,
+          spec.where,
+        );
       default:
-        return {
-          steps: [{ step: "candidates", index: "scan", detail: "every file" }],
-          rows: this.#fileRows(),
-        };
+        return makePlan([cand("scan", "every file")], this.#fileRows(), (f) => f, spec.where);
     }
   }
 
@@ -222,40 +284,89 @@ export class QueryEngine {
     return { byPattern: this.#derived.modulesByPattern, of: this.#derived.patternsOf };
   }
 
+  #sortedModules(): ModuleInfo[] {
+    this.#derived.sortedModules ??= sortModules(this.#source.repository.allModules());
+    return this.#derived.sortedModules;
+  }
+
+  /**
+   * Modules named exactly (`modulesByName`) or by a glob with a literal prefix
+   * (`modulesByPrefix`), as `field` of the condition requires; undefined when neither applies.
+   */
+  #modulesFor(
+    where: Condition | null,
+    field: string,
+  ): { modules: readonly ModuleInfo[]; step: ExplainStep; residual: Condition | null } | undefined {
+    const name = requiredEquals(where, field);
+    if (name !== undefined) {
+      const modules = this.#source.repository.modules(name);
+      return {
+        modules,
+        step: cand("modulesByName", name),
+        residual: withoutEquals(where, field, name),
+      };
+    }
+    const glob = requiredGlob(where, field);
+    const prefix = glob === undefined ? "" : globPrefix(glob);
+    if (glob === undefined || prefix === "") return undefined;
+    const modules = modulesWithPrefix(this.#sortedModules(), prefix);
+    // The glob stays in the residual condition: the range only narrows by its prefix.
+    return { modules, step: cand("modulesByPrefix", `${prefix}* of ${glob}`), residual: where };
+  }
+
   #planModules(spec: QuerySpec): Plan {
-    const repo = this.#source.repository;
     const patterns = this.#patterns();
     const toRow = (m: ModuleInfo) => moduleRow(m, patterns.of.get(m.name) ?? []);
     const origin = spec.origin;
     if (origin.kind === "path" || origin.kind === "reachable") return this.#planGraph(spec, toRow);
     let candidates: Iterable<ModuleInfo>;
     let step: ExplainStep;
-    const name = requiredEquals(spec.where, "name");
+    let residual = spec.where;
+    const named = this.#modulesFor(spec.where, "name");
     if (spec.implementing.length > 0) {
       const [first, ...rest] = spec.implementing;
       const hits = patterns.byPattern.get(first) ?? [];
-      candidates = hits.filter((m) => rest.every((r) => patterns.byPattern.get(r)?.includes(m)));
-      step = {
-        step: "candidates",
-        index: "modulesByBehaviour",
-        detail: spec.implementing.join(", "),
-      };
-    } else if (name !== undefined) {
-      candidates = repo.modules(name);
-      step = { step: "candidates", index: "modulesByName", detail: name };
+      candidates =
+        rest.length === 0
+          ? hits
+          : hits.filter((m) => rest.every((r) => patterns.byPattern.get(r)?.includes(m)));
+      step = cand("modulesByBehaviour", spec.implementing.join(", "));
+    } else if (named !== undefined) {
+      ({ modules: candidates, step, residual } = named);
     } else {
-      candidates = repo.allModules();
-      step = { step: "candidates", index: "scan", detail: "every module" };
+      candidates = this.#source.repository.allModules();
+      step = cand("scan", "every module");
     }
     const steps = [step];
-    if (spec.having.length + spec.lacking.length > 0) {
-      const detail = [
-        ...spec.having.map((h) => `has ${h}`),
-        ...spec.lacking.map((l) => `lacks ${l}`),
-      ];
-      steps.push({ step: "filter", index: "module functions", detail: detail.join(", ") });
+    if (spec.having.length + spec.lacking.length === 0) {
+      return makePlan(steps, candidates, toRow, residual);
     }
-    return { steps, rows: mapFilter(candidates, (m) => (definesAll(m, spec) ? toRow(m) : null)) };
+    const detail = [
+      ...spec.having.map((h) => `has ${h}`),
+      ...spec.lacking.map((l) => `lacks ${l}`),
+    ];
+    steps.push({ step: "filter", index: "functionsByNameArity", detail: detail.join(", ") });
+    const defines = (m: ModuleInfo, fn: string) => this.#defines(m, fn);
+    const accept = (m: ModuleInfo) =>
+      spec.having.every((h) => defines(m, h)) && spec.lacking.every((l) => !defines(m, l));
+    return makePlan(steps, candidates, toRow, residual, accept);
+  }
+
+  /**
+   * Whether this definition of a module writes `name/arity` itself: generated functions do not
+   * count (`use GenServer` generates default callbacks a module may still lack).
+   */
+  #defines(m: ModuleInfo, fn: string): boolean {
+    this.#derived.writers ??= new Map();
+    let writers = this.#derived.writers.get(fn);
+    if (writers === undefined) {
+      // Built once per version from the name/arity index: the module definitions writing `fn`.
+      const na = nameArity(fn);
+      const refs = na === null ? [] : this.#source.repository.functionsNamed(na[0], na[1]);
+      writers = new Set(refs.filter((r) => !r.function.generated).map((r) => r.module));
+      this.#derived.writers.set(fn, writers);
+    }
+    return writers.has(m);
   }
 
   #planGraph(spec: QuerySpec, toRow: (m: ModuleInfo) => Row): Plan {
@@ -264,39 +375,39 @@ export class QueryEngine {
     const adj = this.#derived.adjacency;
     const origin = spec.origin;
     const repo = this.#source.repository;
-    const row = (name: string, step: number): PathRow | null => {
-      const m = repo.module(name);
-      return m === undefined ? null : { ...(toRow(m) as PathRow), step };
-    };
+    const known = (list: Iterable<[string, number]>) =>
+      [...list].flatMap(([n, step]): [ModuleInfo, number][] => {
+        const m = repo.module(n);
+        return m === undefined ? [] : [[m, step]];
+      });
+    const row = ([m, step]: [ModuleInfo, number]): PathRow => ({
+      ...(toRow(m) as ModuleRow),
+      step,
+    });
     if (origin.kind === "path") {
       const from = modulesNamed(graph.nodes, origin.from);
       const to = modulesNamed(graph.nodes, origin.to);
       const path = shortestPath(adj, from, to) ?? [];
-      return {
-        steps: [
-          {
-            step: "candidates",
-            index: "moduleGraph",
-            detail: `shortest path ${origin.from} -> ${origin.to}`,
-          },
-        ],
-        rows: path.map((n, i) => row(n, i)).filter((r) => r !== null),
-      };
+      const steps = [
+        {
+          step: "candidates" as const,
+          index: "moduleGraph",
+          detail: `shortest path ${origin.from} -> ${origin.to}`,
+        },
+      ];
+      return makePlan(steps, known(path.map((n, i) => [n, i])), row, spec.where);
     }
     if (origin.kind !== "reachable") throw new QueryError("internal: not a graph query");
     const starts = modulesNamed(graph.nodes, origin.from);
     const reached = walkDepth(starts, origin.depth, (k) => adj.get(k) ?? []);
-    return {
-      steps: [
-        { step: "candidates", index: "moduleGraph", detail: `reachable from ${origin.from}` },
-      ],
-      rows: [...reached].map(([n, d]) => row(n, d)).filter((r) => r !== null),
-    };
+    const steps = [cand("moduleGraph", `reachable from ${origin.from}`)];
+    return makePlan(steps, known(reached), row, spec.where);
   }
 
   #planFunctions(spec: QuerySpec): Plan {
     const repo = this.#source.repository;
     const origin = spec.origin;
+    const toRow = (r: FunctionRef) => functionRow(r.module, r.function, null);
     if (origin.kind === "callers" || origin.kind === "callees") {
       const calls = this.#calls();
       const known = (k: string) => repo.functionByKey(k).length > 0;
@@ -305,47 +416,40 @@ export class QueryEngine {
         origin.kind === "callers"
           ? (k: string) => calls.callers.get(k)?.keys() ?? []
           : (k: string) => calls.callees.get(k) ?? [];
-      const reached = walkDepth(targets, origin.depth, next);
-      const rows: Row[] = [];
-      for (const [key, depth] of reached) {
-        for (const ref of repo.functionByKey(key))
-          rows.push(functionRow(ref.module, ref.function, depth));
+      const reached: [FunctionRef, number][] = [];
+      for (const [key, depth] of walkDepth(targets, origin.depth, next)) {
+        for (const ref of repo.functionByKey(key)) reached.push([ref, depth]);
       }
       const detail = `${origin.kind} of ${targets.join(", ") || `${origin.target} (no such function)`} depth ${origin.depth}`;
-      return { steps: [{ step: "candidates", index: "callIndex", detail }], rows };
+      const depthRow = ([r, d]: [FunctionRef, number]) => functionRow(r.module, r.function, d);
+      return makePlan([cand("callIndex", detail)], reached, depthRow, spec.where);
     }
     const key = requiredEquals(spec.where, "key");
-    const name = requiredEquals(spec.where, "name");
-    const module = requiredEquals(spec.where, "module");
-    const refsToRows = (refs: Iterable<{ module: ModuleInfo; function: FunctionInfo }>) =>
-      mapFilter(refs, (r) => functionRow(r.module, r.function, null));
     if (key !== undefined) {
-      return { steps: [cand("functionsByKey", key)], rows: refsToRows(repo.functionByKey(key)) };
+      const residual = withoutEquals(spec.where, "key", key);
+      return makePlan([cand("functionsByKey", key)], repo.functionByKey(key), toRow, residual);
     }
+    const name = requiredEquals(spec.where, "name");
     if (name !== undefined) {
-      return {
-        steps: [cand("functionsByName", name)],
-        rows: refsToRows(repo.functionsNamed(name)),
-      };
-    }
-    if (module !== undefined) {
-      const refs = repo
-        .modules(module)
-        .flatMap((m) => m.functions.map((f) => ({ module: m, function: f })));
-      return { steps: [cand("modulesByName", module)], rows: refsToRows(refs) };
+      const residual = withoutEquals(spec.where, "name", name);
+      return makePlan([cand("functionsByName", name)], repo.functionsNamed(name), toRow, residual);
     }
     return this.#scanFunctions(spec, "functions");
   }
 
   #scanFunctions(spec: QuerySpec, what: "functions" | "clauses" | "calls"): Plan {
-    const repo = this.#source.repository;
-    const module = requiredEquals(spec.where, "module");
-    const mods = module === undefined ? repo.allModules() : repo.modules(module);
-    const step =
-      module === undefined
-        ? { step: "candidates" as const, index: "scan", detail: `every ${what.slice(0, -1)}` }
-        : cand("modulesByName", module);
-    return { steps: [step], rows: functionRows(mods, what) };
+    // A call's `module` is the module it calls, not the caller's: no module index serves it.
+    const mods = what === "calls" ? undefined : this.#modulesFor(spec.where, "module");
+    const step = mods?.step ?? cand("scan", `every ${what.slice(0, -1)}`);
+    const modules = mods?.modules ?? this.#source.repository.allModules();
+    const residual = mods === undefined ? spec.where : mods.residual;
+    if (what === "functions") {
+      // An index's modules give an array of functions, whose length is the total when nothing
+      // is left to filter; a scan streams.
+      const fns = mods === undefined ? functionsOf(modules) : [...functionsOf(modules)];
+      return makePlan([step], fns, (r) => functionRow(r.module, r.function, null), residual);
+    }
+    return makePlan([step], clauseRows(modules, what), (r) => r, residual);
   }
 }
 
@@ -353,16 +457,19 @@ function cand(index: string, detail: string): ExplainStep {
   return { step: "candidates", index, detail };
 }
 
-function* functionRows(
-  mods: Iterable<ModuleInfo>,
-  what: "functions" | "clauses" | "calls",
-): Iterable<Row> {
+/** A function with its module (a {@link FunctionRef} without its key). */
+interface FunctionOf {
+  module: ModuleInfo;
+  function: FunctionInfo;
+}
+
+function* functionsOf(mods: Iterable<ModuleInfo>): Iterable<FunctionOf> {
+  for (const m of mods) for (const fn of m.functions) yield { module: m, function: fn };
+}
+
+function* clauseRows(mods: Iterable<ModuleInfo>, what: "clauses" | "calls"): Iterable<Row> {
   for (const m of mods) {
     for (const fn of m.functions) {
-      if (what === "functions") {
-        yield functionRow(m, fn, null);
-        continue;
-      }
       for (let i = 0; i < fn.clauses.length; i++) {
         const c = fn.clauses[i];
         if (what === "clauses") yield clauseRow(m, fn, c, i);
@@ -372,25 +479,11 @@ function* functionRows(
   }
 }
 
-function* mapFilter<T>(items: Iterable<T>, f: (item: T) => Row | null): Iterable<Row> {
-  for (const item of items) {
-    const r = f(item);
-    if (r !== null) yield r;
-  }
-}
-
-function definesAll(m: ModuleInfo, spec: QuerySpec): boolean {
-  if (spec.having.length + spec.lacking.length === 0) return true;
-  // Written functions only: `use GenServer` generates default callbacks a module may still lack.
-  const defined = new Set(
-    m.functions.filter((f) => !f.generated).map((f) => `${f.name}/${f.arity}`),
-  );
-  return spec.having.every((h) => defined.has(h)) && spec.lacking.every((l) => !defined.has(l));
-}
-
-function tailSteps(spec: QuerySpec): ExplainStep[] {
+function tailSteps(spec: QuerySpec, residual: Condition | null): ExplainStep[] {
   const steps: ExplainStep[] = [];
-  if (spec.where !== null) steps.push({ step: "filter", index: "scan", detail: "where condition" });
+  if (residual !== null) {
+    steps.push({ step: "filter", index: "scan", detail: "where condition on the candidates" });
+  }
   if (spec.order.length > 0) {
     const detail = spec.order.map((o) => `${o.field} ${o.descending ? "desc" : "asc"}`).join(", ");
     steps.push({ step: "order", index: "sort", detail });
@@ -403,6 +496,35 @@ function tailSteps(spec: QuerySpec): ExplainStep[] {
     });
   }
   return steps;
+}
+
+/**
+ * The first `limit` rows in order, kept while rows stream in (binary insertion into a bounded
+ * array): sorting is O(n log k), not O(n log n), for `order by ... limit k`. A row goes after
+ * the rows it ties with and only evicts a row it strictly precedes, so the result is exactly
+ * that of a stable sort.
+ */
+class TopRows {
+  readonly rows: Row[] = [];
+  constructor(
+    private readonly compare: (a: Row, b: Row) => number,
+    private readonly limit: number,
+  ) {}
+
+  add(r: Row): void {
+    const rows = this.rows;
+    if (this.limit === 0) return;
+    if (rows.length >= this.limit && this.compare(r, rows[rows.length - 1]) >= 0) return;
+    let lo = 0;
+    let hi = rows.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.compare(r, rows[mid]) < 0) hi = mid;
+      else lo = mid + 1;
+    }
+    rows.splice(lo, 0, r);
+    if (rows.length > this.limit) rows.pop();
+  }
 }
 
 function comparator(order: readonly Order[]): (a: Row, b: Row) => number {

@@ -110,21 +110,33 @@ export function compileCondition(c: Condition): Predicate {
   }
 }
 
-/** Every `field = value` (exact text) required by a condition at its top level of `and`s. */
-export function requiredEquals(c: Condition | null, field: string): string | undefined {
+/**
+ * The text value a condition requires of `field` through `compare` (`=` exact, `~` a glob) at
+ * its top level of `and`s, or undefined (a regular expression or number never is).
+ */
+export function requiredText(
+  c: Condition | null,
+  field: string,
+  compare: "=" | "~",
+): string | undefined {
   if (c === null) return undefined;
   if (c.op === "compare") {
-    return c.field === field && c.compare === "=" && typeof c.value === "string"
+    return c.field === field && c.compare === compare && typeof c.value === "string"
       ? c.value
       : undefined;
   }
   if (c.op === "and") {
     for (const item of c.items) {
-      const v = requiredEquals(item, field);
+      const v = requiredText(item, field, compare);
       if (v !== undefined) return v;
     }
   }
   return undefined;
+}
+
+/** Every `field = value` (exact text) required by a condition at its top level of `and`s. */
+export function requiredEquals(c: Condition | null, field: string): string | undefined {
+  return requiredText(c, field, "=");
 }
 
 /** The fields a condition names, for checking them against an entity. */

@@ -10,12 +10,13 @@
  */
 import { mkdirSync, statSync } from "node:fs";
 import { dirname } from "node:path";
+import { brotliCompressSync, brotliDecompressSync, constants as zlib } from "node:zlib";
 import Database from "better-sqlite3";
 import type { FileError } from "../model.js";
 import type { FileCounts } from "./repository.js";
 
 /** Bumped when the table layout changes; an older layout is dropped and rebuilt. */
-const SCHEMA_VERSION = 5;
+const SCHEMA_VERSION = 6;
 const APP_ID = "elixirscope-analysis-cache";
 
 /** A cached per-file outcome as stored. */
@@ -50,6 +51,13 @@ export interface ProjectRecord {
   detail: string;
 }
 
+/** A project-level analysis read back: the detail is decompressed only when asked for. */
+export interface StoredProject {
+  summary: string;
+  /** The detail's JSON text (decompressed on each call). */
+  detail: () => string;
+}
+
 /** Raised when the cache file cannot be opened or is not an ElixirScope cache. */
 export class CacheError extends Error {
   override name = "CacheError";
@@ -82,16 +90,38 @@ const SCHEMA = `CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     functions INTEGER NOT NULL,
     clauses INTEGER NOT NULL,
     error TEXT,
-    -- Last: reading any column after a large value walks its overflow pages.
-    extraction TEXT
+    -- Last: reading any column after a large value walks its overflow pages. Compressed JSON.
+    extraction BLOB
   );
   CREATE TABLE project (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     fingerprint TEXT NOT NULL,
-    analysis TEXT NOT NULL,
-    detail TEXT NOT NULL,
+    analysis BLOB NOT NULL,
+    detail BLOB NOT NULL,
     analyzed_at INTEGER NOT NULL
   );`;
+
+/**
+ * The stored form of a JSON text: Brotli at quality 1. Extractions are JSON of about 7 bytes per
+ * byte of source with long repeated IDs; compressed they take a seventh of the space. Measured on
+ * a 40,000-module project (716 MB of extraction JSON, 133 MB of project analysis): writing them
+ * uncompressed, through the WAL and then into the database, took about 60 s of a 216 s cold run,
+ * most of it waiting on the disk; compressing costs about 10 ms per MB on one core.
+ */
+function pack(json: string): Buffer {
+  return brotliCompressSync(json, {
+    params: {
+      [zlib.BROTLI_PARAM_QUALITY]: 1,
+      [zlib.BROTLI_PARAM_MODE]: zlib.BROTLI_MODE_TEXT,
+      [zlib.BROTLI_PARAM_SIZE_HINT]: json.length,
+    },
+  });
+}
+
+/** The JSON text of a value stored by {@link pack}. */
+function unpack(blob: Buffer): string {
+  return brotliDecompressSync(blob).toString("utf8");
+}
 
 function isBusy(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
@@ -182,7 +212,7 @@ interface Row {
   hash: string;
   extractor: string;
   size: number;
-  extraction: string | null;
+  extraction: Buffer | null;
   error: string | null;
   modules: number;
   functions: number;
@@ -207,9 +237,9 @@ export class AnalysisCache {
   readonly #extractor: string;
   readonly #get: Database.Statement<[string], Row>;
   readonly #peek: Database.Statement<[string], PeekRow>;
-  readonly #load: Database.Statement<[string, string, string], { extraction: string | null }>;
+  readonly #load: Database.Statement<[string, string, string], { extraction: Buffer | null }>;
   readonly #put: Database.Statement<
-    [string, string, string, number, string | null, string | null, number, number, number, number]
+    [string, string, string, number, Buffer | null, string | null, number, number, number, number]
   >;
   readonly #delete: Database.Statement<[string]>;
   readonly #paths: Database.Statement<[], { path: string }>;
@@ -328,7 +358,7 @@ export class AnalysisCache {
       path,
       hash,
       size: row.size,
-      extractionJson: row.extraction,
+      extractionJson: row.extraction === null ? null : unpack(row.extraction),
       error: row.error === null ? null : (JSON.parse(row.error) as FileError),
       counts: { modules: row.modules, functions: row.functions, clauses: row.clauses },
     };
@@ -381,7 +411,8 @@ export class AnalysisCache {
 
   /** The extraction JSON stored for `path` at `hash` (this extractor), or undefined. */
   loadExtraction(path: string, hash: string): string | undefined {
-    return this.#load.get(path, hash, this.#extractor)?.extraction ?? undefined;
+    const blob = this.#load.get(path, hash, this.#extractor)?.extraction;
+    return blob === undefined || blob === null ? undefined : unpack(blob);
   }
 
   /** Stores entries in one transaction (all or none). */
@@ -395,7 +426,7 @@ export class AnalysisCache {
           e.hash,
           this.#extractor,
           e.size,
-          e.extractionJson,
+          e.extractionJson === null ? null : pack(e.extractionJson),
           e.error === null ? null : JSON.stringify(e.error),
           now,
           e.counts.modules,
@@ -430,13 +461,13 @@ export class AnalysisCache {
    * the extractor version and the analysis options), or undefined when the project changed. It is
    * kept as two JSON texts, so that the bulky part (`detail`) can be parsed only when needed.
    */
-  getProject(fingerprint: string): ProjectRecord | undefined {
+  getProject(fingerprint: string): StoredProject | undefined {
     const row = this.#db
       .prepare("SELECT fingerprint, analysis, detail FROM project WHERE id = 1")
-      .get() as { fingerprint: string; analysis: string; detail: string } | undefined;
-    return row !== undefined && row.fingerprint === fingerprint
-      ? { summary: row.analysis, detail: row.detail }
-      : undefined;
+      .get() as { fingerprint: string; analysis: Buffer; detail: Buffer } | undefined;
+    if (row === undefined || row.fingerprint !== fingerprint) return undefined;
+    const detail = row.detail;
+    return { summary: unpack(row.analysis), detail: () => unpack(detail) };
   }
 
   /** Stores the project-level analysis (one per cache: the latest replaces the previous). */
@@ -448,7 +479,7 @@ export class AnalysisCache {
            analysis = excluded.analysis, detail = excluded.detail,
            analyzed_at = excluded.analyzed_at`,
       )
-      .run(fingerprint, record.summary, record.detail, Date.now());
+      .run(fingerprint, pack(record.summary), pack(record.detail), Date.now());
   }
 
   /** Number of rows stored. */

@@ -11,6 +11,7 @@
 
 import type { CallInfo, FileError, FileExtraction, FunctionInfo, ModuleInfo } from "../model.js";
 import { functionKey } from "../model.js";
+import { OrderedMultiMap } from "./multimap.js";
 
 /** A function together with its module and file. */
 export interface FunctionRef {
@@ -88,20 +89,6 @@ export function callKey(call: CallInfo): string | null {
   return call.module === null ? null : functionKey(call.module, call.name, call.arity);
 }
 
-function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list === undefined) map.set(key, [value]);
-  else list.push(value);
-}
-
-function removeFrom<K, V>(map: Map<K, V[]>, key: K, pred: (v: V) => boolean): void {
-  const list = map.get(key);
-  if (list === undefined) return;
-  const kept = list.filter((v) => !pred(v));
-  if (kept.length === 0) map.delete(key);
-  else if (kept.length !== list.length) map.set(key, kept);
-}
-
 const EMPTY: readonly never[] = Object.freeze([]);
 
 /**
@@ -114,6 +101,8 @@ class EdgeIndex {
     string,
     { counts: Map<string, number>; refs: readonly CallRef[] | null }
   >();
+  /** Number of (a, b) pairs, kept as they come and go (stats are read on every health probe). */
+  #pairs = 0;
 
   bump(a: string, b: string, by: number): void {
     let entry = this.#edges.get(a);
@@ -122,9 +111,15 @@ class EdgeIndex {
       entry = { counts: new Map(), refs: null };
       this.#edges.set(a, entry);
     }
+    const had = entry.counts.has(b);
     const n = (entry.counts.get(b) ?? 0) + by;
-    if (n <= 0) entry.counts.delete(b);
-    else entry.counts.set(b, n);
+    if (n <= 0) {
+      if (had) this.#pairs--;
+      entry.counts.delete(b);
+    } else {
+      if (!had) this.#pairs++;
+      entry.counts.set(b, n);
+    }
     entry.refs = null;
     if (entry.counts.size === 0) this.#edges.delete(a);
   }
@@ -158,13 +153,12 @@ class EdgeIndex {
 
   /** Number of (a, b) pairs. */
   pairs(): number {
-    let n = 0;
-    for (const e of this.#edges.values()) n += e.counts.size;
-    return n;
+    return this.#pairs;
   }
 
   clear(): void {
     this.#edges.clear();
+    this.#pairs = 0;
   }
 }
 
@@ -176,11 +170,13 @@ class EdgeIndex {
 export class AstRepository {
   readonly #files = new Map<string, FileEntry>();
   readonly #deferred = new Map<string, DeferredFile>();
-  readonly #modules = new Map<string, ModuleInfo[]>();
-  readonly #byKey = new Map<string, FunctionRef[]>();
-  readonly #byName = new Map<string, FunctionRef[]>();
-  readonly #byNameArity = new Map<string, FunctionRef[]>();
-  readonly #byBehaviour = new Map<string, ModuleInfo[]>();
+  readonly #modules = new OrderedMultiMap<string, ModuleInfo>();
+  readonly #byKey = new OrderedMultiMap<string, FunctionRef>();
+  readonly #byName = new OrderedMultiMap<string, FunctionRef>();
+  readonly #byNameArity = new OrderedMultiMap<string, FunctionRef>();
+  readonly #byBehaviour = new OrderedMultiMap<string, ModuleInfo>();
+  /** The reference made for each function, to withdraw it from the indexes. */
+  readonly #refOf = new Map<FunctionInfo, FunctionRef>();
   /** callee key -> caller key -> call sites. */
   readonly #callers = new EdgeIndex();
   /** caller key -> callee key -> call sites. */
@@ -229,14 +225,15 @@ export class AstRepository {
       return;
     }
     for (const mod of entry.extraction.modules) {
-      pushTo(this.#modules, mod.name, mod);
-      for (const b of mod.behaviours) pushTo(this.#byBehaviour, b, mod);
+      this.#modules.add(mod.name, mod);
+      for (const b of mod.behaviours) this.#byBehaviour.add(b, mod);
       for (const fn of mod.functions) {
         const key = functionKey(mod.name, fn.name, fn.arity);
         const ref: FunctionRef = { key, module: mod, function: fn };
-        pushTo(this.#byKey, key, ref);
-        pushTo(this.#byName, fn.name, ref);
-        pushTo(this.#byNameArity, `${fn.name}/${fn.arity}`, ref);
+        this.#refOf.set(fn, ref);
+        this.#byKey.add(key, ref);
+        this.#byName.add(fn.name, ref);
+        this.#byNameArity.add(`${fn.name}/${fn.arity}`, ref);
         this.#functionCount++;
         this.#clauseCount += fn.clauses.length;
         this.#indexCalls(key, fn, 1);
@@ -266,14 +263,17 @@ export class AstRepository {
       return true;
     }
     for (const mod of entry.extraction.modules) {
-      removeFrom(this.#modules, mod.name, (m) => m === mod);
-      for (const b of mod.behaviours) removeFrom(this.#byBehaviour, b, (m) => m === mod);
+      this.#modules.delete(mod.name, mod);
+      for (const b of mod.behaviours) this.#byBehaviour.delete(b, mod);
       for (const fn of mod.functions) {
         const key = functionKey(mod.name, fn.name, fn.arity);
-        const isIt = (r: FunctionRef) => r.function === fn;
-        removeFrom(this.#byKey, key, isIt);
-        removeFrom(this.#byName, fn.name, isIt);
-        removeFrom(this.#byNameArity, `${fn.name}/${fn.arity}`, isIt);
+        const ref = this.#refOf.get(fn);
+        if (ref !== undefined) {
+          this.#refOf.delete(fn);
+          this.#byKey.delete(key, ref);
+          this.#byName.delete(fn.name, ref);
+          this.#byNameArity.delete(`${fn.name}/${fn.arity}`, ref);
+        }
         this.#functionCount--;
         this.#clauseCount -= fn.clauses.length;
         this.#indexCalls(key, fn, -1);
@@ -292,6 +292,7 @@ export class AstRepository {
       this.#byName,
       this.#byNameArity,
       this.#byBehaviour,
+      this.#refOf,
     ]) {
       map.clear();
     }
@@ -357,13 +358,13 @@ export class AstRepository {
   /** Definitions of the module `name` (usually one; more when several files define it). */
   modules(name: string): readonly ModuleInfo[] {
     if (this.#deferred.size > 0) this.materialize();
-    return this.#modules.get(name) ?? EMPTY;
+    return this.#modules.get(name);
   }
 
   /** The first definition of module `name`, or undefined. */
   module(name: string): ModuleInfo | undefined {
     if (this.#deferred.size > 0) this.materialize();
-    return this.#modules.get(name)?.[0];
+    return this.#modules.first(name);
   }
 
   /** Every module name, in insertion order. */
@@ -381,26 +382,26 @@ export class AstRepository {
   /** The function `module.name/arity` (more than one when the module is defined twice). */
   functions(module: string, name: string, arity: number): readonly FunctionRef[] {
     if (this.#deferred.size > 0) this.materialize();
-    return this.#byKey.get(functionKey(module, name, arity)) ?? EMPTY;
+    return this.#byKey.get(functionKey(module, name, arity));
   }
 
   /** The function with key `Module.name/arity`. */
   functionByKey(key: string): readonly FunctionRef[] {
     if (this.#deferred.size > 0) this.materialize();
-    return this.#byKey.get(key) ?? EMPTY;
+    return this.#byKey.get(key);
   }
 
   /** Every function named `name` in any module, any arity; with `arity`, that arity only. */
   functionsNamed(name: string, arity?: number): readonly FunctionRef[] {
     if (this.#deferred.size > 0) this.materialize();
-    if (arity === undefined) return this.#byName.get(name) ?? EMPTY;
-    return this.#byNameArity.get(`${name}/${arity}`) ?? EMPTY;
+    if (arity === undefined) return this.#byName.get(name);
+    return this.#byNameArity.get(`${name}/${arity}`);
   }
 
   /** Modules that declare or imply `behaviour` (`GenServer`, `Plug`, a project behaviour...). */
   modulesWithBehaviour(behaviour: string): readonly ModuleInfo[] {
     if (this.#deferred.size > 0) this.materialize();
-    return this.#byBehaviour.get(behaviour) ?? EMPTY;
+    return this.#byBehaviour.get(behaviour);
   }
 
   /** Every behaviour name with at least one module. */
@@ -437,7 +438,7 @@ export class AstRepository {
     return {
       files: this.#files.size,
       failedFiles: this.#failed,
-      modules: [...this.#modules.values()].reduce((n, l) => n + l.length, 0),
+      modules: this.#modules.size,
       functions: this.#functionCount,
       clauses: this.#clauseCount,
       callEdges: edges,

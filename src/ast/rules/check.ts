@@ -107,8 +107,10 @@ export async function check(root: string, options: CheckOptions = {}): Promise<C
     options.builtin === false ? [] : builtinRules(options.elixir),
     options.rules === undefined ? [] : loadRuleDir(options.rules, options.elixir),
   );
-  const analyzeOptions: AnalyzeRootOptions =
-    options.cache === undefined ? {} : { cache: options.cache };
+  // The analysis parses the files with the same Elixir syntax as the rules do.
+  const analyzeOptions: AnalyzeRootOptions = {};
+  if (options.cache !== undefined) analyzeOptions.cache = options.cache;
+  if (options.elixir !== undefined) analyzeOptions.elixir = options.elixir;
   const run = await analyzeRoot(root, analyzeOptions);
   const metrics = metricsLookup(run.repository);
   const projectFindings = new Map<string, Finding[]>();

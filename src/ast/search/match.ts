@@ -52,30 +52,51 @@ function tupleItems(t: Term): Term[] | undefined {
   return undefined;
 }
 
-/** Equality modulo metadata; variables by name, ignoring their context. */
+/**
+ * Equality modulo metadata; variables by name, ignoring their context. Iterative (a stack of
+ * pairs), so that the deepest trees the parser accepts compare without exhausting the stack.
+ */
 export function equalTerms(a: Term, b: Term): boolean {
-  if (a === b) return true;
-  if (a instanceof Node) {
-    if (!(b instanceof Node)) return false;
-    if (isVarNode(a)) return isVarNode(b) && a.form === b.form;
-    if (!Array.isArray(a.args) || !Array.isArray(b.args)) return false;
-    return equalTerms(a.form, b.form) && equalLists(a.args, b.args);
+  const stack: Term[] = [a, b];
+  while (stack.length > 0) {
+    const y = stack.pop() as Term;
+    const x = stack.pop() as Term;
+    if (x === y) continue;
+    if (x instanceof Node) {
+      if (!(y instanceof Node)) return false;
+      if (isVarNode(x)) {
+        if (!isVarNode(y) || x.form !== y.form) return false;
+        continue;
+      }
+      if (!Array.isArray(x.args) || !Array.isArray(y.args)) return false;
+      if (x.args.length !== y.args.length) return false;
+      stack.push(x.form, y.form);
+      for (let i = 0; i < x.args.length; i++) stack.push(x.args[i], y.args[i]);
+    } else if (Array.isArray(x) || x instanceof Tuple) {
+      const xs = Array.isArray(x) ? x : x.items;
+      const ys = Array.isArray(x)
+        ? Array.isArray(y)
+          ? y
+          : null
+        : y instanceof Tuple
+          ? y.items
+          : null;
+      if (ys === null || xs.length !== ys.length) return false;
+      for (let i = 0; i < xs.length; i++) stack.push(xs[i], ys[i]);
+    } else if (!equalLeaves(x, y)) return false;
   }
-  if (Array.isArray(a)) return Array.isArray(b) && equalLists(a, b);
-  if (a instanceof Tuple) return b instanceof Tuple && equalLists(a.items, b.items);
-  if (a instanceof Float) return b instanceof Float && a.value === b.value;
-  if (a instanceof Bin) {
-    if (!(b instanceof Bin) || a.bytes.length !== b.bytes.length) return false;
-    for (let i = 0; i < a.bytes.length; i++) if (a.bytes[i] !== b.bytes[i]) return false;
+  return true;
+}
+
+/** Equality of two terms that are not nodes, lists or tuples (and not `===`). */
+function equalLeaves(x: Term, y: Term): boolean {
+  if (x instanceof Float) return y instanceof Float && x.value === y.value;
+  if (x instanceof Bin) {
+    if (!(y instanceof Bin) || x.bytes.length !== y.bytes.length) return false;
+    for (let i = 0; i < x.bytes.length; i++) if (x.bytes[i] !== y.bytes[i]) return false;
     return true;
   }
   return false;
-}
-
-function equalLists(a: readonly Term[], b: readonly Term[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (!equalTerms(a[i], b[i])) return false;
-  return true;
 }
 
 /**

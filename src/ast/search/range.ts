@@ -13,6 +13,11 @@ import { Atom, Bin, Float, type Meta, metaGet, metaInt, Node, type Term, Tuple }
 export interface SourceLines {
   source: string;
   starts: number[] | null;
+  /**
+   * Token extents of the subtrees measured so far in this file, so that nested matches (every
+   * node matches `_`) measure each subtree once: linear, not quadratic in the tree's depth.
+   */
+  extents?: Map<Node, Extent>;
 }
 
 /** A position, 1-based. */
@@ -113,16 +118,47 @@ function lastSegmentLength(n: Node): number {
   return last instanceof Atom ? [...last.name].length : 0;
 }
 
-function collect(t: Term, ext: Extent, lines: SourceLines, depth: number): void {
-  if (depth > 10_000) return;
-  if (t instanceof Node) {
-    nodeTokens(t, ext, lines);
-    if (Array.isArray(t.args)) {
-      collect(t.form, ext, lines, depth + 1);
-      for (const a of t.args) collect(a, ext, lines, depth + 1);
+/** The nodes directly under `n` (through lists and tuples), as the extent of `n` takes them. */
+function childNodes(n: Node): Node[] {
+  const out: Node[] = [];
+  if (!Array.isArray(n.args)) return out;
+  const stack: Term[] = [n.form, ...n.args];
+  while (stack.length > 0) {
+    const x = stack.pop() as Term;
+    if (x instanceof Node) out.push(x);
+    else if (Array.isArray(x)) for (const a of x) stack.push(a);
+    else if (x instanceof Tuple) for (const a of x.items) stack.push(a);
+  }
+  return out;
+}
+
+/**
+ * The extent of every token in the subtree of `root`, each node's computed once per file (an
+ * explicit post-order stack: trees may be thousands of levels deep).
+ */
+function subtreeExtent(root: Node, lines: SourceLines): Extent {
+  lines.extents ??= new Map();
+  const cache = lines.extents;
+  const known = cache.get(root);
+  if (known !== undefined) return known;
+  const stack: { node: Node; children: Node[] | null }[] = [{ node: root, children: null }];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1];
+    if (top.children === null) {
+      top.children = childNodes(top.node);
+      for (const c of top.children) if (!cache.has(c)) stack.push({ node: c, children: null });
+      continue;
     }
-  } else if (Array.isArray(t)) for (const a of t) collect(a, ext, lines, depth + 1);
-  else if (t instanceof Tuple) for (const a of t.items) collect(a, ext, lines, depth + 1);
+    stack.pop();
+    const ext: Extent = { start: null, end: null };
+    nodeTokens(top.node, ext, lines);
+    for (const c of top.children) {
+      const e = cache.get(c) as Extent;
+      widen(ext, e.start ?? undefined, e.end ?? undefined);
+    }
+    cache.set(top.node, ext);
+  }
+  return cache.get(root) as Extent;
 }
 
 /** True for a term that has no metadata of its own and so no known place in the source. */
@@ -180,8 +216,7 @@ function scanLiteral(end: Pos, lines: SourceLines): Pos {
 export function nodeRange(n: Node, lines: SourceLines): { endLine: number; endColumn: number } {
   const eoe = nested(n.meta, "end_of_expression");
   if (eoe !== undefined) return { endLine: eoe.line, endColumn: eoe.column };
-  const ext: Extent = { start: null, end: null };
-  collect(n, ext, lines, 0);
+  const ext = subtreeExtent(n, lines);
   let end = ext.end ?? {
     line: metaInt(n.meta, "line") ?? 1,
     column: metaInt(n.meta, "column") ?? 1,
@@ -211,8 +246,7 @@ function isScalar(t: Term): boolean {
 export function sourceSlice(t: Term, lines: SourceLines): string | null {
   if (!(t instanceof Node)) return null;
   if (placeless(leftmost(t)) || placeless(rightmost(t))) return null;
-  const ext: Extent = { start: null, end: null };
-  collect(t, ext, lines, 0);
+  const ext = subtreeExtent(t, lines);
   const eoe = nested(t.meta, "end_of_expression");
   const end = eoe ?? ext.end;
   if (ext.start === null || end === null) return null;

@@ -3,15 +3,15 @@
  * threads (in-process for a handful of files, where starting threads would cost more).
  * @packageDocumentation
  */
-import { statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { isAbsolute, relative, resolve, sep } from "node:path";
 import type { ElixirVersion } from "../parser/index.js";
 import { discoverFiles } from "../population/discover.js";
 import type { SearchFile } from "./protocol.js";
-import { compile, readAndSearch, type SearchError, type SourceOutcome } from "./source.js";
+import { compile, type SearchError, type SourceOutcome, searchSource } from "./source.js";
 import { searchOnWorkers } from "./threads.js";
-import type { SearchMatch } from "./walk.js";
+import { type CompiledPattern, mayMatch, type SearchMatch } from "./walk.js";
 
 /** Options of {@link search}. */
 export interface SearchOptions {
@@ -85,6 +85,35 @@ export function searchFiles(paths: readonly string[], cwd: string): SearchFile[]
   return [...seen.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }
 
+/** A file the prefilter kept, with the bytes it read. */
+interface KeptFile extends SearchFile {
+  bytes: Uint8Array;
+}
+
+/**
+ * The files whose text passes the pattern's prefilter (a file that cannot be read is `take`n as
+ * its error). Files that fail it hold no match and are not parsed.
+ */
+function prefiltered(
+  pattern: CompiledPattern,
+  files: readonly SearchFile[],
+  take: (o: SourceOutcome) => void,
+): KeptFile[] {
+  const kept: KeptFile[] = [];
+  for (const f of files) {
+    let bytes: Uint8Array;
+    try {
+      bytes = readFileSync(f.path);
+    } catch (e) {
+      const message = `cannot read: ${e instanceof Error ? e.message : String(e)}`;
+      take({ ok: false, error: { file: f.file, line: null, column: null, message } });
+      continue;
+    }
+    if (mayMatch(pattern, bytes)) kept.push({ ...f, bytes });
+  }
+  return kept;
+}
+
 function byPosition(a: SearchMatch, b: SearchMatch): number {
   if (a.file !== b.file) return a.file < b.file ? -1 : 1;
   return a.line - b.line || a.column - b.column;
@@ -111,9 +140,19 @@ export async function search(
     if (o.ok) for (const m of o.matches) matches.push(m);
     else errors.push(o.error);
   };
-  const workers = options.workers ?? (files.length < IN_PROCESS_FILES ? 0 : availableParallelism());
-  if (workers === 0) for (const f of files) take(readAndSearch(compiled, f));
-  else await searchOnWorkers(compiled, files, workers, (_f, o) => take(o));
+  // The prefilter runs here first: it reads every file but parses none, and the files it keeps
+  // are often few enough that starting threads would cost more than they save.
+  const kept = prefiltered(compiled, files, take);
+  const cores = availableParallelism();
+  const auto = options.workers === undefined;
+  const workers = options.workers ?? (kept.length < IN_PROCESS_FILES ? 0 : cores - 1);
+  if (workers === 0 && (!auto || kept.length < IN_PROCESS_FILES)) {
+    for (const f of kept) take(searchSource(compiled, f.file, f.bytes));
+  } else {
+    // Automatic: this thread takes batches too, beside one worker per other core.
+    const toSearch = kept.map((f): SearchFile => ({ file: f.file, path: f.path }));
+    await searchOnWorkers(compiled, toSearch, workers, (_f, o) => take(o), auto);
+  }
   matches.sort(byPosition);
   errors.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   return { pattern, matches, files: files.length, errors };

@@ -91,6 +91,11 @@ export function searchSource(
         error: { file, line: e.line, column: e.column, message: e.description },
       };
     }
+    // Backstop: matching is iterative, but one odd file must never end a whole search.
+    if (e instanceof RangeError) {
+      const message = `cannot search: ${e.message}`;
+      return { ok: false, error: { file, line: null, column: null, message } };
+    }
     throw e;
   }
 }

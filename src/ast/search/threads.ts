@@ -10,7 +10,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { SearchBatch, SearchBatchResult, SearchFile, SearchWorkerData } from "./protocol.js";
-import type { SourceOutcome } from "./source.js";
+import { readAndSearch, type SourceOutcome } from "./source.js";
 import type { CompiledPattern } from "./walk.js";
 
 /** Files per batch: small enough to balance two cores, large enough that messages are few. */
@@ -27,15 +27,21 @@ function entry(): { filename: string | URL; eval: boolean } {
   return { filename: code, eval: true };
 }
 
+/** Lets queued messages (worker answers) be handled between two batches the main thread runs. */
+const yieldToEvents = (): Promise<void> => new Promise((r) => setImmediate(r));
+
 /**
- * Searches `files` on `workers` threads and calls `onOutcome` with each file's outcome (in
- * completion order). Resolves when all are done; the threads are stopped either way.
+ * Searches `files` on `workers` threads, and on the calling thread too when `mainToo` (it takes
+ * batches from the same queue between worker messages, so one core fewer needs a thread
+ * started and warmed up), and calls `onOutcome` with each file's outcome (in completion order).
+ * Resolves when all are done; the threads are stopped either way.
  */
 export function searchOnWorkers(
   pattern: CompiledPattern,
   files: readonly SearchFile[],
   workers: number,
   onOutcome: (file: SearchFile, outcome: SourceOutcome) => void,
+  mainToo = false,
 ): Promise<void> {
   const batches: SearchBatch[] = [];
   for (let i = 0; i < files.length; i += BATCH) {
@@ -58,7 +64,15 @@ export function searchOnWorkers(
     const feed = (t: Worker): void => {
       if (next < batches.length) t.postMessage(batches[next++]);
     };
-    const count = Math.max(1, Math.min(workers, batches.length));
+    const runMain = async (): Promise<void> => {
+      while (!failed && next < batches.length) {
+        const batch = batches[next++];
+        for (const f of batch.files) onOutcome(f, readAndSearch(pattern, f));
+        if (--pending === 0) finish();
+        await yieldToEvents();
+      }
+    };
+    const count = Math.max(mainToo ? 0 : 1, Math.min(workers, batches.length));
     for (let w = 0; w < count; w++) {
       const t = new Worker(spec.filename, { eval: spec.eval, execArgv: [], workerData: data });
       threads.push(t);
@@ -76,5 +90,7 @@ export function searchOnWorkers(
       feed(t);
     }
     if (pending === 0) finish();
+    else if (mainToo)
+      runMain().catch((e: unknown) => finish(e instanceof Error ? e : new Error(String(e))));
   });
 }

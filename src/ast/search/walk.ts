@@ -6,7 +6,8 @@
 import { print } from "../extract/print.js";
 import type { ElixirVersion } from "../parser/index.js";
 import { Atom, metaInt, Node, type Term, Tuple } from "../term.js";
-import { isVarNode, Matcher, nodeKey, rootKey, varRole } from "./match.js";
+import { isVarNode, Matcher, nodeKey, rootKey } from "./match.js";
+import { type Prefilter, passes, prefilterOf } from "./prefilter.js";
 import { nodeRange, type SourceLines, sourceSlice } from "./range.js";
 
 /** One match of a pattern in a file. Lines and columns are 1-based, as in Elixir's metadata. */
@@ -37,62 +38,18 @@ export interface CompiledPattern {
   elixir: ElixirVersion;
   ast: Term;
   key: Atom | null;
-  /**
-   * Names every match's source text contains (call names, alias segments, variables): a file
-   * without one of them cannot match and is not parsed.
-   */
-  words: string[];
+  /** What a file's text must contain for the pattern to match in it (see prefilter.ts). */
+  prefilter: Prefilter;
 }
 
 /** Prepares a parsed pattern for {@link matchFile}. */
 export function compilePattern(source: string, ast: Term, elixir: ElixirVersion): CompiledPattern {
-  const words = new Set<string>();
-  requiredWords(ast, words);
-  return { source, elixir, ast, key: rootKey(ast), words: [...words] };
+  return { source, elixir, ast, key: rootKey(ast), prefilter: prefilterOf(ast) };
 }
 
-const IDENTIFIER = /^(?:[a-z_][A-Za-z0-9_]*[?!]?|[A-Z][A-Za-z0-9_]*)$/;
-
-function addWord(name: string, out: Set<string>): void {
-  // `sigil_r` is written `~r`; names with `_` prefixes are wildcards, captures or `...`.
-  if (IDENTIFIER.test(name) && !name.startsWith("sigil_") && varRole(name) === "plain")
-    out.add(name);
-}
-
-/**
- * Collects the names a pattern's every match must spell out in its source. Skips what the
- * parser synthesizes: `__block__`, the `Kernel.to_string`/`binary` of interpolations (so no
- * word is taken inside `<<>>`), and remote calls on a bare atom (`List.to_charlist` of a
- * charlist interpolation; `:ets.new` still filters on nothing, which is safe).
- */
-function requiredWords(t: Term, out: Set<string>): void {
-  if (t instanceof Node) {
-    const form = t.form;
-    if (form instanceof Atom) {
-      if (form.name === "<<>>") return;
-      if (form.name === "__aliases__" && Array.isArray(t.args)) {
-        for (const a of t.args) if (a instanceof Atom) addWord(a.name, out);
-        return;
-      }
-      if (form.name !== "__block__") addWord(form.name, out);
-    } else if (form instanceof Node && form.form instanceof Atom && form.form.name === ".") {
-      const target = Array.isArray(form.args) ? form.args[0] : undefined;
-      const fn = Array.isArray(form.args) ? form.args[1] : undefined;
-      if (fn instanceof Atom && target instanceof Node) addWord(fn.name, out);
-      if (target !== undefined) requiredWords(target, out);
-    } else requiredWords(form, out);
-    if (Array.isArray(t.args)) for (const a of t.args) requiredWords(a, out);
-  } else if (Array.isArray(t)) for (const a of t) requiredWords(a, out);
-  else if (t instanceof Tuple) for (const a of t.items) requiredWords(a, out);
-}
-
-/** False when `source` lacks a name every match needs, so the file need not be parsed. */
+/** False when `source` lacks something every match needs, so the file need not be parsed. */
 export function mayMatch(pattern: CompiledPattern, source: string | Uint8Array): boolean {
-  if (typeof source === "string") return pattern.words.every((w) => source.includes(w));
-  const buf = Buffer.isBuffer(source)
-    ? source
-    : Buffer.from(source.buffer, source.byteOffset, source.length);
-  return pattern.words.every((w) => buf.includes(w));
+  return passes(pattern.prefilter, source);
 }
 
 function aliasText(t: Term): string {
@@ -143,41 +100,52 @@ export function matchFile(
     functions: [],
     out: [],
   };
-  visit(ast, state);
+  walk(ast, state);
   return state.out;
 }
 
-function visit(t: Term, s: WalkState): void {
-  if (t instanceof Node) visitNode(t, s);
-  else if (Array.isArray(t)) for (const item of t) visit(item, s);
-  else if (t instanceof Tuple) for (const item of t.items) visit(item, s);
+/** Stack entries that close a `defmodule` or a definition once its children are walked. */
+const LEAVE_MODULE = Symbol("leave module");
+const LEAVE_FUNCTION = Symbol("leave function");
+
+/**
+ * Walks `ast` in source order, parents before children, with an explicit stack: the deepest
+ * trees the parser accepts must not exhaust the call stack.
+ */
+function walk(ast: Term, s: WalkState): void {
+  const stack: (Term | symbol)[] = [ast];
+  while (stack.length > 0) {
+    const t = stack.pop() as Term | symbol;
+    if (t === LEAVE_MODULE) s.modules.pop();
+    else if (t === LEAVE_FUNCTION) s.functions.pop();
+    else if (t instanceof Node) enter(t, s, stack);
+    else if (Array.isArray(t)) for (let i = t.length - 1; i >= 0; i--) stack.push(t[i]);
+    else if (t instanceof Tuple)
+      for (let i = t.items.length - 1; i >= 0; i--) stack.push(t.items[i]);
+  }
 }
 
-function visitNode(n: Node, s: WalkState): void {
+/** Visits one node: its context, its match; then queues its form and arguments. */
+function enter(n: Node, s: WalkState, stack: (Term | symbol)[]): void {
   const form = n.form;
-  let pushedModule = false;
-  let pushedFunction = false;
   if (form instanceof Atom && Array.isArray(n.args)) {
     if (form.name === "defmodule" && n.args.length > 0) {
       const name = aliasText(n.args[0]);
       const outer = s.modules[s.modules.length - 1];
       s.modules.push(outer === undefined ? name : `${outer}.${name}`);
-      pushedModule = true;
+      stack.push(LEAVE_MODULE);
     } else if (DEF_FORMS.has(form.name)) {
       const name = defName(n);
       if (name !== null) {
         s.functions.push(name);
-        pushedFunction = true;
+        stack.push(LEAVE_FUNCTION);
       }
     }
   }
   if (s.key === null || nodeKey(n) === s.key) tryNode(n, s);
-  if (!isVarNode(n)) {
-    visit(form, s);
-    if (Array.isArray(n.args)) for (const a of n.args) visit(a, s);
-  }
-  if (pushedModule) s.modules.pop();
-  if (pushedFunction) s.functions.pop();
+  if (isVarNode(n)) return;
+  if (Array.isArray(n.args)) for (let i = n.args.length - 1; i >= 0; i--) stack.push(n.args[i]);
+  stack.push(form);
 }
 
 function tryNode(n: Node, s: WalkState): void {

@@ -4,6 +4,13 @@
  * @packageDocumentation
  */
 import { resolve } from "node:path";
+import { Option } from "commander";
+import {
+  DEFAULT_ELIXIR_VERSION,
+  ELIXIR_VERSIONS,
+  type ElixirVersion,
+} from "../../ast/parser/index.js";
+import type { AnalyzeRootOptions } from "../../ast/population/run.js";
 import { openQueryEngine, parseQuery, QuerySyntaxError, type Row } from "../../ast/query/index.js";
 import { type CommandContext, type CommandInstaller, EXIT, UsageError } from "../context.js";
 
@@ -11,6 +18,7 @@ interface QueryFlags {
   json?: boolean;
   explain?: boolean;
   cache?: boolean;
+  elixir: ElixirVersion;
 }
 
 /** The columns shown per entity in text output (every field is in `--json`). */
@@ -53,7 +61,9 @@ async function run(text: string, path: string | undefined, flags: QueryFlags, ct
     throw e;
   }
   const root = resolve(path ?? ".");
-  const engine = await openQueryEngine(root, flags.cache === false ? { cache: false } : {});
+  const options: AnalyzeRootOptions = { elixir: flags.elixir };
+  if (flags.cache === false) options.cache = false;
+  const engine = await openQueryEngine(root, options);
   const result = engine.run(spec);
   if (flags.json) {
     const { cached: _cached, ...doc } = result;
@@ -81,6 +91,11 @@ export const installQuery: CommandInstaller = (program, ctx) => {
     .option("--json", "print one JSON document: query, entity, items, total, explain, version")
     .option("--explain", "also print which index served each step")
     .option("--no-cache", "neither read nor write the analysis cache")
+    .addOption(
+      new Option("--elixir <version>", "parse the project with this Elixir version's syntax")
+        .choices([...ELIXIR_VERSIONS])
+        .default(DEFAULT_ELIXIR_VERSION),
+    )
     .addHelpText(
       "after",
       `

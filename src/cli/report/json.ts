@@ -98,7 +98,8 @@ function filesJson(run: AnalysisRun): FileJson[] {
   }));
 }
 
-function clauseJson(c: ClauseInfo): ClauseJson {
+/** A clause as the JSON documents show it (`analyze --json` and the serve API). */
+export function clauseJson(c: ClauseInfo): ClauseJson {
   return {
     file: c.file,
     line: c.line,
@@ -112,7 +113,8 @@ function clauseJson(c: ClauseInfo): ClauseJson {
   };
 }
 
-function functionJson(f: FunctionInfo): FunctionJson {
+/** A function as the JSON documents show it (`analyze --json` and the serve API). */
+export function functionJson(f: FunctionInfo): FunctionJson {
   return {
     name: f.name,
     arity: f.arity,
@@ -132,7 +134,8 @@ function functionJson(f: FunctionInfo): FunctionJson {
   };
 }
 
-function moduleJson(m: ModuleInfo): ModuleJson {
+/** A module as the JSON documents show it (`analyze --json` and the serve API). */
+export function moduleJson(m: ModuleInfo): ModuleJson {
   return {
     name: m.name,
     kind: m.kind,

@@ -31,6 +31,48 @@ describe("ParsePool", () => {
     expect(a.ok && JSON.parse(a.extractionJson ?? "null").modules[0].name).toBe("A");
   });
 
+  it("shares the files with the calling thread: smallest here, largest on the worker, each once", async () => {
+    // A worker that answers with its own marker, so that each outcome says who produced it.
+    const code = `import { parentPort } from "node:worker_threads";
+      parentPort.postMessage({ ready: true });
+      parentPort.on("message", (j) => {
+        parentPort.postMessage({ id: j.id, outcome: { path: j.path, ok: false,
+          error: { line: 1, column: 1, message: "worker" }, parseMs: 0, extractMs: 0 } });
+      });`;
+    const pool = new ParsePool(1, { entry: entry(code) });
+    const files = Array.from({ length: 40 }, (_, i) => ({
+      path: `f${i}`,
+      source: source("x".repeat(i + 1)),
+    }));
+    const byWhom = new Map<string, string>();
+    try {
+      await pool.run(
+        files,
+        (o) => {
+          expect(byWhom.has(o.path)).toBe(false);
+          byWhom.set(o.path, o.ok ? "" : o.error.message);
+        },
+        (job) => ({
+          path: job.path,
+          ok: false,
+          error: { line: null, column: null, message: "local" },
+          parseMs: 0,
+          extractMs: 0,
+        }),
+      );
+    } finally {
+      await pool.close();
+    }
+    expect([...byWhom.keys()].sort()).toEqual(files.map((f) => f.path).sort());
+    const local = files.filter((f) => byWhom.get(f.path) === "local");
+    const remote = files.filter((f) => byWhom.get(f.path) === "worker");
+    expect(local.length + remote.length).toBe(files.length);
+    expect(local.length).toBeGreaterThan(0);
+    // The calling thread takes from the small end, the worker from the large end.
+    expect(local.some((f) => f.path === "f0")).toBe(true);
+    expect(remote.some((f) => f.path === "f39")).toBe(true);
+  });
+
   it("fails the in-flight files of a worker that dies and goes on with a replacement", async () => {
     // Answers its first job, dies on its second.
     const code = `import { parentPort } from "node:worker_threads";

@@ -1,8 +1,71 @@
 import { appendFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
+import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { analyzeRoot, rankFunctions } from "../../../src/ast/population/run.js";
+import type { FunctionInfo, ModuleInfo } from "../../../src/ast/model.js";
+import {
+  analyzeRoot,
+  type RankedFunction,
+  rankFunctions,
+} from "../../../src/ast/population/run.js";
+import { fn, mod } from "../repository/fixtures.js";
 import { copyExample } from "./support.js";
+
+/** A function with the given complexities; `heads` turns its clause into a bodiless head. */
+function measured(m: string, name: string, cc: number, cog: number, heads = false): FunctionInfo {
+  const f = fn(`lib/x.ex#${m}`, "lib/x.ex", name, 1);
+  f.metrics = { ...f.metrics, cyclomatic: cc, cognitive: cog };
+  f.clauses = f.clauses.map((c) => ({ ...c, head: heads }));
+  return f;
+}
+
+describe("rankFunctions", () => {
+  it("leaves out functions that are only bodiless heads, generated or without clauses", () => {
+    const generated = { ...measured("M", "gen", 9, 9), generated: true };
+    const noClauses = { ...measured("M", "dflt", 9, 9), clauses: [] };
+    const m = mod("lib/x.ex", "M", () => [
+      measured("M", "head_only", 9, 9, true),
+      generated,
+      noClauses,
+      measured("M", "real", 2, 0),
+    ]);
+    expect(rankFunctions([m], 10).map((r) => r.name)).toEqual(["real"]);
+  });
+
+  it("gives the first `top` of the whole list sorted by complexity, then name", () => {
+    const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    const full = (ms: ModuleInfo[]): RankedFunction[] => rankFunctions(ms, Number.MAX_SAFE_INTEGER);
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 0, max: 3 })), {
+          maxLength: 60,
+        }),
+        fc.integer({ min: 1, max: 20 }),
+        (specs, top) => {
+          const modules = [0, 1, 2].map((k) =>
+            mod("lib/x.ex", `M${k}`, () =>
+              specs
+                .filter((_, i) => i % 3 === k)
+                .map(([cc, cog], i) => measured(`M${k}`, `f${i}`, cc, cog)),
+            ),
+          );
+          const all = full(modules);
+          for (let i = 1; i < all.length; i++) {
+            const a = all[i - 1]!;
+            const b = all[i]!;
+            const order =
+              b.metrics.cyclomatic - a.metrics.cyclomatic ||
+              b.metrics.cognitive - a.metrics.cognitive ||
+              cmp(a.module, b.module) ||
+              cmp(a.name, b.name);
+            expect(order).toBeLessThanOrEqual(0);
+          }
+          expect(rankFunctions(modules, top)).toEqual(all.slice(0, top));
+        },
+      ),
+    );
+  });
+});
 
 describe("analyzeRoot", () => {
   let root: string;

@@ -67,14 +67,84 @@ describe("query engine", () => {
   it("serves exact names from an index and explains every step", () => {
     const spec = parseQuery('functions where name = "remove" order by line desc limit 1 offset 0');
     const steps = engine.explain(spec);
+    // The index answers `name = ...` entirely: no filter step is left.
     expect(steps.map((s) => `${s.step}:${s.index}`)).toEqual([
       "candidates:functionsByName",
-      "filter:scan",
       "order:sort",
       "page:stream",
     ]);
     expect(engine.run(spec).items).toHaveLength(1);
     expect(engine.explain(parseQuery("functions where loc > 1"))[0].index).toBe("scan");
+    const rest = engine.explain(parseQuery('functions where name = "remove" and loc > 1'));
+    expect(rest.map((s) => `${s.step}:${s.index}`)).toEqual([
+      "candidates:functionsByName",
+      "filter:scan",
+    ]);
+    const glob = engine.explain(
+      parseQuery('functions where loc > 1 and module ~ "MyApp.Billing.*"'),
+    );
+    expect(glob[0]).toMatchObject({
+      index: "modulesByPrefix",
+      detail: "MyApp.Billing.* of MyApp.Billing.*",
+    });
+    const lacking = engine.explain(
+      parseQuery("modules implementing GenServer lacking handle_info/2"),
+    );
+    expect(lacking.map((s) => `${s.step}:${s.index}`)).toEqual([
+      "candidates:modulesByBehaviour",
+      "filter:functionsByNameArity",
+    ]);
+  });
+
+  it("answers through an index exactly as a full scan does, page and total", () => {
+    // Wrapping the condition in a one-item `or` hides it from the planner: a scan answers.
+    const queries = [
+      'functions where name = "remove"',
+      'functions where name = "remove" and loc > 1',
+      'functions where key = "MyApp.Accounts.remove/1"',
+      'functions where module = "MyApp.Accounts" limit 1 offset 1',
+      'functions where module ~ "MyApp.*" and cyclomatic > 1 limit 2',
+      'functions where module ~ "MyApp.Billing*"',
+      'modules where name ~ "MyApp.W*"',
+      'modules where name = "MyApp.Repo"',
+      'clauses where module ~ "MyApp.Billing.*" limit 1',
+      'calls where module = "MyApp.Repo"',
+    ];
+    for (const text of queries) {
+      const spec = parseQuery(text);
+      const hidden = { ...spec, where: spec.where && { op: "or" as const, items: [spec.where] } };
+      expect(engine.explain(hidden)[0].index, text).toBe("scan");
+      const a = engine.run(spec, { cache: false });
+      const b = engine.run(hidden, { cache: false });
+      expect(a.total, text).toBe(b.total);
+      expect(new Set(a.items.map((r) => JSON.stringify(r))), text).toEqual(
+        new Set(b.items.map((r) => JSON.stringify(r))),
+      );
+    }
+    const all = run("modules implementing GenServer");
+    const lacking = run("modules implementing GenServer lacking handle_info/2");
+    const having = run("modules implementing GenServer having handle_info/2");
+    expect(lacking.total + having.total).toBe(all.total);
+  });
+
+  it("keeps exactly a stable sort's page when ordering with a limit (top-k)", () => {
+    const fields = ["cyclomatic", "loc", "name", "module", "line", "arity"];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...fields),
+        fc.boolean(),
+        fc.nat(5),
+        fc.nat(3),
+        (field, desc, limit, offset) => {
+          const order = `order by ${field}${desc ? " desc" : ""}`;
+          const all = run(`functions ${order}`);
+          const page = engine.run(parseQuery(`functions ${order} limit ${limit} offset ${offset}`));
+          expect(page.total).toBe(all.total);
+          expect(page.items).toEqual(all.items.slice(offset, offset + limit));
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 
   it("pages with order, limit and offset, and counts the total", () => {

@@ -56,6 +56,40 @@ describe("AnalysisCache", () => {
     c2.close();
   });
 
+  it("stores extractions and the project analysis compressed, and reads back the same text", () => {
+    const path = join(dir, "z.sqlite");
+    // Many functions with long, repeated IDs: the shape of real extractions.
+    const big = file("lib/big.ex", [
+      mod("lib/big.ex", "Big.Module.Name", (id) =>
+        Array.from({ length: 200 }, (_, i) => fn(id, "lib/big.ex", `function_${i}`, i % 4)),
+      ),
+    ]);
+    const json = JSON.stringify(big);
+    const c = AnalysisCache.open(path, "v1");
+    c.putMany([
+      { path: "lib/big.ex", hash: "h", size: 1, counts: C, extractionJson: json, error: null },
+    ]);
+    const detail = JSON.stringify({
+      edges: Array.from({ length: 2000 }, (_, i) => ["A.f/1", `B.g${i}/0`]),
+    });
+    c.putProject("fp", { summary: '{"a":1}', detail });
+    c.close();
+    const raw = new Database(path, { readonly: true });
+    const stored = raw.prepare("SELECT length(extraction) AS n FROM files").get() as { n: number };
+    const project = raw.prepare("SELECT length(detail) AS n FROM project").get() as { n: number };
+    raw.close();
+    expect(stored.n).toBeLessThan(json.length / 4);
+    expect(project.n).toBeLessThan(detail.length / 4);
+    const c2 = AnalysisCache.open(path, "v1");
+    expect(c2.loadExtraction("lib/big.ex", "h")).toBe(json);
+    expect(c2.get("lib/big.ex", "h")?.extractionJson).toBe(json);
+    const p = c2.getProject("fp");
+    expect(p?.summary).toBe('{"a":1}');
+    expect(p?.detail()).toBe(detail);
+    expect(c2.getProject("other")).toBeUndefined();
+    c2.close();
+  });
+
   it("misses on another hash or another extractor version", () => {
     const path = join(dir, "c.sqlite");
     const c1 = AnalysisCache.open(path, "v1");

@@ -105,13 +105,14 @@ describe("pattern semantics", () => {
       ok: true,
       matches: [],
     });
-    expect(compile("IO.inspect(_x) |> Enum.map(_)").words.sort()).toEqual([
+    expect(compile("IO.inspect(_x) |> Enum.map(_)").prefilter.words.sort()).toEqual([
       "Enum",
       "IO",
       "inspect",
       "map",
+      "|>",
     ]);
-    expect(compile('"a#{_x}" <> ~r/b/').words).toEqual([]);
+    expect(compile('"a#{_x}" <> ~r/b/').prefilter.words).toEqual(["<>"]);
   });
 
   it("every node matches `_` and `...`, and a node matches a pattern made from itself", () => {
@@ -129,5 +130,58 @@ describe("pattern semantics", () => {
         },
       ),
     );
+  });
+});
+
+describe("deep trees", () => {
+  // The parser accepts thousands of nesting levels; walking, ranges, captures and capture
+  // equality must not exhaust the stack on them (nor take quadratic time in the depth).
+  const meta = (): [string, number][] => [
+    ["line", 1],
+    ["column", 1],
+  ];
+  function nest(depth: number, wrap: (t: Node) => Node): Node {
+    let t = new Node(Atom.of("x"), meta(), null);
+    for (let i = 0; i < depth; i++) t = wrap(t);
+    return t;
+  }
+  const call = (t: Node) => new Node(Atom.of("foo"), meta(), [t]);
+  const remote = (t: Node) =>
+    new Node(new Node(Atom.of("."), meta(), [t, Atom.of("f")]), meta(), []);
+
+  it("matches every level of a 2,500-deep call and remote-call chain", () => {
+    const calls = nest(2500, call);
+    expect(matchFile(compile("_"), "t.ex", "x\n", calls)).toHaveLength(2501);
+    const captured = matchFile(compile("foo(foo(_x))"), "t.ex", "x\n", calls);
+    expect(captured).toHaveLength(2499);
+    expect(matchFile(compile("_.f()"), "t.ex", "x\n", nest(2500, remote))).toHaveLength(2500);
+  });
+
+  it("compares 2,500-deep captures for equality", () => {
+    const left = nest(2500, call);
+    const right = nest(2500, call);
+    const eq = new Node(Atom.of("=="), meta(), [left, right]);
+    expect(matchFile(compile("_a == _a"), "t.ex", "x\n", eq)).toHaveLength(1);
+    const differs = new Node(Atom.of("=="), meta(), [left, nest(2499, call)]);
+    expect(matchFile(compile("_a == _a"), "t.ex", "x\n", differs)).toHaveLength(0);
+  });
+});
+
+describe("odd files", () => {
+  it("reports binary, non-UTF-8 and NUL-laden files as errors, never crashing", () => {
+    const p = compile("IO.inspect(_)");
+    const bad = Buffer.concat([
+      Buffer.from("IO.inspect(x)\n"),
+      Buffer.from([0xff, 0xfe, 0x00, 0xc3]),
+    ]);
+    const r = searchSource(p, "bin.ex", bad);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).toMatchObject({ file: "bin.ex", line: 2 });
+    const nul = searchSource(p, "nul.ex", Buffer.from("IO.inspect(x)\u0000\n"));
+    expect(nul.ok === false || nul.matches.length === 1).toBe(true);
+    // A huge one-line file is searched like any other.
+    const huge = `x = [${"1, ".repeat(200_000)}IO.inspect(y)]\n`;
+    const h = searchSource(p, "huge.ex", huge);
+    expect(h.ok && h.matches.map((m) => m.column)).toEqual([600_009]);
   });
 });
