@@ -13,7 +13,6 @@ const AtomClass = TM.Atom;
 const BinClass = TM.Bin;
 const NodeClass = TM.Node;
 const TupleClass = TM.Tuple;
-const { atom } = TM;
 
 export const A_BLOCK = AtomClass.of("__block__");
 export const A_ALIASES = AtomClass.of("__aliases__");
@@ -226,11 +225,6 @@ export function quotedAtom(t: Token, extra: Meta, parse: SubParse): Term {
 /** A keyword-list pair. */
 export function pair(k: Term, v: Term): Tuple {
   return new TupleClass([k, v]);
-}
-
-/** `atom(name)` for names from tokens. */
-export function nameAtom(name: string): Term {
-  return atom(name);
 }
 
 export type { Meta, MetaValue };

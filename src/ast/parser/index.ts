@@ -9,7 +9,7 @@
 import type { Comment, Term } from "../term.js";
 import { ParseError, SyntaxFailure } from "./errors.js";
 import { Lexer } from "./lexer.js";
-import { MAX_DEPTH, Parser } from "./parser.js";
+import { MAX_DEPTH, parseSegmented } from "./parser.js";
 import {
   DEFAULT_ELIXIR_VERSION,
   ELIXIR_VERSIONS,
@@ -145,7 +145,7 @@ export function parse(source: string | Uint8Array, options?: ParseOptions): Pars
   try {
     const lexer = new Lexer(text, features);
     const tokens = lexer.tokenize();
-    const ast = new Parser(tokens, features).parseGrammar();
+    const ast = parseSegmented(tokens, features);
     return { ast, comments: lexer.comments };
   } catch (e) {
     if (e instanceof SyntaxFailure) throw new ParseError(e.message, e.line, e.column, file);

@@ -203,7 +203,9 @@ export function colon(lx: Lexer): boolean {
     }
     return true;
   }
-  const id = scanIdentifier(lx, i + 1, lx.col + 1);
+  // Elixir counts the error column of a bad character in an atom from the colon, not from the
+  // name (`:erl😀` fails at column 4), so the name's column passed for errors is the colon's.
+  const id = scanIdentifier(lx, i + 1, lx.col);
   if (id === null) unexpected(lx, i, lx.col);
   if (id.name.length > MAX_ATOM) checkAtomChars(id.name, lx.line, lx.col);
   lx.toks.push(new TokenClass(T_ATOM, lx.line, lx.col, null, id.name));
@@ -215,7 +217,7 @@ export function colon(lx: Lexer): boolean {
 /**
  * Scans an identifier at `start`: ASCII letters, digits, `_`, `@` (flagged), an optional
  * trailing `?`/`!`, and Unicode identifier characters. Null when no identifier starts there.
- * `col` is the identifier's column, for errors.
+ * `col` is the column errors count from (the identifier's, or for atoms the colon's).
  */
 function scanIdentifier(
   lx: Lexer,

@@ -15,7 +15,7 @@ import * as Operators from "./parse-operators.js";
 import * as PS from "./parse-shared.js";
 import type { Parser } from "./parser.js";
 import * as Driver from "./parser.js";
-import { syntaxError, unexpectedAfterExpr } from "./parser.js";
+import { syntaxError } from "./parser.js";
 import * as PR from "./precedence.js";
 import type { Token } from "./tokens.js";
 import * as K from "./tokens.js";
@@ -248,9 +248,31 @@ function stabItems(ps: Parser, closer: number): Term[] {
       continue;
     }
     if (t.kind === closer || t.kind === T_BLOCK_IDENTIFIER || t.kind === T_END) break;
-    unexpectedAfterExpr(ps, t);
+    syntaxError(ps, t);
   }
   return items;
+}
+
+/** Identifier tokens that, followed by a space and `(`, start a call without parentheses. */
+function isCallName(kind: number): boolean {
+  return kind === T_IDENTIFIER || kind === T_OP_IDENTIFIER;
+}
+
+/**
+ * `foo (a, b)` / `foo (k: 1)`: several arguments or keywords that reach the `)` of parentheses
+ * opened right after a call's name (item `start` being the first inside them) are Elixir's
+ * `call_args_no_parens_many_strict -> open_paren ... close_paren` (`error_no_parens_strict`),
+ * reported at the `(`. Returns when that rule does not apply.
+ */
+function spacedCallParens(ps: Parser, start: number): void {
+  const open = ps.toks[start - 1];
+  if (start < 2 || open.kind !== T_LPAREN || !isCallName(ps.toks[start - 2].kind)) return;
+  if (!atClose(ps, T_RPAREN)) return;
+  fail(
+    "unexpected parentheses. If you are making a function call, do not insert spaces between the function name and the opening parentheses. Syntax error before: '('",
+    open.line,
+    open.col,
+  );
 }
 
 /** One stab item: `args -> body`, or a plain expression. */
@@ -300,12 +322,14 @@ function stabExpr(ps: Parser): Term {
     }
   }
   let args: Term[];
+  const start = ps.p;
   if (isKw(t)) {
     // Keyword values are `matched_expr` or `no_parens_expr`: `a: b do` fails at `do`.
     const saved = ps.noDo;
     ps.noDo = true;
     args = [noParensKw(ps)];
     ps.noDo = saved;
+    if (peek(ps).kind !== T_STAB_OP) spacedCallParens(ps, start);
   } else {
     const first = expr(ps);
     const n = peek(ps);
@@ -332,7 +356,10 @@ function stabExpr(ps: Parser): Term {
         args.push(e);
       }
       ps.noDo = saved;
-      if (peek(ps).kind !== T_STAB_OP) syntaxError(ps, peek(ps));
+      if (peek(ps).kind !== T_STAB_OP) {
+        spacedCallParens(ps, start);
+        syntaxError(ps, peek(ps));
+      }
     } else {
       return first;
     }

@@ -130,6 +130,7 @@ export function identifier(
       const args = noParensArgs(ps);
       const cat = ps.cat;
       ps.shape = SH_IDENT;
+      ps.notBaseAt = ps.p;
       if (peek(ps).kind === T_DO && !ps.noDo) {
         const block = doBlock(ps);
         args.push(block.kw);

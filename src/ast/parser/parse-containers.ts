@@ -16,7 +16,7 @@ import * as Primary from "./parse-primary.js";
 import * as PS from "./parse-shared.js";
 import type { Parser } from "./parser.js";
 import * as Driver from "./parser.js";
-import { syntaxError, unexpectedAfterExpr } from "./parser.js";
+import { syntaxError } from "./parser.js";
 import * as PR from "./precedence.js";
 import type { Token } from "./tokens.js";
 import * as K from "./tokens.js";
@@ -108,7 +108,7 @@ export function kwList(ps: Parser, closer: number, followMsg: string): Term[] {
       if (atClose(ps, closer)) break;
       expr(ps);
       // `access_expr kw_identifier` fails at the keyword before the follow-up is reported.
-      if (isKw(peek(ps))) unexpectedAfterExpr(ps, peek(ps));
+      if (isKw(peek(ps))) syntaxError(ps, peek(ps));
       fail(followMsg, comma.line, comma.col);
     }
     break;
@@ -258,21 +258,27 @@ function badStructName(ps: Parser, start: number): never {
   syntaxError(ps, peek(ps));
 }
 
+function isStructPrefix(kind: number): boolean {
+  return kind === T_AT_OP || kind === T_UNARY_OP || kind === T_DUAL_OP || kind === T_TERNARY_OP;
+}
+
+/** A struct name, after any prefix operators (`%@foo{}`, `%-Foo{}`), read in a loop. */
 function structExpr(ps: Parser): Term {
-  const t = peek(ps);
-  if (
-    t.kind === T_AT_OP ||
-    t.kind === T_UNARY_OP ||
-    t.kind === T_DUAL_OP ||
-    t.kind === T_TERNARY_OP
-  ) {
-    ps.p++;
+  if (!isStructPrefix(peek(ps).kind)) return structName(ps);
+  const ops: Token[] = [];
+  while (isStructPrefix(peek(ps).kind)) {
+    ops.push(ps.toks[ps.p++]);
     skipEol(ps);
     enter(ps);
-    const operand = structExpr(ps);
-    ps.depth--;
-    return buildUnary(t, operand);
   }
+  let name = structName(ps);
+  for (let k = ops.length - 1; k >= 0; k--) name = buildUnary(ops[k], name);
+  ps.depth -= ops.length;
+  return name;
+}
+
+function structName(ps: Parser): Term {
+  const t = peek(ps);
   if (t.kind === T_ATOM || t.kind === T_ATOM_QUOTED) {
     ps.p++;
     return atomOf(t.text);
@@ -370,8 +376,14 @@ function assocList(ps: Parser, firstKey?: Term): Term[] {
       }
       items.push(new TupleClass([key, v]));
     } else {
-      // `assoc_expr` without `=>` is only a variable, `a.b`, or a call.
-      if (ps.shape === SH_OTHER || ps.cat !== MATCHED) syntaxError(ps, arrow);
+      // `assoc_expr` without `=>`: 1.14 takes only a variable, `a.b`, or a call; 1.18 any
+      // `map_base_expr`. Otherwise the grammar fails on the token after the entry.
+      if (
+        ps.cat !== MATCHED ||
+        (ps.features.mapBaseExpr ? ps.notBaseAt === ps.p : ps.shape === SH_OTHER)
+      ) {
+        syntaxError(ps, arrow);
+      }
       items.push(key);
     }
     key = undefined;

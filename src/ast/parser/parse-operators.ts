@@ -51,7 +51,7 @@ const { primary } = Primary;
 
 const { MATCHED, NO_PARENS, P_AT, P_NORMAL, SH_OTHER, START_ARG, UNMATCHED, atomOf, isKw } = PS;
 
-const { enter, peek, skipEol } = Driver;
+const { deepExpr, enter, peek, skipEol } = Driver;
 
 /** Any expression (matched, unmatched or no-parens), lowest precedence. */
 export function expr(ps: Parser): Term {
@@ -59,7 +59,8 @@ export function expr(ps: Parser): Term {
 }
 
 export function parseExpr(ps: Parser, minPrec: number): Term {
-  enter(ps);
+  // Past the stack segment's limit (or MAX_DEPTH): continue on a fresh stack, or fail.
+  if (++ps.depth > ps.limit) return deepExpr(ps, minPrec);
   const left = unary(ps);
   const r = binaryRest(ps, left, ps.cat, minPrec);
   ps.depth--;
@@ -91,6 +92,7 @@ export function binaryRest(ps: Parser, left: Term, cat: number, minPrec: number)
     }
     left = buildBinary(left, t, count, right);
     ps.shape = SH_OTHER;
+    ps.notBaseAt = ps.p;
     cat =
       rcat === NO_PARENS
         ? NO_PARENS
@@ -168,11 +170,29 @@ function unary(ps: Parser): Term {
       ps.p++;
       skipEol(ps);
       enter(ps);
-      const operand = unary(ps);
-      ps.depth--;
+      let n = ps.toks[ps.p];
+      if (n.kind !== T_UNARY_OP && n.kind !== T_DUAL_OP && n.kind !== T_TERNARY_OP) {
+        const operand = unary(ps);
+        ps.depth--;
+        ps.access = false;
+        ps.shape = SH_OTHER;
+        return buildUnary(t, operand);
+      }
+      // A run of prefix operators (`- - !x`) is a loop, not recursion: any length is safe.
+      const ops: Token[] = [t];
+      do {
+        ops.push(n);
+        ps.p++;
+        skipEol(ps);
+        enter(ps);
+        n = ps.toks[ps.p];
+      } while (n.kind === T_UNARY_OP || n.kind === T_DUAL_OP || n.kind === T_TERNARY_OP);
+      let operand = unary(ps);
+      for (let k = ops.length - 1; k >= 0; k--) operand = buildUnary(ops[k], operand);
+      ps.depth -= ops.length;
       ps.access = false;
       ps.shape = SH_OTHER;
-      return buildUnary(t, operand);
+      return operand;
     }
     case T_ELLIPSIS_OP:
       return ellipsis(ps, t);
@@ -190,6 +210,7 @@ function unary(ps: Parser): Term {
       const operand = parseExpr(ps, CAPTURE_PREC + 1);
       ps.access = false;
       ps.shape = SH_OTHER;
+      ps.notBaseAt = ps.p;
       return new NodeClass(atomOf("&"), tokMeta(t), [operand]);
     }
     case T_AT_OP: {

@@ -13,7 +13,7 @@ import * as Containers from "./parse-containers.js";
 import * as PS from "./parse-shared.js";
 import type { Parser } from "./parser.js";
 import * as Driver from "./parser.js";
-import { unexpectedAfterExpr } from "./parser.js";
+import { syntaxError } from "./parser.js";
 import type { Token } from "./tokens.js";
 import * as K from "./tokens.js";
 
@@ -30,8 +30,6 @@ const {
   toCharlist,
   tokMeta,
 } = B;
-
-const AtomClass = TM.Atom;
 
 const FloatClass = TM.Float;
 
@@ -140,11 +138,7 @@ export function primary(ps: Parser, mode: number): Term {
       return sigil(ps, t);
     case T_ALIAS:
       ps.p++;
-      return new NodeClass(
-        A_ALIASES,
-        [["last", tokMeta(t)], ...tokMeta(t)],
-        [AtomClass.of(t.text)],
-      );
+      return new NodeClass(A_ALIASES, [["last", tokMeta(t)], ...tokMeta(t)], [atomOf(t.text)]);
     case T_LBRACKET:
       return list(ps);
     case T_LCURLY:
@@ -170,7 +164,7 @@ export function primary(ps: Parser, mode: number): Term {
       ps.p++;
       return identifier(ps, t, null, null, mode);
   }
-  unexpectedAfterExpr(ps, t);
+  syntaxError(ps, t);
 }
 
 function binString(ps: Parser, t: Token, extra: Meta): Term {

@@ -53,13 +53,25 @@ const {
 /** Interned atoms by name: cheaper than the global atom table on the hot path. */
 const ATOMS = new Map<string, Term>();
 
+/**
+ * The atom named `name` (a token's text). Every atom the parser makes from source text comes
+ * through here: a new name is interned as a copy, because token texts are slices of the source
+ * and V8 keeps a slice's whole parent string alive (names of 13 or more characters), so the
+ * process-wide atom tables would otherwise hold every source that introduced a long atom.
+ */
 export function atomOf(name: string): Term {
   let a = ATOMS.get(name);
   if (a === undefined) {
-    a = atom(name);
-    ATOMS.set(name, a);
+    const own = name.length < 13 ? name : detach(name);
+    a = atom(own);
+    ATOMS.set(own, a);
   }
   return a;
+}
+
+/** A copy of `s` that shares no storage with the string it was sliced from. */
+function detach(s: string): string {
+  return JSON.parse(JSON.stringify(s)) as string;
 }
 
 /** Shapes of the expression just parsed, for map entries without `=>` (`assoc_expr`). */

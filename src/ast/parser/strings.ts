@@ -31,9 +31,6 @@ const {
   isHex,
 } = CH;
 
-/** Raised (internally) when an interpolation reaches end of input without its closing brace. */
-export class UnterminatedInterpolation {}
-
 function hex4(cp: number): string {
   return cp.toString(16).toUpperCase().padStart(4, "0");
 }

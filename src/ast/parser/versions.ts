@@ -31,6 +31,12 @@ export interface Features {
   readonly newMessages: boolean;
   /** `\#{` in a string advances the column by its three characters (1.14 counted one). */
   readonly escapedInterpolationColumns: boolean;
+  /**
+   * A map entry without `=>` is any `map_base_expr` (1.18's grammar: a `sub_matched_expr` such
+   * as `1`, `a[1]`, `..`, after any unary or `@` operators), not 1.14's variable, `a.b`, call
+   * without parentheses taking one argument, or call with parentheses.
+   */
+  readonly mapBaseExpr: boolean;
 }
 
 const FEATURES: Readonly<Record<ElixirVersion, Features>> = Object.freeze({
@@ -40,6 +46,7 @@ const FEATURES: Readonly<Record<ElixirVersion, Features>> = Object.freeze({
     ellipsisOp: false,
     newMessages: false,
     escapedInterpolationColumns: false,
+    mapBaseExpr: false,
   }),
   "1.18": Object.freeze({
     multiLetterSigils: true,
@@ -47,6 +54,7 @@ const FEATURES: Readonly<Record<ElixirVersion, Features>> = Object.freeze({
     ellipsisOp: true,
     newMessages: true,
     escapedInterpolationColumns: true,
+    mapBaseExpr: true,
   }),
 });
 

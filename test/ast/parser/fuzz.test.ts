@@ -33,11 +33,11 @@ const MUTANTS = envInt("ELIXIRSCOPE_FUZZ_MUTANTS", 10_000, 1);
 // Mutant seeds mix 32 bits of the run seed.
 const SEED = envInt("ELIXIRSCOPE_FUZZ_SEED", 20240611, 0) >>> 0;
 /**
- * The floor CI holds us to: the agreement measured when messages joined line and column in the
- * comparison (99.56-99.72% on this seed across the last runs, both versions). Issue 10's target is
- * 99.9%; the gap is listed in docs/PARSER.md. Raise this as the remaining disagreements are fixed.
+ * The floor CI holds us to: issue 10's target, 99.9%. Measured with 10,000 mutants (line, column
+ * and message compared): seeds 20240611 / 1 / 2 give 99.92 / 99.92 / 99.90% for 1.18 and
+ * 99.96 / 99.96 / 99.95% for 1.14; the remaining classes are listed in docs/PARSER.md.
  */
-const MIN_AGREEMENT = 0.995;
+const MIN_AGREEMENT = 0.999;
 
 const SAMPLE = Array.from({ length: 200 }, (_, i) =>
   i % 10 === 0
