@@ -7,15 +7,17 @@
  * @packageDocumentation
  */
 import { createHash } from "node:crypto";
-import type { FunctionInfo, ModuleInfo, ProjectAnalysis } from "../model.js";
+import type { ModuleInfo, ProjectAnalysis } from "../model.js";
 import type { AstRepository, FunctionRef } from "../repository/repository.js";
 import {
+  type Accessor,
   compileCondition,
   type Fields,
   fieldsOf,
   type Predicate,
   requiredEquals,
 } from "./filter.js";
+import { FunctionTable } from "./function-table.js";
 import {
   buildCallIndex,
   type CallIndex,
@@ -27,19 +29,24 @@ import {
 } from "./graph.js";
 import {
   globPrefix,
-  modulesWithPrefix,
+  isPrefixGlob,
   nameArity,
+  prefixRange,
   requiredGlob,
   sortModules,
   withoutEquals,
 } from "./indexes.js";
+import { intersect, type ModuleBits, ModuleList, ModuleSets, subtract } from "./module-sets.js";
 import {
   callRow,
   clauseRow,
   FIELDS,
   type FileRow,
+  type FunctionOf,
+  functionField,
   functionRow,
   type ModuleRow,
+  moduleField,
   moduleRow,
   type PathRow,
   type Row,
@@ -88,8 +95,23 @@ interface Derived {
   patternsOf?: Map<string, string[]>;
   adjacency?: Map<string, string[]>;
   sortedModules?: ModuleInfo[];
+  /** Module definitions numbered in name order, for the bitsets below. */
+  moduleSets?: ModuleSets;
+  /** A behaviour or pattern to the module definitions implementing it. */
+  behaviourBits?: Map<string, ModuleBits>;
   /** `name/arity` to the module definitions that write it (not generated). */
-  writers?: Map<string, Set<ModuleInfo>>;
+  writerBits?: Map<string, ModuleBits>;
+  /** Functions numbered in module name order, with numeric columns. */
+  functionTable?: FunctionTable;
+}
+
+/** Modules an index served for a condition, and the condition left. */
+interface ModulesServed {
+  modules: readonly ModuleInfo[];
+  step: ExplainStep;
+  residual: Condition | null;
+  /** For a prefix: the range of the modules sorted by name. */
+  range?: [number, number];
 }
 
 /**
@@ -101,10 +123,13 @@ interface Plan {
   steps: ExplainStep[];
   candidates: Iterable<unknown>;
   toRow: (candidate: unknown) => Row;
-  /** A check on a candidate before any row is built (has/lacks a function), or null. */
-  accept: ((candidate: unknown) => boolean) | null;
   /** The condition left to filter rows with once the index served its part; null: none. */
   residual: Condition | null;
+  /**
+   * Reads a candidate's fields in place, so that the residual condition is tested before any
+   * row is built; null: it is tested on built rows.
+   */
+  read: Accessor<unknown> | null;
 }
 
 /** A {@link Plan} over candidates of one type (the type is erased once the plan is built). */
@@ -113,16 +138,19 @@ function makePlan<C>(
   candidates: Iterable<C>,
   toRow: (candidate: C) => Row,
   residual: Condition | null,
-  accept: ((candidate: C) => boolean) | null = null,
+  read: Accessor<C> | null = null,
 ): Plan {
   return {
     steps,
     candidates,
     toRow: toRow as (candidate: unknown) => Row,
-    accept: accept as ((candidate: unknown) => boolean) | null,
     residual,
+    read: read as Accessor<unknown> | null,
   };
 }
+
+/** Reads function rows' fields in place (a field no function has reads undefined). */
+const readFunction: Accessor<FunctionOf> = (field) => functionField(field) ?? (() => undefined);
 
 /** The query engine over one {@link QuerySource}. */
 export class QueryEngine {
@@ -168,7 +196,13 @@ export class QueryEngine {
     const hit = options.cache === false ? undefined : this.#cache.get(key);
     if (hit !== undefined) return { ...hit, cached: true };
     const plan = this.#plan(spec);
-    const predicate = plan.residual === null ? null : compileCondition(plan.residual);
+    let predicate: Predicate<unknown> | null = null;
+    if (plan.residual !== null) {
+      predicate =
+        plan.read === null
+          ? (compileCondition(plan.residual) as Predicate<unknown>)
+          : compileCondition(plan.residual, plan.read);
+    }
     const result = this.#execute(spec, plan, predicate);
     if (this.#cache.size >= CACHE_SIZE) this.#cache.delete(this.#cache.keys().next().value!);
     this.#cache.set(key, result);
@@ -182,9 +216,11 @@ export class QueryEngine {
     return plan.steps.concat(tailSteps(spec, plan.residual));
   }
 
-  #execute(spec: QuerySpec, plan: Plan, predicate: Predicate | null): QueryResult {
+  #execute(spec: QuerySpec, plan: Plan, predicate: Predicate<unknown> | null): QueryResult {
     const explain = plan.steps.concat(tailSteps(spec, plan.residual));
-    const { candidates, toRow, accept } = plan;
+    const { candidates, toRow } = plan;
+    // With a reader the predicate tests candidates, before any row is built; else built rows.
+    const onCandidate = plan.read !== null;
     const end = spec.limit === null ? Infinity : spec.offset + spec.limit;
     let items: Row[] = [];
     let total = 0;
@@ -193,27 +229,30 @@ export class QueryEngine {
       const compare = comparator(spec.order);
       const top = spec.limit === null ? null : new TopRows(compare, end);
       for (const c of candidates) {
-        if (accept !== null && !accept(c)) continue;
+        if (onCandidate && predicate !== null && !predicate(c)) continue;
         const r = toRow(c);
-        if (predicate !== null && !predicate(r as unknown as Fields)) continue;
+        if (!onCandidate && predicate !== null && !predicate(r as unknown as Fields)) continue;
         total++;
         if (top === null) items.push(r);
         else top.add(r);
       }
       if (top === null) items.sort(compare);
       items = (top === null ? items : top.rows).slice(spec.offset, end);
-    } else if (Array.isArray(candidates) && accept === null && predicate === null) {
+    } else if (isList(candidates) && predicate === null) {
       // The index answered the whole condition: its size is the total; build the page only.
       total = candidates.length;
-      items = candidates.slice(spec.offset, end).map(toRow);
+      items = Array.from(candidates.slice(spec.offset, end), toRow);
     } else {
       // Streams: candidates past the page are counted, and a row is built only when needed.
       for (const c of candidates) {
-        if (accept !== null && !accept(c)) continue;
         let r: Row | undefined;
         if (predicate !== null) {
-          r = toRow(c);
-          if (!predicate(r as unknown as Fields)) continue;
+          if (onCandidate) {
+            if (!predicate(c)) continue;
+          } else {
+            r = toRow(c);
+            if (!predicate(r as unknown as Fields)) continue;
+          }
         }
         if (total >= spec.offset && total < end) items.push(r ?? toRow(c));
         total++;
@@ -264,12 +303,12 @@ export class QueryEngine {
   #patterns(): { byPattern: Map<string, ModuleInfo[]>; of: Map<string, string[]> } {
     if (this.#derived.modulesByPattern === undefined || this.#derived.patternsOf === undefined) {
       const repo = this.#source.repository;
-      const byPattern = new Map<string, ModuleInfo[]>();
+      const sets = new Map<string, Set<ModuleInfo>>();
       const of = new Map<string, string[]>();
       const add = (pattern: string, m: ModuleInfo) => {
-        const list = byPattern.get(pattern);
-        if (list === undefined) byPattern.set(pattern, [m]);
-        else if (!list.includes(m)) list.push(m);
+        const set = sets.get(pattern);
+        if (set === undefined) sets.set(pattern, new Set([m]));
+        else set.add(m);
       };
       for (const b of repo.behaviours()) for (const m of repo.modulesWithBehaviour(b)) add(b, m);
       for (const p of this.#source.analysis.patterns) {
@@ -278,6 +317,8 @@ export class QueryEngine {
         else list.push(p.pattern);
         for (const m of repo.modules(p.module)) add(p.pattern, m);
       }
+      const byPattern = new Map<string, ModuleInfo[]>();
+      for (const [pattern, set] of sets) byPattern.set(pattern, [...set]);
       this.#derived.modulesByPattern = byPattern;
       this.#derived.patternsOf = of;
     }
@@ -293,10 +334,7 @@ export class QueryEngine {
    * Modules named exactly (`modulesByName`) or by a glob with a literal prefix
    * (`modulesByPrefix`), as `field` of the condition requires; undefined when neither applies.
    */
-  #modulesFor(
-    where: Condition | null,
-    field: string,
-  ): { modules: readonly ModuleInfo[]; step: ExplainStep; residual: Condition | null } | undefined {
+  #modulesFor(where: Condition | null, field: string): ModulesServed | undefined {
     const name = requiredEquals(where, field);
     if (name !== undefined) {
       const modules = this.#source.repository.modules(name);
@@ -309,27 +347,82 @@ export class QueryEngine {
     const glob = requiredGlob(where, field);
     const prefix = glob === undefined ? "" : globPrefix(glob);
     if (glob === undefined || prefix === "") return undefined;
-    const modules = modulesWithPrefix(this.#sortedModules(), prefix);
-    // The glob stays in the residual condition: the range only narrows by its prefix.
-    return { modules, step: cand("modulesByPrefix", `${prefix}* of ${glob}`), residual: where };
+    const sorted = this.#sortedModules();
+    const range = prefixRange(sorted, prefix);
+    // A glob that is only its prefix and a `*` is served by the range exactly; any other glob
+    // stays in the residual condition, the range only narrowing by its prefix.
+    const residual = isPrefixGlob(glob) ? withoutEquals(where, field, glob, "~") : where;
+    const step = cand("modulesByPrefix", `${prefix}* of ${glob}`);
+    return { modules: sorted.slice(range[0], range[1]), step, residual, range };
+  }
+
+  #functionTable(): FunctionTable {
+    this.#derived.functionTable ??= new FunctionTable(this.#sortedModules());
+    return this.#derived.functionTable;
+  }
+
+  /** The numbers (in the function table) of the functions of the modules an index served. */
+  #functionsOfServed(served: ModulesServed): ArrayLike<number> & Iterable<number> {
+    const table = this.#functionTable();
+    if (served.range !== undefined) return table.ofModules(served.range[0], served.range[1]);
+    const sets = this.#moduleSets();
+    const out: number[] = [];
+    for (const m of served.modules) {
+      const i = sets.idOf(m);
+      if (i !== undefined) for (const k of table.ofModules(i, i + 1)) out.push(k);
+    }
+    return out;
+  }
+
+  #moduleSets(): ModuleSets {
+    this.#derived.moduleSets ??= new ModuleSets(this.#sortedModules());
+    return this.#derived.moduleSets;
+  }
+
+  /** The module definitions implementing a behaviour or pattern, as a bitset (per version). */
+  #behaviourBits(behaviour: string): ModuleBits {
+    this.#derived.behaviourBits ??= new Map();
+    let bits = this.#derived.behaviourBits.get(behaviour);
+    if (bits === undefined) {
+      bits = this.#moduleSets().of(this.#patterns().byPattern.get(behaviour) ?? []);
+      this.#derived.behaviourBits.set(behaviour, bits);
+    }
+    return bits;
+  }
+
+  /**
+   * The module definitions that write `name/arity` themselves, as a bitset (per version, from
+   * the name/arity index): generated functions do not count (`use GenServer` generates default
+   * callbacks a module may still lack).
+   */
+  #writerBits(fn: string): ModuleBits {
+    this.#derived.writerBits ??= new Map();
+    let bits = this.#derived.writerBits.get(fn);
+    if (bits === undefined) {
+      const na = nameArity(fn);
+      const refs = na === null ? [] : this.#source.repository.functionsNamed(na[0], na[1]);
+      bits = this.#moduleSets().of(refs.filter((r) => !r.function.generated).map((r) => r.module));
+      this.#derived.writerBits.set(fn, bits);
+    }
+    return bits;
   }
 
   #planModules(spec: QuerySpec): Plan {
     const patterns = this.#patterns();
-    const toRow = (m: ModuleInfo) => moduleRow(m, patterns.of.get(m.name) ?? []);
+    const patternsOf = (m: ModuleInfo) => patterns.of.get(m.name) ?? [];
+    const toRow = (m: ModuleInfo) => moduleRow(m, patternsOf(m));
     const origin = spec.origin;
     if (origin.kind === "path" || origin.kind === "reachable") return this.#planGraph(spec, toRow);
+    const read: Accessor<ModuleInfo> = (f) => moduleField(f, patternsOf) ?? (() => undefined);
+    const sets = this.#moduleSets();
     let candidates: Iterable<ModuleInfo>;
+    let bits: ModuleBits | null = null;
     let step: ExplainStep;
     let residual = spec.where;
     const named = this.#modulesFor(spec.where, "name");
     if (spec.implementing.length > 0) {
-      const [first, ...rest] = spec.implementing;
-      const hits = patterns.byPattern.get(first) ?? [];
-      candidates =
-        rest.length === 0
-          ? hits
-          : hits.filter((m) => rest.every((r) => patterns.byPattern.get(r)?.includes(m)));
+      bits = spec.implementing.map((b) => this.#behaviourBits(b)).reduce(intersect);
+      candidates = [];
       step = cand("modulesByBehaviour", spec.implementing.join(", "));
     } else if (named !== undefined) {
       ({ modules: candidates, step, residual } = named);
@@ -338,35 +431,19 @@ export class QueryEngine {
       step = cand("scan", "every module");
     }
     const steps = [step];
-    if (spec.having.length + spec.lacking.length === 0) {
-      return makePlan(steps, candidates, toRow, residual);
+    if (spec.having.length + spec.lacking.length > 0) {
+      // Set operations on bitsets: no per-candidate lookup, whatever the candidates number.
+      bits ??= named === undefined ? sets.all() : sets.of(candidates);
+      for (const h of spec.having) bits = intersect(bits, this.#writerBits(h));
+      for (const l of spec.lacking) bits = subtract(bits, this.#writerBits(l));
+      const detail = [
+        ...spec.having.map((h) => `has ${h}`),
+        ...spec.lacking.map((l) => `lacks ${l}`),
+      ];
+      steps.push({ step: "filter", index: "functionsByNameArity", detail: detail.join(", ") });
     }
-    const detail = [
-      ...spec.having.map((h) => `has ${h}`),
-      ...spec.lacking.map((l) => `lacks ${l}`),
-    ];
-    steps.push({ step: "filter", index: "functionsByNameArity", detail: detail.join(", ") });
-    const defines = (m: ModuleInfo, fn: string) => this.#defines(m, fn);
-    const accept = (m: ModuleInfo) =>
-      spec.having.every((h) => defines(m, h)) && spec.lacking.every((l) => !defines(m, l));
-    return makePlan(steps, candidates, toRow, residual, accept);
-  }
-
-  /**
-   * Whether this definition of a module writes `name/arity` itself: generated functions do not
-   * count (`use GenServer` generates default callbacks a module may still lack).
-   */
-  #defines(m: ModuleInfo, fn: string): boolean {
-    this.#derived.writers ??= new Map();
-    let writers = this.#derived.writers.get(fn);
-    if (writers === undefined) {
-      // Built once per version from the name/arity index: the module definitions writing `fn`.
-      const na = nameArity(fn);
-      const refs = na === null ? [] : this.#source.repository.functionsNamed(na[0], na[1]);
-      writers = new Set(refs.filter((r) => !r.function.generated).map((r) => r.module));
-      this.#derived.writers.set(fn, writers);
-    }
-    return writers.has(m);
+    if (bits !== null) candidates = sets.list(bits);
+    return makePlan(steps, candidates, toRow, residual, read);
   }
 
   #planGraph(spec: QuerySpec, toRow: (m: ModuleInfo) => Row): Plan {
@@ -427,12 +504,14 @@ export class QueryEngine {
     const key = requiredEquals(spec.where, "key");
     if (key !== undefined) {
       const residual = withoutEquals(spec.where, "key", key);
-      return makePlan([cand("functionsByKey", key)], repo.functionByKey(key), toRow, residual);
+      const hits = repo.functionByKey(key);
+      return makePlan([cand("functionsByKey", key)], hits, toRow, residual, readFunction);
     }
     const name = requiredEquals(spec.where, "name");
     if (name !== undefined) {
       const residual = withoutEquals(spec.where, "name", name);
-      return makePlan([cand("functionsByName", name)], repo.functionsNamed(name), toRow, residual);
+      const hits = repo.functionsNamed(name);
+      return makePlan([cand("functionsByName", name)], hits, toRow, residual, readFunction);
     }
     return this.#scanFunctions(spec, "functions");
   }
@@ -444,23 +523,32 @@ export class QueryEngine {
     const modules = mods?.modules ?? this.#source.repository.allModules();
     const residual = mods === undefined ? spec.where : mods.residual;
     if (what === "functions") {
-      // An index's modules give an array of functions, whose length is the total when nothing
-      // is left to filter; a scan streams.
-      const fns = mods === undefined ? functionsOf(modules) : [...functionsOf(modules)];
-      return makePlan([step], fns, (r) => functionRow(r.module, r.function, null), residual);
+      if (mods === undefined) {
+        // A scan streams.
+        const toRow = (r: FunctionOf) => functionRow(r.module, r.function, null);
+        return makePlan([step], functionsOf(modules), toRow, residual, readFunction);
+      }
+      // An index's modules give an array of function numbers (its length is the total when
+      // nothing is left to filter), whose fields the table reads from its columns.
+      const table = this.#functionTable();
+      const toRow = (i: number) => {
+        const r = table.ref(i);
+        return functionRow(r.module, r.function, null);
+      };
+      const read: Accessor<number> = (f) => table.reader(f);
+      return makePlan([step], this.#functionsOfServed(mods), toRow, residual, read);
     }
     return makePlan([step], clauseRows(modules, what), (r) => r, residual);
   }
 }
 
-function cand(index: string, detail: string): ExplainStep {
-  return { step: "candidates", index, detail };
+/** An array, a typed array (of function numbers) or a {@link ModuleList}: sized and sliced. */
+function isList(c: Iterable<unknown>): c is unknown[] | Uint32Array | ModuleList {
+  return Array.isArray(c) || c instanceof Uint32Array || c instanceof ModuleList;
 }
 
-/** A function with its module (a {@link FunctionRef} without its key). */
-interface FunctionOf {
-  module: ModuleInfo;
-  function: FunctionInfo;
+function cand(index: string, detail: string): ExplainStep {
+  return { step: "candidates", index, detail };
 }
 
 function* functionsOf(mods: Iterable<ModuleInfo>): Iterable<FunctionOf> {

@@ -8,8 +8,17 @@ import type { CompareOp, Condition, Value } from "./spec.js";
 /** A row as the filters see it: named fields. */
 export type Fields = Readonly<Record<string, unknown>>;
 
-/** A compiled condition. */
-export type Predicate = (row: Fields) => boolean;
+/** A compiled condition over items of type `T` (rows by default). */
+export type Predicate<T = Fields> = (item: T) => boolean;
+
+/**
+ * How a predicate reads a field of an item: given the field's name once, at compile time, it
+ * returns the reader. Reading a candidate's fields in place (a function's metrics, its module's
+ * name) spares building a row for every candidate an index yields.
+ */
+export type Accessor<T> = (field: string) => (item: T) => unknown;
+
+const rowField: Accessor<Fields> = (field) => (row) => row[field];
 
 /** A glob over dotted names and paths: `*` any run, `?` one character. Anchored both ends. */
 export function globToRegExp(glob: string): RegExp {
@@ -68,12 +77,16 @@ function compareScalar(op: CompareOp, actual: unknown, value: Value): boolean {
   }
 }
 
-function comparePredicate(field: string, op: CompareOp, value: Value): Predicate {
+function comparePredicate<T>(
+  read: (item: T) => unknown,
+  op: CompareOp,
+  value: Value,
+): Predicate<T> {
   if (op === "~" || op === "!~") {
     const re = textMatcher(value);
     const want = op === "~";
     return (row) => {
-      const actual = row[field];
+      const actual = read(row);
       const hit = Array.isArray(actual)
         ? actual.some((a) => re.test(String(a)))
         : actual !== null && actual !== undefined && re.test(String(actual));
@@ -81,7 +94,7 @@ function comparePredicate(field: string, op: CompareOp, value: Value): Predicate
     };
   }
   return (row) => {
-    const actual = row[field];
+    const actual = read(row);
     if (Array.isArray(actual)) {
       const any = actual.some((a) => compareScalar("=", a, value));
       return op === "!=" ? !any : op === "=" ? any : false;
@@ -90,23 +103,35 @@ function comparePredicate(field: string, op: CompareOp, value: Value): Predicate
   };
 }
 
-/** Compiles a condition to a predicate. */
-export function compileCondition(c: Condition): Predicate {
+/** Compiles a condition to a predicate over rows. */
+export function compileCondition(c: Condition): Predicate;
+/** Compiles a condition to a predicate over items whose fields `access` reads. */
+export function compileCondition<T>(c: Condition, access: Accessor<T>): Predicate<T>;
+export function compileCondition<T>(
+  c: Condition,
+  access: Accessor<T> = rowField as unknown as Accessor<T>,
+): Predicate<T> {
   switch (c.op) {
     case "and": {
-      const items = c.items.map(compileCondition);
-      return (row) => items.every((p) => p(row));
+      const items = c.items.map((x) => compileCondition(x, access));
+      return (row) => {
+        for (const p of items) if (!p(row)) return false;
+        return true;
+      };
     }
     case "or": {
-      const items = c.items.map(compileCondition);
-      return (row) => items.some((p) => p(row));
+      const items = c.items.map((x) => compileCondition(x, access));
+      return (row) => {
+        for (const p of items) if (p(row)) return true;
+        return false;
+      };
     }
     case "not": {
-      const item = compileCondition(c.item);
+      const item = compileCondition(c.item, access);
       return (row) => !item(row);
     }
     default:
-      return comparePredicate(c.field, c.compare, c.value);
+      return comparePredicate(access(c.field), c.compare, c.value);
   }
 }
 

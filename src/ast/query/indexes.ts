@@ -13,18 +13,37 @@ export function sortModules(modules: Iterable<ModuleInfo>): ModuleInfo[] {
   return [...modules].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-/** The modules of `sorted` whose names start with `prefix` (binary search, then a scan). */
-export function modulesWithPrefix(sorted: readonly ModuleInfo[], prefix: string): ModuleInfo[] {
+/** The first index of `sorted` whose name is not below `name` (binary search). */
+function lowerBound(sorted: readonly ModuleInfo[], name: string): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (sorted[mid].name < prefix) lo = mid + 1;
+    if (sorted[mid].name < name) lo = mid + 1;
     else hi = mid;
   }
-  const out: ModuleInfo[] = [];
-  for (let i = lo; i < sorted.length && sorted[i].name.startsWith(prefix); i++) out.push(sorted[i]);
-  return out;
+  return lo;
+}
+
+/**
+ * The range `[from, to)` of `sorted` whose names start with `prefix`: two binary searches (the
+ * names starting with `prefix` sort together, below `prefix` followed by the highest code unit).
+ */
+export function prefixRange(sorted: readonly ModuleInfo[], prefix: string): [number, number] {
+  const from = lowerBound(sorted, prefix);
+  let to = Math.max(from, lowerBound(sorted, `${prefix}\uffff`));
+  // A name continuing the prefix with U+FFFF itself sorts above the bound: take it too.
+  while (to < sorted.length && sorted[to].name.startsWith(prefix)) to++;
+  return [from, to];
+}
+
+/**
+ * Whether a glob says nothing beyond its literal prefix: `"MyApp.Billing.*"` holds for exactly
+ * the names starting with `MyApp.Billing.` (its `*` matches any run, dots included).
+ */
+export function isPrefixGlob(glob: string): boolean {
+  const i = glob.search(/[*?]/);
+  return i === glob.length - 1 && glob[i] === "*";
 }
 
 /** The literal text a glob starts with (before its first `*` or `?`). */
@@ -42,13 +61,18 @@ export function requiredGlob(c: Condition | null, field: string): string | undef
 }
 
 /**
- * The condition left once an index has served `field = value` exactly: the other conjuncts of
- * the top-level `and`, or null when nothing is left to filter.
+ * The condition left once an index has served `field = value` (or `field ~ value`, a glob)
+ * exactly: the other conjuncts of the top-level `and`, or null when nothing is left to filter.
  */
-export function withoutEquals(c: Condition | null, field: string, value: string): Condition | null {
+export function withoutEquals(
+  c: Condition | null,
+  field: string,
+  value: string,
+  compare: "=" | "~" = "=",
+): Condition | null {
   if (c === null) return null;
   const served = (x: Condition) =>
-    x.op === "compare" && x.field === field && x.compare === "=" && x.value === value;
+    x.op === "compare" && x.field === field && x.compare === compare && x.value === value;
   if (served(c)) return null;
   if (c.op !== "and") return c;
   const i = c.items.findIndex(served);

@@ -119,6 +119,75 @@ export function moduleRow(m: ModuleInfo, patterns: readonly string[]): ModuleRow
   };
 }
 
+/**
+ * What a module's fields are read from in place: the module and its recognised patterns.
+ * Readers spare a query building a row for every candidate it filters; they agree with
+ * {@link moduleRow} field by field (a test checks it).
+ */
+const MODULE_FIELDS: {
+  readonly [K in keyof ModuleRow]: (m: ModuleInfo, patterns: readonly string[]) => ModuleRow[K];
+} = {
+  name: (m) => m.name,
+  file: (m) => m.file,
+  line: (m) => m.line,
+  kind: (m) => m.kind,
+  behaviours: (m, patterns) => [...new Set([...m.behaviours, ...patterns])],
+  functions: (m) => m.metrics.functionCount,
+  clauses: (m) => m.metrics.clauseCount,
+  cyclomatic: (m) => m.metrics.cyclomaticMax,
+  cyclomaticSum: (m) => m.metrics.cyclomaticSum,
+  cognitive: (m) => m.metrics.cognitiveMax,
+  nesting: (m) => m.metrics.nestingMax,
+  abc: (m) => m.metrics.abcMax,
+  loc: (m) => m.metrics.loc,
+};
+
+/**
+ * The reader of a module row's `field` from the module itself (`patternsOf` gives its
+ * recognised patterns), or undefined for a field modules do not have in place (`step`).
+ */
+export function moduleField(
+  field: string,
+  patternsOf: (m: ModuleInfo) => readonly string[],
+): ((m: ModuleInfo) => unknown) | undefined {
+  const read = (MODULE_FIELDS as Record<string, (m: ModuleInfo, p: readonly string[]) => unknown>)[
+    field
+  ];
+  return read === undefined ? undefined : (m) => read(m, patternsOf(m));
+}
+
+/** A function with its module: a repository's `FunctionRef`, or a pair a scan yields. */
+export interface FunctionOf {
+  module: ModuleInfo;
+  function: FunctionInfo;
+}
+
+/** A function row's fields read in place, as {@link functionRow} sets them (depth null). */
+const FUNCTION_FIELDS: { readonly [K in keyof FunctionRow]: (f: FunctionOf) => FunctionRow[K] } = {
+  key: (f) => `${f.module.name}.${f.function.name}/${f.function.arity}`,
+  module: (f) => f.module.name,
+  name: (f) => f.function.name,
+  arity: (f) => f.function.arity,
+  kind: (f) => f.function.kind,
+  visibility: (f) => f.function.visibility,
+  file: (f) => f.module.file,
+  line: (f) => f.function.line,
+  generated: (f) => f.function.generated,
+  clauses: (f) => f.function.clauses.length,
+  cyclomatic: (f) => f.function.metrics.cyclomatic,
+  perceived: (f) => f.function.metrics.perceived,
+  abc: (f) => f.function.metrics.abc,
+  nesting: (f) => f.function.metrics.nesting,
+  cognitive: (f) => f.function.metrics.cognitive,
+  loc: (f) => f.function.metrics.loc,
+  depth: () => null,
+};
+
+/** The reader of a function row's `field` from a function and its module, or undefined. */
+export function functionField(field: string): ((f: FunctionOf) => unknown) | undefined {
+  return (FUNCTION_FIELDS as Record<string, (f: FunctionOf) => unknown>)[field];
+}
+
 /** A row of a function. */
 export function functionRow(m: ModuleInfo, fn: FunctionInfo, depth: number | null): FunctionRow {
   const x = fn.metrics;

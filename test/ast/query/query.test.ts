@@ -105,6 +105,10 @@ describe("query engine", () => {
       'functions where module = "MyApp.Accounts" limit 1 offset 1',
       'functions where module ~ "MyApp.*" and cyclomatic > 1 limit 2',
       'functions where module ~ "MyApp.Billing*"',
+      'functions where module ~ "MyApp.*.Invoice" and loc >= 1',
+      'functions where module = "MyApp.Billing.Invoice" and cyclomatic > 1',
+      'functions where module ~ "MyApp.B*" and not name = "simple" limit 1',
+      'modules where name ~ "MyApp.*" and functions > 1',
       'modules where name ~ "MyApp.W*"',
       'modules where name = "MyApp.Repo"',
       'clauses where module ~ "MyApp.Billing.*" limit 1',
@@ -125,6 +129,34 @@ describe("query engine", () => {
     const lacking = run("modules implementing GenServer lacking handle_info/2");
     const having = run("modules implementing GenServer having handle_info/2");
     expect(lacking.total + having.total).toBe(all.total);
+  });
+
+  it("answers has/lacks with set operations exactly as a check per module does", () => {
+    const every = run("modules").items as ModuleRow[];
+    const writes = (m: string, fn: string) => {
+      const [name, arity] = [fn.slice(0, fn.lastIndexOf("/")), Number(fn.split("/").pop())];
+      const q = `functions where module = "${m}" and name = "${name}" and arity = ${arity} and generated = false`;
+      return run(q).total > 0;
+    };
+    const fns = ["handle_info/2", "init/1", "remove/1", "nope/9"];
+    for (const head of [
+      "modules",
+      'modules where name ~ "MyApp.*"',
+      "modules implementing GenServer",
+    ]) {
+      for (const has of fns) {
+        for (const lacks of fns) {
+          const text = `${head} having ${has} lacking ${lacks}`;
+          const base = new Set((run(head).items as ModuleRow[]).map((m) => m.name));
+          const want = every
+            .filter((m) => base.has(m.name) && writes(m.name, has) && !writes(m.name, lacks))
+            .map((m) => m.name)
+            .sort();
+          const got = (run(text).items as ModuleRow[]).map((m) => m.name).sort();
+          expect(got, text).toEqual(want);
+        }
+      }
+    }
   });
 
   it("keeps exactly a stable sort's page when ordering with a limit (top-k)", () => {
