@@ -1,6 +1,6 @@
 /**
- * Structural search over files and directories: discovery, then parsing and matching on worker
- * threads (in-process for a handful of files, where starting threads would cost more).
+ * Structural search over files and directories: discovery and the prefilter, then parsing and
+ * matching in-process, or on worker threads when there are cores to spare (see autoWorkers).
  * @packageDocumentation
  */
 import { readFileSync, statSync } from "node:fs";
@@ -17,7 +17,7 @@ import { type CompiledPattern, mayMatch, type SearchMatch } from "./walk.js";
 export interface SearchOptions {
   /** Directory that reported paths are relative to (default `process.cwd()`). */
   cwd?: string;
-  /** Worker threads; 0 searches in-process (default: one per core, in-process below 32 files). */
+  /** Worker threads; 0 searches in-process (default: {@link autoWorkers}). */
   workers?: number;
   /** The Elixir version whose syntax pattern and files are parsed as (default 1.18). */
   elixir?: ElixirVersion;
@@ -36,6 +36,21 @@ export interface SearchResult {
 
 /** Files below which threads are not started. */
 const IN_PROCESS_FILES = 32;
+
+/**
+ * Worker threads an automatic search starts beside the calling thread, which searches too.
+ *
+ * A cold search is JIT warm-up more than parsing: the parser runs several times slower until
+ * V8 has optimized it (the first MB of Elixir's source parses at a tenth of the speed of the
+ * last), and every thread warms up on its own, while V8's optimizing compiler works on another
+ * core. Measured on 2 cores (docs/SEARCH.md), a worker then costs more CPU than it saves and
+ * the search is slower; so a thread is only worth starting with two cores for it (itself and
+ * its compiler), and with enough files.
+ */
+export function autoWorkers(files: number, cores: number): number {
+  if (files < IN_PROCESS_FILES) return 0;
+  return Math.max(0, Math.floor(cores / 2) - 1);
+}
 
 const OPTION_KEYS = new Set(["cwd", "workers", "elixir"]);
 
@@ -143,13 +158,12 @@ export async function search(
   // The prefilter runs here first: it reads every file but parses none, and the files it keeps
   // are often few enough that starting threads would cost more than they save.
   const kept = prefiltered(compiled, files, take);
-  const cores = availableParallelism();
   const auto = options.workers === undefined;
-  const workers = options.workers ?? (kept.length < IN_PROCESS_FILES ? 0 : cores - 1);
-  if (workers === 0 && (!auto || kept.length < IN_PROCESS_FILES)) {
+  const workers = options.workers ?? autoWorkers(kept.length, availableParallelism());
+  if (workers === 0) {
     for (const f of kept) take(searchSource(compiled, f.file, f.bytes));
   } else {
-    // Automatic: this thread takes batches too, beside one worker per other core.
+    // Automatic: this thread takes batches too, beside the workers.
     const toSearch = kept.map((f): SearchFile => ({ file: f.file, path: f.path }));
     await searchOnWorkers(compiled, toSearch, workers, (_f, o) => take(o), auto);
   }

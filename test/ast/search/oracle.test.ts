@@ -4,7 +4,8 @@
  * over the whole corpus.
  */
 import { describe, expect, it } from "vitest";
-import { search, searchFiles } from "../../../src/ast/search/index.js";
+import { compile, type SearchMatch, search, searchFiles } from "../../../src/ast/search/index.js";
+import { searchOnWorkers } from "../../../src/ast/search/threads.js";
 import {
   CORPUS,
   CORPUS_DIR,
@@ -48,12 +49,31 @@ describe.skipIf(skip)("search agrees with the Elixir oracle on the corpus", () =
     const files = searchFiles([CORPUS_DIR], ROOT);
     const theirs = oracleMatches(patterns, files);
     for (const [i, pattern] of patterns.entries()) {
-      // Two workers, or the automatic split: this thread plus one worker per other core.
-      const workers = i % 2 === 0 ? 2 : undefined;
-      const result = await search(pattern, [CORPUS_DIR], { cwd: ROOT, workers, elixir: "1.14" });
-      const got = result.matches.map((m) => `${i}\t${m.file}\t${m.line}\t${m.column}`).sort();
+      let matches: SearchMatch[] = [];
+      if (i % 2 === 0) {
+        // Two workers, with the prefilter on this thread.
+        const result = await search(pattern, [CORPUS_DIR], {
+          cwd: ROOT,
+          workers: 2,
+          elixir: "1.14",
+        });
+        expect(result.files).toBe(files.length);
+        matches = result.matches;
+      } else {
+        // The split an automatic search makes on 4 cores or more: this thread and a worker
+        // taking batches from one queue (every file, no prefilter).
+        await searchOnWorkers(
+          compile(pattern, "1.14"),
+          files,
+          1,
+          (_f, o) => {
+            if (o.ok) matches.push(...o.matches);
+          },
+          true,
+        );
+      }
+      const got = matches.map((m) => `${i}\t${m.file}\t${m.line}\t${m.column}`).sort();
       expect(got).toEqual(theirs.filter((l) => l.startsWith(`${i}\t`)));
-      expect(result.files).toBe(files.length);
     }
   }, 600_000);
 });
