@@ -42,7 +42,9 @@ function lineStarts(lines: SourceLines): number[] {
   if (lines.starts !== null) return lines.starts;
   const starts = [0];
   const s = lines.source;
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) === 10) starts.push(i + 1);
+  // indexOf, not a loop over char codes: this runs once per file with a match, mostly before
+  // V8 has optimized anything, where a builtin's scan is many times faster than a JS loop.
+  for (let i = s.indexOf("\n"); i !== -1; i = s.indexOf("\n", i + 1)) starts.push(i + 1);
   lines.starts = starts;
   return starts;
 }
