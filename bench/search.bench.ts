@@ -10,11 +10,14 @@
  *    about 100,000 functions): p50/p99/max per query kind (the issue's four examples, name and
  *    key lookups, scans), the result cache bypassed so that each run executes its plan.
  *
+ * With GNU time at /usr/bin/time, each run's CPU time (user + system) is reported too, and the
+ * ratio of CPU medians: the machine's load moves wall times, ast-grep's (on every core) more.
+ *
  * There is no warm search figure: search does not cache parsed files (see docs/SEARCH.md).
  * Options: `--json`, `--rounds N`, `--modules N`, `--skip-corpus`, `--skip-query`, `--no-build`.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -42,12 +45,26 @@ interface Row {
   note: string;
 }
 
-function timed(cmd: string, args: string[]): { ms: number; out: string } {
+/** GNU time, to read a child's CPU time (user + system), which the machine's load barely moves. */
+const GNU_TIME = "/usr/bin/time";
+
+function timed(cmd: string, args: string[]): { ms: number; cpuMs: number | null; out: string } {
+  const withTime = existsSync(GNU_TIME);
+  const cpuFile = join(tmpdir(), `es-bench-cpu-${process.pid}`);
+  const [exe, argv] = withTime
+    ? [GNU_TIME, ["-f", "%U %S", "-o", cpuFile, cmd, ...args]]
+    : [cmd, args];
   const t0 = performance.now();
-  const r = spawnSync(cmd, args, { cwd: ROOT, encoding: "utf8", maxBuffer: 512 * 1024 * 1024 });
+  const r = spawnSync(exe, argv, { cwd: ROOT, encoding: "utf8", maxBuffer: 512 * 1024 * 1024 });
   const ms = performance.now() - t0;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed: ${r.stderr}`);
-  return { ms, out: r.stdout };
+  let cpuMs: number | null = null;
+  if (withTime) {
+    const [user, sys] = readFileSync(cpuFile, "utf8").trim().split(/\s+/).map(Number);
+    cpuMs = (user + sys) * 1000;
+    rmSync(cpuFile, { force: true });
+  }
+  return { ms, cpuMs, out: r.stdout };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -57,6 +74,8 @@ function searchRows(rounds: number): Row[] {
   for (const [ours, theirs] of PAIRS) {
     const a: number[] = [];
     const b: number[] = [];
+    const cpuA: number[] = [];
+    const cpuB: number[] = [];
     let ourCount = 0;
     let theirCount = 0;
     for (let i = 0; i < rounds; i++) {
@@ -68,23 +87,30 @@ function searchRows(rounds: number): Row[] {
         "--json",
       ]);
       a.push(r1.ms);
+      if (r1.cpuMs !== null) cpuA.push(r1.cpuMs);
       ourCount = JSON.parse(r1.out).matches.length;
       const r2 = timed(AST_GREP, ["run", "-p", theirs, "-l", "elixir", CORPUS, "--json=compact"]);
       b.push(r2.ms);
+      if (r2.cpuMs !== null) cpuB.push(r2.cpuMs);
       theirCount = JSON.parse(r2.out).length;
     }
     const ratio = median(b) / median(a);
+    // CPU time: ours runs on one thread plus V8's compiler threads, ast-grep on every core, so
+    // a loaded machine slows their wall time more than ours; the CPU ratio is the other view.
+    const cpu = (xs: number[]) => (xs.length === 0 ? "" : `; CPU ${median(xs).toFixed(0)} ms`);
+    const cpuRatio =
+      cpuA.length === 0 ? "" : `, CPU ast-grep/ours ${(median(cpuB) / median(cpuA)).toFixed(2)}x`;
     rows.push({
       group: `cold search ${ours}`,
       name: "elixirscope",
       ms: median(a),
-      note: `${ourCount} matches; ast-grep/ours ${ratio.toFixed(2)}x`,
+      note: `${ourCount} matches; ast-grep/ours ${ratio.toFixed(2)}x${cpuRatio}${cpu(cpuA)}`,
     });
     rows.push({
       group: `cold search ${ours}`,
       name: "ast-grep",
       ms: median(b),
-      note: `${theirCount} matches (${theirs})`,
+      note: `${theirCount} matches (${theirs})${cpu(cpuB)}`,
     });
   }
   return rows;
