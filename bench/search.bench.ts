@@ -180,26 +180,19 @@ async function queryRows(modules: number): Promise<Row[]> {
     for (const [label, make] of queries) {
       const n = label.includes("scan") || label.includes("every row") ? 50 : 2000;
       const times: number[] = [];
-      // CPU time too: on a shared machine a wall-time p99 of a sub-millisecond step measures
-      // preemption as much as the step; the process's CPU time does not count time descheduled.
-      const cpu: number[] = [];
       for (let i = 0; i < n; i++) {
         const spec = parseQuery(make(i));
-        const c0 = process.cpuUsage();
         const t0 = performance.now();
         engine.run(spec, { cache: false });
         times.push(performance.now() - t0);
-        const c = process.cpuUsage(c0);
-        cpu.push((c.user + c.system) / 1000);
       }
       times.sort((x, y) => x - y);
-      cpu.sort((x, y) => x - y);
       const f = (x: number) => x.toFixed(3);
       rows.push({
         group: `query, ${stats.functions} functions`,
         name: label,
         ms: percentile(times, 99),
-        note: `p50 ${f(percentile(times, 50))} ms, p99 ${f(percentile(times, 99))} ms, max ${f(times[times.length - 1])} ms; CPU p50 ${f(percentile(cpu, 50))} p99 ${f(percentile(cpu, 99))} ms; n=${n}`,
+        note: `p50 ${f(percentile(times, 50))} ms, p99 ${f(percentile(times, 99))} ms, max ${f(times[times.length - 1])} ms, n=${n}`,
       });
     }
     const t0 = performance.now();

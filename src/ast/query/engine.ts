@@ -188,12 +188,14 @@ export class QueryEngine {
 
   /**
    * Runs a query (from the cache when the same query ran at this version, unless
-   * `options.cache` is false, as benchmarks of the plan itself need).
+   * `options.cache` is false, as benchmarks of the plan itself need: then the result is not
+   * cached either).
    */
   run(spec: QuerySpec, options: { cache?: boolean } = {}): QueryResult {
     checkSpec(spec);
-    const key = JSON.stringify(spec);
-    const hit = options.cache === false ? undefined : this.#cache.get(key);
+    // Bypassing the cache means neither reading nor filling it (nor keeping the rows alive).
+    const key = options.cache === false ? null : JSON.stringify(spec);
+    const hit = key === null ? undefined : this.#cache.get(key);
     if (hit !== undefined) return { ...hit, cached: true };
     const plan = this.#plan(spec);
     let predicate: Predicate<unknown> | null = null;
@@ -204,6 +206,7 @@ export class QueryEngine {
           : compileCondition(plan.residual, plan.read);
     }
     const result = this.#execute(spec, plan, predicate);
+    if (key === null) return result;
     if (this.#cache.size >= CACHE_SIZE) this.#cache.delete(this.#cache.keys().next().value!);
     this.#cache.set(key, result);
     return result;
@@ -353,7 +356,14 @@ export class QueryEngine {
     // stays in the residual condition, the range only narrowing by its prefix.
     const residual = isPrefixGlob(glob) ? withoutEquals(where, field, glob, "~") : where;
     const step = cand("modulesByPrefix", `${prefix}* of ${glob}`);
-    return { modules: sorted.slice(range[0], range[1]), step, residual, range };
+    return {
+      get modules() {
+        return sorted.slice(range[0], range[1]);
+      },
+      step,
+      residual,
+      range,
+    };
   }
 
   #functionTable(): FunctionTable {
@@ -520,13 +530,13 @@ export class QueryEngine {
     // A call's `module` is the module it calls, not the caller's: no module index serves it.
     const mods = what === "calls" ? undefined : this.#modulesFor(spec.where, "module");
     const step = mods?.step ?? cand("scan", `every ${what.slice(0, -1)}`);
-    const modules = mods?.modules ?? this.#source.repository.allModules();
     const residual = mods === undefined ? spec.where : mods.residual;
     if (what === "functions") {
       if (mods === undefined) {
         // A scan streams.
         const toRow = (r: FunctionOf) => functionRow(r.module, r.function, null);
-        return makePlan([step], functionsOf(modules), toRow, residual, readFunction);
+        const fns = functionsOf(this.#source.repository.allModules());
+        return makePlan([step], fns, toRow, residual, readFunction);
       }
       // An index's modules give an array of function numbers (its length is the total when
       // nothing is left to filter), whose fields the table reads from its columns.
@@ -538,6 +548,7 @@ export class QueryEngine {
       const read: Accessor<number> = (f) => table.reader(f);
       return makePlan([step], this.#functionsOfServed(mods), toRow, residual, read);
     }
+    const modules = mods?.modules ?? this.#source.repository.allModules();
     return makePlan([step], clauseRows(modules, what), (r) => r, residual);
   }
 }
