@@ -30,6 +30,7 @@ import {
   renderSarif,
   renderText,
 } from "../report/findings.js";
+import { tuneForColdRun } from "../v8-tuning.js";
 
 interface CheckFlags {
   rules?: string;
@@ -43,6 +44,7 @@ interface CheckFlags {
 }
 
 async function run(path: string | undefined, flags: CheckFlags, ctx: CommandContext) {
+  tuneForColdRun();
   const root = resolve(path ?? ".");
   if (!existsSync(root)) throw new UsageError(`no such directory: ${path}`);
   const defaultRules = join(root, ".elixirscope/rules");

@@ -4,7 +4,6 @@
  * @packageDocumentation
  */
 import { readFileSync } from "node:fs";
-import { setFlagsFromString } from "node:v8";
 import { InvalidArgumentError, Option } from "commander";
 import {
   DEFAULT_ELIXIR_VERSION,
@@ -16,6 +15,7 @@ import { compile } from "../../ast/search/source.js";
 import { rootHasPosition } from "../../ast/search/walk.js";
 import { type CommandContext, type CommandInstaller, EXIT, UsageError } from "../context.js";
 import { excerpt, palette, wantColor } from "../report/excerpt.js";
+import { tuneForColdRun } from "../v8-tuning.js";
 
 interface SearchFlags {
   json?: boolean;
@@ -53,19 +53,6 @@ export function renderSearch(result: SearchResult, color: boolean, cwd: string):
   out +=
     result.errors.length > 0 ? `, ${result.errors.length} skipped with parse errors)\n` : ")\n";
   return out;
-}
-
-/**
- * Tunes V8 for a one-shot search. A cold search is mostly V8 warming the parser up: about 190
- * TurboFan compilations, several of the parser's large functions compiled 2 to 5 times, on
- * another core while this thread runs slower code. Inlining less makes each compilation cheaper
- * (the optimized parser is barely slower: a second pass over the corpus took as long), which
- * cut the CPU time of `search ... corpus/elixir` by 22-33% and its wall time by 20-35% (medians
- * of 4-5 runs, docs/SEARCH.md). Only this command sets it: a long-lived process (`serve`) pays
- * warm-up once and keeps the default.
- */
-function tuneForColdRun(): void {
-  setFlagsFromString("--max-inlined-bytecode-size-cumulative=100");
 }
 
 async function run(pattern: string, paths: string[], flags: SearchFlags, ctx: CommandContext) {
