@@ -8,19 +8,6 @@
 import type { ModuleInfo } from "../model.js";
 import { type FunctionOf, functionField } from "./rows.js";
 
-/** Function row fields that are numbers, kept as columns once a condition reads them. */
-const NUMERIC = new Set([
-  "arity",
-  "line",
-  "clauses",
-  "cyclomatic",
-  "perceived",
-  "abc",
-  "nesting",
-  "cognitive",
-  "loc",
-]);
-
 /** Functions numbered 0..n-1, grouped by module in the order of the modules given. */
 export class FunctionTable {
   readonly #functions: FunctionOf[] = [];
@@ -55,13 +42,15 @@ export class FunctionTable {
   }
 
   /**
-   * The reader of a function row's `field` by function number: a column for numeric fields
-   * (built on first use), else the row field read in place. Agrees with `functionRow`.
+   * The reader of a function row's `field` by function number: a column for a numeric field (a
+   * number in the first function; built on first use), else the row field read in place.
+   * Agrees with `functionRow`.
    */
   reader(field: string): (i: number) => unknown {
     const read = functionField(field);
     if (read === undefined) return () => undefined;
-    if (!NUMERIC.has(field)) return (i) => read(this.#functions[i]);
+    const numeric = this.#functions.length > 0 && typeof read(this.#functions[0]) === "number";
+    if (!numeric) return (i) => read(this.#functions[i]);
     let column = this.#columns.get(field);
     if (column === undefined) {
       column = new Float64Array(this.#functions.length);
