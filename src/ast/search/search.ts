@@ -129,6 +129,28 @@ function prefiltered(
   return kept;
 }
 
+/** How long an in-process search runs before it lets queued events (a server's requests) in. */
+const YIELD_MS = 50;
+
+/**
+ * Searches the kept files on this thread, yielding to the event loop every {@link YIELD_MS}:
+ * a server calling {@link search} (`serve`) keeps answering while a long search runs.
+ */
+async function searchInProcess(
+  pattern: CompiledPattern,
+  kept: readonly KeptFile[],
+  take: (o: SourceOutcome) => void,
+): Promise<void> {
+  let since = performance.now();
+  for (const f of kept) {
+    take(searchSource(pattern, f.file, f.bytes));
+    if (performance.now() - since >= YIELD_MS) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      since = performance.now();
+    }
+  }
+}
+
 function byPosition(a: SearchMatch, b: SearchMatch): number {
   if (a.file !== b.file) return a.file < b.file ? -1 : 1;
   return a.line - b.line || a.column - b.column;
@@ -161,7 +183,7 @@ export async function search(
   const auto = options.workers === undefined;
   const workers = options.workers ?? autoWorkers(kept.length, availableParallelism());
   if (workers === 0) {
-    for (const f of kept) take(searchSource(compiled, f.file, f.bytes));
+    await searchInProcess(compiled, kept, take);
   } else {
     // Automatic: this thread takes batches too, beside the workers.
     const toSearch = kept.map((f): SearchFile => ({ file: f.file, path: f.path }));
