@@ -494,7 +494,8 @@ export class QueryEngine {
   #planFunctions(spec: QuerySpec): Plan {
     const repo = this.#source.repository;
     const origin = spec.origin;
-    const toRow = (r: FunctionRef) => functionRow(r.module, r.function, null);
+    // The repository's references carry their key: rows reuse it rather than rebuild it.
+    const toRow = (r: FunctionRef) => functionRow(r.module, r.function, null, r.key);
     if (origin.kind === "callers" || origin.kind === "callees") {
       const calls = this.#calls();
       const known = (k: string) => repo.functionByKey(k).length > 0;
@@ -508,7 +509,8 @@ export class QueryEngine {
         for (const ref of repo.functionByKey(key)) reached.push([ref, depth]);
       }
       const detail = `${origin.kind} of ${targets.join(", ") || `${origin.target} (no such function)`} depth ${origin.depth}`;
-      const depthRow = ([r, d]: [FunctionRef, number]) => functionRow(r.module, r.function, d);
+      const depthRow = ([r, d]: [FunctionRef, number]) =>
+        functionRow(r.module, r.function, d, r.key);
       return makePlan([cand("callIndex", detail)], reached, depthRow, spec.where);
     }
     const key = requiredEquals(spec.where, "key");

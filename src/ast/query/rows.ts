@@ -188,11 +188,16 @@ export function functionField(field: string): ((f: FunctionOf) => unknown) | und
   return (FUNCTION_FIELDS as Record<string, (f: FunctionOf) => unknown>)[field];
 }
 
-/** A row of a function. */
-export function functionRow(m: ModuleInfo, fn: FunctionInfo, depth: number | null): FunctionRow {
+/** A row of a function (`key`: its `Module.name/arity` when the caller has it already). */
+export function functionRow(
+  m: ModuleInfo,
+  fn: FunctionInfo,
+  depth: number | null,
+  key: string = `${m.name}.${fn.name}/${fn.arity}`,
+): FunctionRow {
   const x = fn.metrics;
   return {
-    key: `${m.name}.${fn.name}/${fn.arity}`,
+    key,
     module: m.name,
     name: fn.name,
     arity: fn.arity,
