@@ -205,41 +205,91 @@ export function colon(lx: Lexer): boolean {
   }
   // Elixir counts the error column of a bad character in an atom from the colon, not from the
   // name (`:erl😀` fails at column 4), so the name's column passed for errors is the colon's.
-  const id = scanIdentifier(lx, i + 1, lx.col);
-  if (id === null) unexpected(lx, i, lx.col);
-  if (id.name.length > MAX_ATOM) checkAtomChars(id.name, lx.line, lx.col);
-  lx.toks.push(new TokenClass(T_ATOM, lx.line, lx.col, null, id.name));
-  lx.i = id.end;
-  lx.col += 1 + id.length;
+  const name = scanIdentifier(lx, i + 1, lx.col);
+  if (name === null) unexpected(lx, i, lx.col);
+  if (name.length > MAX_ATOM) checkAtomChars(name, lx.line, lx.col);
+  lx.toks.push(new TokenClass(T_ATOM, lx.line, lx.col, null, name));
+  lx.i = ID.end;
+  lx.col += 1 + ID.length;
   return true;
 }
 
 /**
- * Scans an identifier at `start`: ASCII letters, digits, `_`, `@` (flagged), an optional
- * trailing `?`/`!`, and Unicode identifier characters. Null when no identifier starts there.
- * `col` is the column errors count from (the identifier's, or for atoms the colon's).
+ * What the last {@link scanIdentifier} found besides the name. One shared record instead of an
+ * object per identifier: identifiers are the most common token, and callers read these fields
+ * right after the scan, before any other scan can overwrite them.
  */
-function scanIdentifier(
-  lx: Lexer,
-  start: number,
-  col: number,
-): {
-  name: string;
-  end: number;
-  length: number;
-  alias: boolean;
-  upper: boolean;
-  ascii: boolean;
-  at: boolean;
-  punct: boolean;
-} | null {
+const ID = {
+  end: 0,
+  length: 0,
+  alias: false,
+  upper: false,
+  ascii: true,
+  at: false,
+  punct: false,
+};
+
+/**
+ * Interned ASCII identifier names, by FNV-1a hash with linear probing. A name seen before is
+ * found by comparing characters in place, so the common case allocates no string, and the
+ * keyword and atom maps downstream always receive the same string object (whose hash V8 caches
+ * and whose equality is a pointer test). Names are stored as copies that share no storage with
+ * the source (see {@link detach}); the table stops growing at three quarters full, after which
+ * new names are plain slices.
+ */
+const INTERN_BITS = 16;
+const INTERN_MASK = (1 << INTERN_BITS) - 1;
+const INTERN_LIMIT = (3 << INTERN_BITS) >> 2;
+const INTERNED: (string | undefined)[] = new Array<string | undefined>(1 << INTERN_BITS);
+let internedCount = 0;
+
+function internAscii(s: string, start: number, end: number, hash: number): string {
+  const length = end - start;
+  let slot = hash & INTERN_MASK;
+  for (;;) {
+    const cand = INTERNED[slot];
+    if (cand === undefined) break;
+    if (cand.length === length && sameText(s, start, cand)) return cand;
+    slot = (slot + 1) & INTERN_MASK;
+  }
+  const name = s.slice(start, end);
+  if (internedCount >= INTERN_LIMIT) return name;
+  const own = length < 13 ? name : detach(name);
+  INTERNED[slot] = own;
+  internedCount++;
+  return own;
+}
+
+function sameText(s: string, start: number, cand: string): boolean {
+  for (let k = 0; k < cand.length; k++) {
+    if (s.charCodeAt(start + k) !== cand.charCodeAt(k)) return false;
+  }
+  return true;
+}
+
+/**
+ * A copy of `s` that shares no storage with the string it was sliced from: V8 keeps a slice's
+ * whole parent alive (slices of 13 or more characters), which would pin every source file that
+ * introduced a long name.
+ */
+function detach(s: string): string {
+  return JSON.parse(JSON.stringify(s)) as string;
+}
+
+/**
+ * Scans an identifier at `start`: ASCII letters, digits, `_`, `@` (flagged), an optional
+ * trailing `?`/`!`, and Unicode identifier characters. Returns its name, with the rest in
+ * {@link ID}, or null when no identifier starts there. `col` is the column errors count from
+ * (the identifier's, or for atoms the colon's).
+ */
+function scanIdentifier(lx: Lexer, start: number, col: number): string | null {
   const s = lx.src;
   const c = s.charCodeAt(start);
   let ascii = true;
   let upper = false;
   let alias = false;
   let j = start;
-  let length = 0;
+  let hash = Math.imul(0x811c9dc5 ^ c, 0x01000193);
   if (isUpper(c)) {
     alias = true;
     j++;
@@ -255,7 +305,7 @@ function scanIdentifier(
   } else {
     return null;
   }
-  length = 1;
+  let length = 1;
   let at = false;
   let punct = false;
   for (;;) {
@@ -271,31 +321,46 @@ function scanIdentifier(
       punct = true;
       j++;
       length++;
+      hash = Math.imul(hash ^ ch, 0x01000193);
       break;
     } else if (ch >= 128) {
-      const cp = s.codePointAt(j)!;
-      const str = String.fromCodePoint(cp);
-      if (!ID_CONTINUE_RE.test(str) && !ID_START_RE.test(str)) {
-        if (isSpace(cp) || cp === 0xfeff || !/\p{L}|\p{M}|\p{N}/u.test(str)) {
-          if (cp < 0xa0 || cp === 0xfeff || /\p{Z}|\p{C}|\p{P}|\p{S}/u.test(str)) {
-            // Not part of the identifier: Elixir stops only at ASCII; anything else errors.
-            fail(
-              `unexpected token: "${str}" (column ${col + length}, code point U+${erlangHex4(cp)})`,
-              lx.line,
-              col + length,
-            );
-          }
-        }
+      j = scanUnicodeContinue(lx, j, col + length);
+      if (j < 0) {
+        j = -j;
         break;
       }
       ascii = false;
-      j += str.length;
       length++;
+      continue;
     } else break;
+    hash = Math.imul(hash ^ ch, 0x01000193);
   }
-  let name = s.slice(start, j);
-  if (!ascii) name = name.normalize("NFC");
-  return { name, end: j, length, alias, upper, ascii, at, punct };
+  ID.end = j;
+  ID.length = length;
+  ID.alias = alias;
+  ID.upper = upper;
+  ID.ascii = ascii;
+  ID.at = at;
+  ID.punct = punct;
+  return ascii ? internAscii(s, start, j, hash) : s.slice(start, j).normalize("NFC");
+}
+
+/**
+ * One non-ASCII character inside an identifier at `j`: the index after it when it continues the
+ * identifier, minus `j` when the identifier ends before it. Characters that can neither continue
+ * an identifier nor end one are errors at column `col`, as in Elixir.
+ */
+function scanUnicodeContinue(lx: Lexer, j: number, col: number): number {
+  const cp = lx.src.codePointAt(j)!;
+  const str = String.fromCodePoint(cp);
+  if (ID_CONTINUE_RE.test(str) || ID_START_RE.test(str)) return j + str.length;
+  if (isSpace(cp) || cp === 0xfeff || !/\p{L}|\p{M}|\p{N}/u.test(str)) {
+    if (cp < 0xa0 || cp === 0xfeff || /\p{Z}|\p{C}|\p{P}|\p{S}/u.test(str)) {
+      // Not part of the identifier: Elixir stops only at ASCII; anything else errors.
+      fail(`unexpected token: "${str}" (column ${col}, code point U+${erlangHex4(cp)})`, lx.line, col);
+    }
+  }
+  return -j;
 }
 
 export function identifier(lx: Lexer): void {
@@ -303,11 +368,14 @@ export function identifier(lx: Lexer): void {
   const i = lx.i;
   const line = lx.line;
   const col = lx.col;
-  const id = scanIdentifier(lx, i, col);
-  if (id === null) unexpected(lx, i, col);
+  const name = scanIdentifier(lx, i, col);
+  if (name === null) unexpected(lx, i, col);
   // Elixir checks the atom length before anything else about the identifier.
-  if (id.name.length > MAX_ATOM) checkAtomChars(id.name, line, col);
-  const { name, end } = id;
+  if (name.length > MAX_ATOM) checkAtomChars(name, line, col);
+  const end = ID.end;
+  const length = ID.length;
+  const alias = ID.alias;
+  const { upper, ascii, at, punct } = ID;
   const l = last(lx);
   const afterDot = l !== undefined && l.kind === T_DOT;
   const next = s.charCodeAt(end);
@@ -316,29 +384,29 @@ export function identifier(lx: Lexer): void {
   if (maybeKeyword) {
     const kw = KEYWORDS.get(name);
     if (kw !== undefined) {
-      keyword(lx, kw, name, end, id.length);
+      keyword(lx, kw, name, end, length);
       return;
     }
   }
   if (next === C_COLON && isSpace(next2)) {
     lx.toks.push(new TokenClass(T_KW_IDENTIFIER, line, col, null, name));
     lx.i = end + 1;
-    lx.col += id.length + 1;
+    lx.col += length + 1;
     return;
   }
   if (next === C_COLON && next2 !== C_COLON && end + 1 < s.length) {
     fail(`keyword argument must be followed by space after: ${name}:`, line, col);
   }
-  if (id.at) {
+  if (at) {
     // The tokenizer names the identifier's kind here, without the alias rule it states elsewhere.
-    const what = id.alias ? "alias" : "identifier";
+    const what = alias ? "alias" : "identifier";
     fail(`invalid character "@" (code point U+0040) in ${what}: ${name}`, line, col);
   }
   if (name === "__aliases__" || name === "__block__") {
     fail(`reserved token: ${name}`, line, col);
   }
-  if (id.alias) {
-    if (!id.ascii || id.punct) {
+  if (alias) {
+    if (!ascii || punct) {
       let bad = 0;
       for (const ch of name) {
         const cp = ch.codePointAt(0)!;
@@ -354,13 +422,13 @@ export function identifier(lx: Lexer): void {
       );
     }
     lx.toks.push(new TokenClass(T_ALIAS, line, col, null, name));
-  } else if (id.upper) {
+  } else if (upper) {
     unexpected(lx, i, col);
   } else {
     callIdentifier(lx, name, end, line, col);
   }
   lx.i = end;
-  lx.col += id.length;
+  lx.col += length;
 }
 
 function keyword(lx: Lexer, kind: number, name: string, end: number, length: number): void {
