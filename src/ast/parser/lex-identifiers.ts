@@ -357,7 +357,11 @@ function scanUnicodeContinue(lx: Lexer, j: number, col: number): number {
   if (isSpace(cp) || cp === 0xfeff || !/\p{L}|\p{M}|\p{N}/u.test(str)) {
     if (cp < 0xa0 || cp === 0xfeff || /\p{Z}|\p{C}|\p{P}|\p{S}/u.test(str)) {
       // Not part of the identifier: Elixir stops only at ASCII; anything else errors.
-      fail(`unexpected token: "${str}" (column ${col}, code point U+${erlangHex4(cp)})`, lx.line, col);
+      fail(
+        `unexpected token: "${str}" (column ${col}, code point U+${erlangHex4(cp)})`,
+        lx.line,
+        col,
+      );
     }
   }
   return -j;
