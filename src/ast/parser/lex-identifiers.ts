@@ -6,6 +6,7 @@
 
 import * as CH from "./chars.js";
 import { fail } from "./errors.js";
+import { FNV_OFFSET, FNV_PRIME, internSlice } from "./intern.js";
 import * as Operators from "./lex-operators.js";
 import * as StringTokens from "./lex-strings.js";
 import * as Terminators from "./lex-terminators.js";
@@ -230,53 +231,6 @@ const ID = {
 };
 
 /**
- * Interned ASCII identifier names, by FNV-1a hash with linear probing. A name seen before is
- * found by comparing characters in place, so the common case allocates no string, and the
- * keyword and atom maps downstream always receive the same string object (whose hash V8 caches
- * and whose equality is a pointer test). Names are stored as copies that share no storage with
- * the source (see {@link detach}); the table stops growing at three quarters full, after which
- * new names are plain slices.
- */
-const INTERN_BITS = 16;
-const INTERN_MASK = (1 << INTERN_BITS) - 1;
-const INTERN_LIMIT = (3 << INTERN_BITS) >> 2;
-const INTERNED: (string | undefined)[] = new Array<string | undefined>(1 << INTERN_BITS);
-let internedCount = 0;
-
-function internAscii(s: string, start: number, end: number, hash: number): string {
-  const length = end - start;
-  let slot = hash & INTERN_MASK;
-  for (;;) {
-    const cand = INTERNED[slot];
-    if (cand === undefined) break;
-    if (cand.length === length && sameText(s, start, cand)) return cand;
-    slot = (slot + 1) & INTERN_MASK;
-  }
-  const name = s.slice(start, end);
-  if (internedCount >= INTERN_LIMIT) return name;
-  const own = length < 13 ? name : detach(name);
-  INTERNED[slot] = own;
-  internedCount++;
-  return own;
-}
-
-function sameText(s: string, start: number, cand: string): boolean {
-  for (let k = 0; k < cand.length; k++) {
-    if (s.charCodeAt(start + k) !== cand.charCodeAt(k)) return false;
-  }
-  return true;
-}
-
-/**
- * A copy of `s` that shares no storage with the string it was sliced from: V8 keeps a slice's
- * whole parent alive (slices of 13 or more characters), which would pin every source file that
- * introduced a long name.
- */
-function detach(s: string): string {
-  return JSON.parse(JSON.stringify(s)) as string;
-}
-
-/**
  * Scans an identifier at `start`: ASCII letters, digits, `_`, `@` (flagged), an optional
  * trailing `?`/`!`, and Unicode identifier characters. Returns its name, with the rest in
  * {@link ID}, or null when no identifier starts there. `col` is the column errors count from
@@ -289,7 +243,7 @@ function scanIdentifier(lx: Lexer, start: number, col: number): string | null {
   let upper = false;
   let alias = false;
   let j = start;
-  let hash = Math.imul(0x811c9dc5 ^ c, 0x01000193);
+  let hash = Math.imul(FNV_OFFSET ^ c, FNV_PRIME);
   if (isUpper(c)) {
     alias = true;
     j++;
@@ -321,7 +275,7 @@ function scanIdentifier(lx: Lexer, start: number, col: number): string | null {
       punct = true;
       j++;
       length++;
-      hash = Math.imul(hash ^ ch, 0x01000193);
+      hash = Math.imul(hash ^ ch, FNV_PRIME);
       break;
     } else if (ch >= 128) {
       j = scanUnicodeContinue(lx, j, col + length);
@@ -333,7 +287,7 @@ function scanIdentifier(lx: Lexer, start: number, col: number): string | null {
       length++;
       continue;
     } else break;
-    hash = Math.imul(hash ^ ch, 0x01000193);
+    hash = Math.imul(hash ^ ch, FNV_PRIME);
   }
   ID.end = j;
   ID.length = length;
@@ -342,7 +296,7 @@ function scanIdentifier(lx: Lexer, start: number, col: number): string | null {
   ID.ascii = ascii;
   ID.at = at;
   ID.punct = punct;
-  return ascii ? internAscii(s, start, j, hash) : s.slice(start, j).normalize("NFC");
+  return ascii ? internSlice(s, start, j, hash) : s.slice(start, j).normalize("NFC");
 }
 
 /**

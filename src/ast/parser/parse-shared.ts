@@ -8,6 +8,7 @@
 
 import type { Meta, Term } from "../term.js";
 import * as TM from "../term.js";
+import { intern } from "./intern.js";
 import type { Token } from "./tokens.js";
 import * as K from "./tokens.js";
 
@@ -62,16 +63,11 @@ const ATOMS = new Map<string, Term>();
 export function atomOf(name: string): Term {
   let a = ATOMS.get(name);
   if (a === undefined) {
-    const own = name.length < 13 ? name : detach(name);
+    const own = intern(name);
     a = atom(own);
     ATOMS.set(own, a);
   }
   return a;
-}
-
-/** A copy of `s` that shares no storage with the string it was sliced from. */
-function detach(s: string): string {
-  return JSON.parse(JSON.stringify(s)) as string;
 }
 
 /** Shapes of the expression just parsed, for map entries without `=>` (`assoc_expr`). */
