@@ -22,6 +22,16 @@ const TABLE: (string | undefined)[] = new Array<string | undefined>(1 << BITS);
 let count = 0;
 
 /**
+ * Where {@link internSlice} last found or stored its name: an index into the intern table, the
+ * same for every occurrence of a name, or -1 when the table was full. Callers keep per-name data
+ * (keyword kinds, atoms) in arrays indexed by it, which is cheaper than a Map lookup per name.
+ */
+export let lastSlot = -1;
+
+/** Size of the slot space: per-name arrays indexed by {@link lastSlot} have this length. */
+export const SLOTS = 1 << BITS;
+
+/**
  * The interned name for `s.slice(start, end)`, given its FNV-1a hash over UTF-16 code units
  * (`hash`). Allocates only for a name not seen before.
  */
@@ -31,18 +41,28 @@ export function internSlice(s: string, start: number, end: number, hash: number)
   for (;;) {
     const cand = TABLE[slot];
     if (cand === undefined) break;
-    if (cand.length === length && sameText(s, start, cand)) return cand;
+    if (cand.length === length && sameText(s, start, cand)) {
+      lastSlot = slot;
+      return cand;
+    }
     slot = (slot + 1) & MASK;
   }
   const name = s.slice(start, end);
-  if (count >= LIMIT) return length < 13 ? name : detach(name);
   const own = length < 13 ? name : detach(name);
+  if (count >= LIMIT) {
+    lastSlot = -1;
+    return own;
+  }
   TABLE[slot] = own;
   count++;
+  lastSlot = slot;
   return own;
 }
 
-/** The interned copy of `name` (inserting it if there is room), or a detached copy. */
+/**
+ * The interned copy of `name` (inserting it if there is room), or a detached copy; sets
+ * {@link lastSlot}.
+ */
 export function intern(name: string): string {
   let hash = FNV_OFFSET;
   for (let k = 0; k < name.length; k++) hash = Math.imul(hash ^ name.charCodeAt(k), FNV_PRIME);

@@ -6,7 +6,7 @@
 
 import * as CH from "./chars.js";
 import { fail } from "./errors.js";
-import { FNV_OFFSET, FNV_PRIME, internSlice } from "./intern.js";
+import * as Interned from "./intern.js";
 import * as Operators from "./lex-operators.js";
 import * as StringTokens from "./lex-strings.js";
 import * as Terminators from "./lex-terminators.js";
@@ -70,6 +70,8 @@ const {
 
 const { atomOpName, op } = Operators;
 
+const { FNV_OFFSET, FNV_PRIME, internSlice } = Interned;
+
 const { unescapeParts } = StringTokens;
 
 const { closeOrOpen } = Terminators;
@@ -100,6 +102,41 @@ const KEYWORDS = new Map<string, number>([
   ["catch", T_BLOCK_IDENTIFIER],
   ["rescue", T_BLOCK_IDENTIFIER],
 ]);
+
+/** What an ASCII character is inside an identifier: {@link NAME_CHAR} values. */
+const NAME_STOP = 0;
+const NAME_CONTINUE = 1;
+const NAME_AT = 2;
+const NAME_PUNCT = 3;
+
+/** Classes of the ASCII characters after an identifier's first: one load instead of four tests. */
+const NAME_CHAR = new Uint8Array(128);
+for (let ch = 0; ch < 128; ch++) {
+  NAME_CHAR[ch] =
+    isLower(ch) || isUpper(ch) || isDigit(ch) || ch === C_UNDERSCORE
+      ? NAME_CONTINUE
+      : ch === C_AT
+        ? NAME_AT
+        : ch === C_BANG || ch === C_QUESTION
+          ? NAME_PUNCT
+          : NAME_STOP;
+}
+
+/**
+ * Keyword kinds by intern slot (0: not a keyword), so that telling a keyword from a name costs
+ * an array load instead of a Map lookup. The keywords are interned when this module loads.
+ */
+const KEYWORD_AT = new Uint8Array(Interned.SLOTS);
+for (const [name, kind] of KEYWORDS) {
+  Interned.intern(name);
+  if (Interned.lastSlot >= 0) KEYWORD_AT[Interned.lastSlot] = kind;
+}
+
+/** The keyword kind of the identifier just scanned (0 when it is none). */
+function keywordKind(name: string, slot: number): number {
+  if (slot >= 0) return KEYWORD_AT[slot];
+  return KEYWORDS.get(name) ?? 0;
+}
 
 const INVALID_DO =
   'unexpected reserved word: do. In case you wanted to write a "do" expression, you must either use do-blocks or separate the keyword argument with comma. For example, you should either write:\n\n    if some_condition? do\n      :this\n    else\n      :that\n    end\n\nor the equivalent construct:\n\n    if(some_condition?, do: :this, else: :that)\n\nwhere "some_condition?" is the first argument and the second argument is a keyword list.\n\nYou may see this error if you forget a trailing comma before the "do" in a "do" block';
@@ -209,7 +246,9 @@ export function colon(lx: Lexer): boolean {
   const name = scanIdentifier(lx, i + 1, lx.col);
   if (name === null) unexpected(lx, i, lx.col);
   if (name.length > MAX_ATOM) checkAtomChars(name, lx.line, lx.col);
-  lx.toks.push(new TokenClass(T_ATOM, lx.line, lx.col, null, name));
+  const atomToken = new TokenClass(T_ATOM, lx.line, lx.col, null, name);
+  atomToken.slot = ID.slot;
+  lx.toks.push(atomToken);
   lx.i = ID.end;
   lx.col += 1 + ID.length;
   return true;
@@ -228,6 +267,8 @@ const ID = {
   ascii: true,
   at: false,
   punct: false,
+  /** The name's intern slot, or -1 (see intern.ts). */
+  slot: -1,
 };
 
 /**
@@ -264,30 +305,38 @@ function scanIdentifier(lx: Lexer, start: number, col: number): string | null {
   let punct = false;
   for (;;) {
     const ch = s.charCodeAt(j);
-    if (isLower(ch) || isUpper(ch) || isDigit(ch) || ch === C_UNDERSCORE) {
-      j++;
-      length++;
-    } else if (ch === C_AT) {
-      at = true;
-      j++;
-      length++;
-    } else if (ch === C_BANG || ch === C_QUESTION) {
-      punct = true;
-      j++;
-      length++;
-      hash = Math.imul(hash ^ ch, FNV_PRIME);
-      break;
-    } else if (ch >= 128) {
-      j = scanUnicodeContinue(lx, j, col + length);
-      if (j < 0) {
-        j = -j;
-        break;
+    // NaN past the end: both tests fail and the loop stops.
+    if (ch < 128) {
+      const k = NAME_CHAR[ch];
+      if (k === NAME_CONTINUE) {
+        j++;
+        length++;
+        hash = Math.imul(hash ^ ch, FNV_PRIME);
+        continue;
       }
-      ascii = false;
-      length++;
-      continue;
-    } else break;
-    hash = Math.imul(hash ^ ch, FNV_PRIME);
+      if (k === NAME_AT) {
+        at = true;
+        j++;
+        length++;
+        hash = Math.imul(hash ^ ch, FNV_PRIME);
+        continue;
+      }
+      if (k === NAME_PUNCT) {
+        punct = true;
+        j++;
+        length++;
+        hash = Math.imul(hash ^ ch, FNV_PRIME);
+      }
+      break;
+    }
+    if (!(ch >= 128)) break;
+    j = scanUnicodeContinue(lx, j, col + length);
+    if (j < 0) {
+      j = -j;
+      break;
+    }
+    ascii = false;
+    length++;
   }
   ID.end = j;
   ID.length = length;
@@ -296,7 +345,13 @@ function scanIdentifier(lx: Lexer, start: number, col: number): string | null {
   ID.ascii = ascii;
   ID.at = at;
   ID.punct = punct;
-  return ascii ? internSlice(s, start, j, hash) : s.slice(start, j).normalize("NFC");
+  if (ascii) {
+    const name = internSlice(s, start, j, hash);
+    ID.slot = Interned.lastSlot;
+    return name;
+  }
+  ID.slot = -1;
+  return s.slice(start, j).normalize("NFC");
 }
 
 /**
@@ -333,21 +388,23 @@ export function identifier(lx: Lexer): void {
   const end = ID.end;
   const length = ID.length;
   const alias = ID.alias;
-  const { upper, ascii, at, punct } = ID;
+  const { upper, ascii, at, punct, slot } = ID;
   const l = last(lx);
   const afterDot = l !== undefined && l.kind === T_DOT;
   const next = s.charCodeAt(end);
   const next2 = s.charCodeAt(end + 1);
   const maybeKeyword = !afterDot && (next !== C_COLON || next2 === C_COLON);
   if (maybeKeyword) {
-    const kw = KEYWORDS.get(name);
-    if (kw !== undefined) {
+    const kw = keywordKind(name, slot);
+    if (kw !== 0) {
       keyword(lx, kw, name, end, length);
       return;
     }
   }
   if (next === C_COLON && isSpace(next2)) {
-    lx.toks.push(new TokenClass(T_KW_IDENTIFIER, line, col, null, name));
+    const key = new TokenClass(T_KW_IDENTIFIER, line, col, null, name);
+    key.slot = slot;
+    lx.toks.push(key);
     lx.i = end + 1;
     lx.col += length + 1;
     return;
@@ -385,6 +442,7 @@ export function identifier(lx: Lexer): void {
   } else {
     callIdentifier(lx, name, end, line, col);
   }
+  lx.toks[lx.toks.length - 1].slot = slot;
   lx.i = end;
   lx.col += length;
 }

@@ -58,7 +58,7 @@ const {
   SH_OTHER,
   START_ARG,
   UNMATCHED,
-  atomOf,
+  tokenAtom,
   isKw,
   metaLine,
 } = PS;
@@ -86,7 +86,7 @@ export function identifier(
   left: Term,
   mode: number,
 ): Term {
-  const name = atomOf(t.text);
+  const name = tokenAtom(t);
   let form: Term = name;
   if (dot !== null) form = new NodeClass(A_DOT, tokMeta(dot), [left, name]);
   // 1.15+: a quoted name after a dot (`a."b"()`) records its quote.
@@ -257,7 +257,7 @@ export function noParensArgs(ps: Parser): Term[] {
 export function kwKey(ps: Parser): Term {
   const t = ps.toks[ps.p++];
   skipEol(ps);
-  if (t.kind === T_KW_IDENTIFIER) return atomOf(t.text);
+  if (t.kind === T_KW_IDENTIFIER) return tokenAtom(t);
   const format: Meta = [["format", AtomClass.of("keyword")]];
   // 1.15+ also records the quote (`kw_identifier_meta`); the token carries it as Elixir's does.
   const extra: Meta = ps.features.richMetadata

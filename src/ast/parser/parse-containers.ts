@@ -64,7 +64,7 @@ const { dotAlias } = Postfix;
 
 const { primary } = Primary;
 
-const { MATCHED, NO_PARENS, P_STRUCT, SH_OTHER, atomOf, isKw, metaLine } = PS;
+const { MATCHED, NO_PARENS, P_STRUCT, SH_OTHER, tokenAtom, isKw, metaLine } = PS;
 
 const { atClose, closing, enter, opening, peek, peekAt, skipEol } = Driver;
 
@@ -281,7 +281,7 @@ function structName(ps: Parser): Term {
   const t = peek(ps);
   if (t.kind === T_ATOM || t.kind === T_ATOM_QUOTED) {
     ps.p++;
-    return atomOf(t.text);
+    return tokenAtom(t);
   }
   if (
     t.kind !== T_ALIAS &&

@@ -46,7 +46,7 @@ const { identifier, parenCall } = Calls;
 
 const { containerArgs, containerExpr, kwData } = Containers;
 
-const { MATCHED, P_NORMAL, SH_OTHER, atomOf, isKw } = PS;
+const { MATCHED, P_NORMAL, SH_OTHER, tokenAtom, isKw } = PS;
 
 const { atClose, closing, opening, peek, skipEol } = Driver;
 
@@ -125,7 +125,7 @@ export function dotAlias(dot: Token, left: Term, seg: Token): Term {
       return [k, v];
     });
     if (!found) meta.push(["last", last]);
-    return new NodeClass(A_ALIASES, meta, [...left.args, atomOf(seg.text)]);
+    return new NodeClass(A_ALIASES, meta, [...left.args, tokenAtom(seg)]);
   }
   if (left === null || typeof left === "boolean" || left instanceof AtomClass) {
     fail(
@@ -134,7 +134,7 @@ export function dotAlias(dot: Token, left: Term, seg: Token): Term {
       seg.col,
     );
   }
-  return new NodeClass(A_ALIASES, [["last", last], ...tokMeta(dot)], [left, atomOf(seg.text)]);
+  return new NodeClass(A_ALIASES, [["last", last], ...tokMeta(dot)], [left, tokenAtom(seg)]);
 }
 
 /**

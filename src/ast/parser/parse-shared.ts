@@ -8,9 +8,11 @@
 
 import type { Meta, Term } from "../term.js";
 import * as TM from "../term.js";
-import { intern } from "./intern.js";
+import * as Interned from "./intern.js";
 import type { Token } from "./tokens.js";
 import * as K from "./tokens.js";
+
+const { intern } = Interned;
 
 const { atom } = TM;
 
@@ -51,7 +53,11 @@ const {
   T_UNARY_OP,
 } = K;
 
-/** Interned atoms by name: cheaper than the global atom table on the hot path. */
+/**
+ * Atoms by intern slot (see intern.ts): an array load per name instead of a Map lookup; the Map
+ * holds the names the full intern table could not take.
+ */
+const ATOM_AT: (Term | undefined)[] = new Array<Term | undefined>(Interned.SLOTS);
 const ATOMS = new Map<string, Term>();
 
 /**
@@ -61,9 +67,32 @@ const ATOMS = new Map<string, Term>();
  * process-wide atom tables would otherwise hold every source that introduced a long atom.
  */
 export function atomOf(name: string): Term {
-  let a = ATOMS.get(name);
+  const own = intern(name);
+  return atomAt(Interned.lastSlot, own);
+}
+
+/**
+ * The atom of a name-like token (identifier, alias, atom, keyword key): the lexer recorded its
+ * intern slot, so no hashing is needed.
+ */
+export function tokenAtom(t: Token): Term {
+  const slot = t.slot;
+  if (slot < 0) return atomOf(t.text);
+  const a = ATOM_AT[slot];
+  return a !== undefined ? a : atomAt(slot, t.text);
+}
+
+function atomAt(slot: number, own: string): Term {
+  if (slot >= 0) {
+    let a = ATOM_AT[slot];
+    if (a === undefined) {
+      a = atom(own);
+      ATOM_AT[slot] = a;
+    }
+    return a;
+  }
+  let a = ATOMS.get(own);
   if (a === undefined) {
-    const own = intern(name);
     a = atom(own);
     ATOMS.set(own, a);
   }

@@ -113,6 +113,11 @@ export interface SigilInfo {
 export class Token {
   /** Atom/operator/identifier name; the original text of numbers. */
   text: string;
+  /**
+   * For names the lexer interned (identifiers, aliases, atoms, keyword keys): the intern slot
+   * of `text` (see intern.ts), so the parser finds the atom without hashing; else -1.
+   */
+  slot: number;
   /** Value of int/flt/char tokens ({@link ValueToken} only). */
   declare num: number | bigint;
   /** Parts of string-like tokens ({@link ValueToken} only). */
@@ -130,6 +135,7 @@ export class Token {
     text: string,
   ) {
     this.text = text;
+    this.slot = -1;
   }
 }
 
