@@ -23,8 +23,17 @@ import * as K from "./tokens.js";
 
 const { ASSOC_PREC, PIPE_PREC } = PR;
 
-const { A_BITSTRING, A_MAP, A_PIPE, A_STRUCT, A_TUPLE, newlinesPair, pair, tokMeta, withNewlines } =
-  B;
+const {
+  A_BITSTRING,
+  A_MAP,
+  A_PIPE,
+  A_STRUCT,
+  A_TUPLE,
+  closingMetaAt,
+  pair,
+  tokMeta,
+  withNewlines,
+} = B;
 
 const NodeClass = TM.Node;
 
@@ -196,7 +205,7 @@ export function tuple(ps: Parser): Term {
   ps.access = true;
   ps.shape = SH_OTHER;
   if (items.length === 2) return new TupleClass(items);
-  return new NodeClass(A_TUPLE, [...newlinesPair(open, close), ...tokMeta(open)], items);
+  return new NodeClass(A_TUPLE, closingMetaAt(open, close, open), items);
 }
 
 export function bitstring(ps: Parser): Term {
@@ -211,7 +220,7 @@ export function bitstring(ps: Parser): Term {
   ps.cat = MATCHED;
   ps.access = true;
   ps.shape = SH_OTHER;
-  return new NodeClass(A_BITSTRING, [...newlinesPair(open, close), ...tokMeta(open)], items);
+  return new NodeClass(A_BITSTRING, closingMetaAt(open, close, open), items);
 }
 
 export function map(ps: Parser): Term {
@@ -350,7 +359,7 @@ function mapArgs(ps: Parser): Term {
   ps.cat = MATCHED;
   ps.access = true;
   ps.shape = SH_OTHER;
-  return new NodeClass(A_MAP, [...newlinesPair(open, close), ...tokMeta(open)], items);
+  return new NodeClass(A_MAP, closingMetaAt(open, close, open), items);
 }
 
 /** `assoc` entries up to `}` (not consumed), possibly ending with keywords. */

@@ -19,7 +19,7 @@ import * as K from "./tokens.js";
 
 const FROM_BRACKETS: [string, boolean] = ["from_brackets", true];
 
-const { A_ACCESS, A_ALIASES, A_DOT, A_GET, A_TUPLE, newlinesPair, tokMeta } = B;
+const { A_ACCESS, A_ALIASES, A_DOT, A_GET, A_TUPLE, closingMetaAt, newlinesPair, tokMeta } = B;
 
 const AtomClass = TM.Atom;
 
@@ -168,7 +168,7 @@ export function bracketAccess(ps: Parser, left: Term): Term {
   }
   ps.noDo = saved;
   const close = closing(ps, T_RBRACKET);
-  const meta: Meta = [...newlinesPair(open, close), ...tokMeta(open)];
+  const meta: Meta = closingMetaAt(open, close, open);
   // 1.15+: `meta_with_from_brackets`.
   if (ps.features.richMetadata) meta.unshift(FROM_BRACKETS);
   ps.cat = MATCHED;
