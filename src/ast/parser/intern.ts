@@ -1,7 +1,7 @@
 /**
  * Interned names: the one string object the parser uses for each identifier, alias and atom
- * name. The lexer finds a name seen before by hashing it during its scan and comparing
- * characters in place, so the common case allocates nothing, and every map keyed by names
+ * name. The lexer finds a name seen before by hashing a few of its characters and comparing
+ * them all in place, so the common case allocates nothing, and every map keyed by names
  * downstream (keywords, atoms) receives the same object, whose hash V8 caches and whose equality
  * is a pointer test.
  *
@@ -11,62 +11,61 @@
  * @packageDocumentation
  */
 
-/** FNV-1a's 32-bit offset basis and prime: the hash the lexer computes while it scans a name. */
-export const FNV_OFFSET = 0x811c9dc5;
-export const FNV_PRIME = 0x01000193;
-
 const BITS = 16;
 const MASK = (1 << BITS) - 1;
 const LIMIT = (3 << BITS) >> 2;
 const TABLE: (string | undefined)[] = new Array<string | undefined>(1 << BITS);
 let count = 0;
 
-/**
- * Where {@link internSlice} last found or stored its name: an index into the intern table, the
- * same for every occurrence of a name, or -1 when the table was full. Callers keep per-name data
- * (keyword kinds, atoms) in arrays indexed by it, which is cheaper than a Map lookup per name.
- */
-export let lastSlot = -1;
-
-/** Size of the slot space: per-name arrays indexed by {@link lastSlot} have this length. */
+/** Size of the slot space: per-name arrays indexed by slots have this length. */
 export const SLOTS = 1 << BITS;
 
 /**
- * The interned name for `s.slice(start, end)`, given its FNV-1a hash over UTF-16 code units
- * (`hash`). Allocates only for a name not seen before.
+ * The slot of the name `s.slice(start, end)` (non-empty) in the intern table, inserting the name
+ * if it is new; -1 when the table is full and the
+ * name is not in it. A slot is the same for every occurrence of a name, so callers keep per-name
+ * data (keyword kinds, atoms) in arrays indexed by it, which is cheaper than a Map lookup.
+ * Allocates only for a name not seen before.
  */
-export function internSlice(s: string, start: number, end: number, hash: number): string {
+export function internSlot(s: string, start: number, end: number): number {
   const length = end - start;
-  let slot = hash & MASK;
+  let slot = hashSlice(s, start, end) & MASK;
   for (;;) {
     const cand = TABLE[slot];
     if (cand === undefined) break;
-    if (cand.length === length && sameText(s, start, cand)) {
-      lastSlot = slot;
-      return cand;
-    }
+    if (cand.length === length && sameText(s, start, cand)) return slot;
     slot = (slot + 1) & MASK;
   }
+  if (count >= LIMIT) return -1;
   const name = s.slice(start, end);
-  const own = length < 13 ? name : detach(name);
-  if (count >= LIMIT) {
-    lastSlot = -1;
-    return own;
-  }
-  TABLE[slot] = own;
+  TABLE[slot] = length < 13 ? name : detach(name);
   count++;
-  lastSlot = slot;
-  return own;
+  return slot;
+}
+
+/** The name in `slot` (a slot {@link internSlot} returned). */
+export function nameAt(slot: number): string {
+  return TABLE[slot]!;
 }
 
 /**
- * The interned copy of `name` (inserting it if there is room), or a detached copy; sets
- * {@link lastSlot}.
+ * The hash of `s.slice(start, end)` (non-empty) for the intern table: its length and four of its
+ * characters (first, second, middle, last), mixed. Hashing every character would cost a
+ * multiplication per character of every identifier in the source; names that share these five
+ * facts only probe a little further, and every match is confirmed character by character.
  */
-export function intern(name: string): string {
-  let hash = FNV_OFFSET;
-  for (let k = 0; k < name.length; k++) hash = Math.imul(hash ^ name.charCodeAt(k), FNV_PRIME);
-  return internSlice(name, 0, name.length, hash);
+export function hashSlice(s: string, start: number, end: number): number {
+  const length = end - start;
+  let h = Math.imul(length ^ s.charCodeAt(start), 0x9e3779b1);
+  h = Math.imul(h ^ s.charCodeAt(end - 1), 0x85ebca6b);
+  h = Math.imul(h ^ s.charCodeAt(start + (length >> 1)), 0xc2b2ae35);
+  if (length > 1) h = Math.imul(h ^ s.charCodeAt(start + 1), 0x27d4eb2f);
+  return h ^ (h >>> 15);
+}
+
+/** A copy of `name` that shares no storage with the string it was sliced from. */
+export function ownCopy(name: string): string {
+  return name.length < 13 ? name : detach(name);
 }
 
 function sameText(s: string, start: number, cand: string): boolean {

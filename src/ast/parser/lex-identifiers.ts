@@ -70,7 +70,7 @@ const {
 
 const { atomOpName, op } = Operators;
 
-const { FNV_OFFSET, FNV_PRIME, internSlice } = Interned;
+const { internSlot, nameAt } = Interned;
 
 const { unescapeParts } = StringTokens;
 
@@ -128,8 +128,8 @@ for (let ch = 0; ch < 128; ch++) {
  */
 const KEYWORD_AT = new Uint8Array(Interned.SLOTS);
 for (const [name, kind] of KEYWORDS) {
-  Interned.intern(name);
-  if (Interned.lastSlot >= 0) KEYWORD_AT[Interned.lastSlot] = kind;
+  const slot = internSlot(name, 0, name.length);
+  if (slot >= 0) KEYWORD_AT[slot] = kind;
 }
 
 /** The keyword kind of the identifier just scanned (0 when it is none). */
@@ -284,7 +284,6 @@ function scanIdentifier(lx: Lexer, start: number, col: number): string | null {
   let upper = false;
   let alias = false;
   let j = start;
-  let hash = Math.imul(FNV_OFFSET ^ c, FNV_PRIME);
   if (isUpper(c)) {
     alias = true;
     j++;
@@ -311,21 +310,18 @@ function scanIdentifier(lx: Lexer, start: number, col: number): string | null {
       if (k === NAME_CONTINUE) {
         j++;
         length++;
-        hash = Math.imul(hash ^ ch, FNV_PRIME);
         continue;
       }
       if (k === NAME_AT) {
         at = true;
         j++;
         length++;
-        hash = Math.imul(hash ^ ch, FNV_PRIME);
         continue;
       }
       if (k === NAME_PUNCT) {
         punct = true;
         j++;
         length++;
-        hash = Math.imul(hash ^ ch, FNV_PRIME);
       }
       break;
     }
@@ -346,9 +342,9 @@ function scanIdentifier(lx: Lexer, start: number, col: number): string | null {
   ID.at = at;
   ID.punct = punct;
   if (ascii) {
-    const name = internSlice(s, start, j, hash);
-    ID.slot = Interned.lastSlot;
-    return name;
+    const slot = internSlot(s, start, j);
+    ID.slot = slot;
+    return slot >= 0 ? nameAt(slot) : s.slice(start, j);
   }
   ID.slot = -1;
   return s.slice(start, j).normalize("NFC");

@@ -12,7 +12,7 @@ import * as Interned from "./intern.js";
 import type { Token } from "./tokens.js";
 import * as K from "./tokens.js";
 
-const { intern } = Interned;
+const { internSlot, nameAt, ownCopy } = Interned;
 
 const { atom } = TM;
 
@@ -67,8 +67,8 @@ const ATOMS = new Map<string, Term>();
  * process-wide atom tables would otherwise hold every source that introduced a long atom.
  */
 export function atomOf(name: string): Term {
-  const own = intern(name);
-  return atomAt(Interned.lastSlot, own);
+  const slot = name.length > 0 ? internSlot(name, 0, name.length) : -1;
+  return slot >= 0 ? atomAt(slot, nameAt(slot)) : atomAt(-1, ownCopy(name));
 }
 
 /**
