@@ -33,7 +33,7 @@ export function internSlot(s: string, start: number, end: number): number {
   for (;;) {
     const cand = TABLE[slot];
     if (cand === undefined) break;
-    if (cand.length === length && sameText(s, start, cand)) return slot;
+    if (cand.length === length && s.startsWith(cand, start)) return slot;
     slot = (slot + 1) & MASK;
   }
   if (count >= LIMIT) return -1;
@@ -68,12 +68,6 @@ export function ownCopy(name: string): string {
   return name.length < 13 ? name : detach(name);
 }
 
-function sameText(s: string, start: number, cand: string): boolean {
-  for (let k = 0; k < cand.length; k++) {
-    if (s.charCodeAt(start + k) !== cand.charCodeAt(k)) return false;
-  }
-  return true;
-}
 
 /**
  * A copy of `s` that shares no storage with the string it was sliced from: V8 keeps a slice's
