@@ -68,7 +68,6 @@ export function ownCopy(name: string): string {
   return name.length < 13 ? name : detach(name);
 }
 
-
 /**
  * A copy of `s` that shares no storage with the string it was sliced from: V8 keeps a slice's
  * whole parent alive (slices of 13 or more characters), which would pin every source file that
