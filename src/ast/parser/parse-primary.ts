@@ -154,7 +154,10 @@ export function primary(ps: Parser, mode: number): Term {
     case T_FN:
       return fn(ps);
     case T_RANGE_OP:
+      // 1.16+ made nullary `..` a `sub_matched_expr`, no longer an `access_expr`: `.. [1]` is an
+      // error there, `Access.get(.., 1)` before.
       ps.p++;
+      ps.access = !ps.features.ellipsisOp;
       return new NodeClass(A_RANGE, tokMeta(t), []);
     case T_IDENTIFIER:
     case T_PAREN_IDENTIFIER:

@@ -246,7 +246,7 @@ function ours(src: string, elixir: ElixirVersion): FileResultJson {
 /** Snippets that only one version accepts, and the version's verdict. */
 const BY_VERSION: Record<ElixirVersion, { accepted: string[]; rejected: string[] }> = {
   "1.14": {
-    accepted: ["...", "x = ...", "%{a.b c}", "%{a b}", "%{x | a b}"],
+    accepted: ["...", "x = ...", "%{a.b c}", "%{a b}", "%{x | a b}", "x = .. [1]", "{..[1]}"],
     rejected: [
       '~EXLA"x"',
       "~A1[x]",
@@ -287,8 +287,23 @@ const BY_VERSION: Record<ElixirVersion, { accepted: string[]; rejected: string[]
       "%{x | 1}",
       "%{a[1]}",
       "%{\n1,\n a}",
+      // `...` after `@` is the prefix operator
+      "@... x",
+      "@...",
+      "@... + 1",
     ],
-    rejected: ["{a: 1}", "<<a: 1>>", "x[1, 2]", "~Ab[x]", "%{a.b c}", "%{a b}", "%{x | a b}"],
+    rejected: [
+      "{a: 1}",
+      "<<a: 1>>",
+      "x[1, 2]",
+      "~Ab[x]",
+      "%{a.b c}",
+      "%{a b}",
+      "%{x | a b}",
+      // nullary `..` is no longer an `access_expr`
+      "x = .. [1]",
+      "{..[1]}",
+    ],
   },
 };
 
