@@ -370,6 +370,9 @@ function assocList(ps: Parser, firstKey?: Term): Term[] {
     if (key === undefined) {
       key = parseExpr(ps, ASSOC_PREC + 1);
       if (ps.cat === NO_PARENS) syntaxError(ps, peek(ps));
+      // A key is any matched expression (`a :: b => c`); one that is not followed by `=>` must
+      // be a `map_base_expr`, which the grammar only finds out at the token after the entry.
+      if (peek(ps).kind !== T_ASSOC_OP) key = binaryRest(ps, key, ps.cat, 0);
     }
     const arrow = peek(ps);
     if (arrow.kind === T_ASSOC_OP) {

@@ -22,6 +22,7 @@ import {
 import { oracle } from "./oracle.js";
 
 const ACCEPTED = [
+  "%{x => 1, a :: b => c}",
   // literals and strings
   "1",
   "1_000_000",
@@ -146,6 +147,12 @@ const ACCEPTED = [
 ];
 
 const REJECTED = [
+  // a map key is any matched expression; without `=>` the grammar fails after the entry
+  "%{x => 1, a :: F}",
+  "%{d | x => 1, a :: F}",
+  "%{d | calendar:: F}",
+  "%{d | a when b}",
+  "%{d | a <- b}",
   "[1, 2",
   "foo(",
   '"abc',
