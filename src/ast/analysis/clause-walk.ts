@@ -65,10 +65,19 @@ const RESTORE_QUOTE = -1;
 const SET_PIPED = -2;
 
 function push(t: Term, mode: number, nest: number, op: string | null): void {
+  // Numbers, strings, booleans, nil and atoms hold nothing any visitor counts: not pushed.
+  if (typeof t !== "object" || t === null || t instanceof Atom) return;
   stackTerm.push(t);
   stackMode.push(mode);
   stackNest.push(nest);
   stackOp.push(op);
+}
+
+function pushMarker(t: Term, marker: number, value: number): void {
+  stackTerm.push(t);
+  stackMode.push(marker);
+  stackNest.push(value);
+  stackOp.push(null);
 }
 
 /** Visits `t` and everything below it, in source order. */
@@ -141,11 +150,11 @@ function enterNamed(
   const savedQuote = s.inQuote;
   if (name === "quote") s.inQuote++;
   else if ((name === "unquote" || name === "unquote_splicing") && s.inQuote > 0) s.inQuote = 0;
-  if (s.inQuote !== savedQuote) push(null, RESTORE_QUOTE, savedQuote, null);
+  if (s.inQuote !== savedQuote) pushMarker(null, RESTORE_QUOTE, savedQuote);
   if (name === "|>" && args.length === 2) {
     const rhs = args[1];
     push(rhs, childMode, nest, null);
-    if (rhs instanceof Node && Array.isArray(rhs.args)) push(rhs, SET_PIPED, 0, null);
+    if (rhs instanceof Node && Array.isArray(rhs.args)) pushMarker(rhs, SET_PIPED, 0);
     push(args[0], childMode, nest, null);
   } else if (blockNest !== nest) {
     pushBlocks(name, args, childMode, nest, blockNest);

@@ -53,6 +53,7 @@ const NESTED = 8;
  * two arrays): a file as deep as the parser accepts must not exhaust the call stack.
  */
 function visit(root: Term, f: Finder, where: Where, quoted: boolean, nested: boolean): void {
+  if (!mayHoldDefinitions(root)) return;
   const terms: Term[] = [root];
   const places: number[] = [where | (quoted ? QUOTED : 0) | (nested ? NESTED : 0)];
   while (terms.length > 0) {
@@ -60,26 +61,38 @@ function visit(root: Term, f: Finder, where: Where, quoted: boolean, nested: boo
     const place = places.pop() as number;
     if (Array.isArray(t)) {
       for (let i = t.length - 1; i >= 0; i--) {
-        terms.push(t[i]);
-        places.push(place);
+        if (mayHoldDefinitions(t[i])) {
+          terms.push(t[i]);
+          places.push(place);
+        }
       }
     } else if (t instanceof Tuple) {
       for (let i = t.items.length - 1; i >= 0; i--) {
-        terms.push(t.items[i]);
-        places.push(place);
+        if (mayHoldDefinitions(t.items[i])) {
+          terms.push(t.items[i]);
+          places.push(place);
+        }
       }
-    } else if (t instanceof Node && Array.isArray(t.args)) {
-      const inner = enter(t as Node & { args: Term[] }, f, place);
-      for (let i = t.args.length - 1; i >= 0; i--) {
-        terms.push(t.args[i]);
-        places.push(inner);
+    } else {
+      const n = t as Node & { args: Term[] };
+      const inner = enter(n, f, place);
+      for (let i = n.args.length - 1; i >= 0; i--) {
+        if (mayHoldDefinitions(n.args[i])) {
+          terms.push(n.args[i]);
+          places.push(inner);
+        }
       }
-      if (t.form instanceof Node) {
-        terms.push(t.form);
+      if (n.form instanceof Node && mayHoldDefinitions(n.form)) {
+        terms.push(n.form);
         places.push(place);
       }
     }
   }
+}
+
+/** Lists, tuples and calls: what the walk enters (scalars and variables hold nothing). */
+function mayHoldDefinitions(t: Term): boolean {
+  return Array.isArray(t) || t instanceof Tuple || (t instanceof Node && Array.isArray(t.args));
 }
 
 /** Records `n` if it is a definition nobody took; the place of its arguments. */
