@@ -100,6 +100,12 @@ interface BodyState {
   pendingImpl: string | null;
   optional: Set<string>;
   depKeys: Set<string>;
+  /**
+   * How many enclosing statements are already walked for their calls as a whole (a `describe`
+   * around `test`s): statements inside them are read for definitions, but walking them again
+   * would count each of their calls once more per level.
+   */
+  covered: number;
 }
 
 /** Everything the first phase found in a file. */
@@ -349,6 +355,7 @@ function readBody(body: Term | undefined, draft: ModuleDraft, scope: Scope, out:
     pendingDoc: null,
     pendingImpl: null,
     optional: new Set(),
+    covered: 0,
     depKeys: new Set(draft.dependencies.map((d) => `${d.kind} ${d.target}`)),
   };
   // After the whole body (pushed first, so it runs last).
@@ -438,9 +445,17 @@ function readStatement(n: Node & { args: Term[] }, st: BodyState, out: Reader): 
     return;
   }
   // Definitions inside `if`, `unless`, `for`, `case`... at module level are still definitions;
-  // the rest of such code (ExUnit's `test` blocks...) is walked later for its calls.
-  d.bodyExprs.push({ expr: n, aliases: st.aliases, importedOnly: st.importedOnly });
-  later(out, doBlocks(n.args), (block) => readStatements(block, st, out));
+  // the rest of such code (ExUnit's `test` blocks...) is walked later for its calls, once.
+  if (st.covered === 0)
+    d.bodyExprs.push({ expr: n, aliases: st.aliases, importedOnly: st.importedOnly });
+  const blocks = doBlocks(n.args);
+  if (blocks.length === 0) return;
+  // The blocks' jobs run next, so the count covers exactly them; it drops after the last.
+  st.covered++;
+  out.jobs.push(() => {
+    st.covered--;
+  });
+  later(out, blocks, (block) => readStatements(block, st, out));
 }
 
 /** The definition macro of a `Kernel.def(...)`-style call, else null. */
@@ -597,7 +612,8 @@ function readAttribute(n: Node & { args: Term[] }, st: BodyState, line: number):
   }
   if (!SKIP_ATTRIBUTES.has(attr)) {
     d.attributes.push({ name: attr, line });
-    d.bodyExprs.push({ expr: value, aliases: st.aliases, importedOnly: st.importedOnly });
+    if (st.covered === 0)
+      d.bodyExprs.push({ expr: value, aliases: st.aliases, importedOnly: st.importedOnly });
   }
 }
 
