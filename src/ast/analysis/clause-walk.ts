@@ -10,6 +10,7 @@
 import type { CallInfo } from "../model.js";
 import { DEF_KINDS } from "../syntax/ast-util.js";
 import { Atom, Node, type Term, Tuple } from "../term.js";
+import { NEST_OPS } from "./nesting.js";
 import { abcEnter, abcVariable } from "./visitors/abc.js";
 import { callsEnter, isDot, remoteCallEnter } from "./visitors/calls.js";
 import { cognitiveEnter, LOGICAL } from "./visitors/cognitive.js";
@@ -34,6 +35,11 @@ export interface ClauseWalkResult {
   abcB: number;
   abcC: number;
   cognitive: number;
+  /**
+   * How many `if`/`unless`/`case`/`cond`/`fn`/`for`/`with` calls the walk met (in tuples and
+   * lists too, where Credo's nesting descent does not look): when 0, that descent finds nothing.
+   */
+  nestOps: number;
   calls: CallInfo[];
   dependencies: ClauseDependency[];
 }
@@ -142,6 +148,7 @@ function enterNamed(
     return;
   }
   if (s.ctx.skipDefinitions === true && SKIPPED_AT_MODULE_LEVEL.has(name)) return;
+  if (NEST_OPS.has(name)) s.nestOps++;
   complexityEnter(s, name, args);
   const childMode = mode & ABC ? abcEnter(s, n, name, args, mode) : mode;
   const blockNest = mode & COG ? cognitiveEnter(s, name, args, nest, parentOp) : nest;
@@ -235,6 +242,7 @@ export function walkClause(
     abcB: s.b,
     abcC: s.c,
     cognitive: s.cognitive,
+    nestOps: s.nestOps,
     // A copy of exactly its length: the first push gives an array room for 17, and the calls
     // of every clause stay in memory for the whole run (a third of a 5,000-module project's
     // extractions, measured).

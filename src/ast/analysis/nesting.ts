@@ -8,7 +8,16 @@
 import { blockFor } from "../syntax/ast-util.js";
 import { Atom, metaInt, Node, type Term } from "../term.js";
 
-const NEST_OPS = new Set(["if", "unless", "case", "cond", "fn", "for", "with"]);
+/** The calls that nest. */
+export const NEST_OPS: ReadonlySet<string> = new Set([
+  "if",
+  "unless",
+  "case",
+  "cond",
+  "fn",
+  "for",
+  "with",
+]);
 
 const BLOCK_KEYS = ["do", "else", "rescue", "after"];
 
