@@ -53,7 +53,11 @@ export function atom(name: string): Atom | boolean | null {
 
 /** An Elixir float. Wrapped so that `1.0` stays distinct from the integer `1`. */
 export class Float {
-  constructor(readonly value: number) {}
+  declare readonly value: number;
+
+  constructor(value: number) {
+    this.value = value;
+  }
 }
 
 /** A binary that is not valid UTF-8 (valid ones are plain JS strings). */
@@ -63,7 +67,11 @@ export class Bin {
 
 /** A tuple that is not an AST node: in parser output, the 2-tuples of keyword lists and maps. */
 export class Tuple {
-  constructor(readonly items: Term[]) {}
+  declare readonly items: Term[];
+
+  constructor(items: Term[]) {
+    this.items = items;
+  }
 }
 
 /**
@@ -98,12 +106,19 @@ export type MetaValue = number | string | boolean | null | Atom | Meta;
  * Line and column: `metaInt(node.meta, "line")`.
  */
 export class Node {
-  constructor(
-    /** An atom for local calls, variables and special forms; a Node for remote and anonymous calls. */
-    public form: Term,
-    public meta: Meta,
-    public args: Term[] | Atom | null,
-  ) {}
+  // Declared, not class fields: with ES2022 class fields every construction would first define
+  // each field as undefined (a separate initializer, and fields that never stay small integers);
+  // the parser allocates millions of these.
+  /** An atom for local calls, variables and special forms; a Node for remote and anonymous calls. */
+  declare form: Term;
+  declare meta: Meta;
+  declare args: Term[] | Atom | null;
+
+  constructor(form: Term, meta: Meta, args: Term[] | Atom | null) {
+    this.form = form;
+    this.meta = meta;
+    this.args = args;
+  }
 }
 
 /** Any Elixir term the parser can produce. */

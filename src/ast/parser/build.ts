@@ -98,6 +98,31 @@ export function newlinesPair(open: Token, close: Token): Meta {
 }
 
 /**
+ * `[...newlinesPair(open, close), ...rest]`, allocated once at its exact size: brackets and
+ * calls with parentheses are common enough that the intermediate lists showed up in the
+ * parser's allocation profile.
+ */
+export function closingMeta(open: Token, close: Token, rest: Meta): Meta {
+  const n = rest.length;
+  const withCount = open.eol !== null && open.eol > 0;
+  const out: Meta = new Array(n + (withCount ? 2 : 1));
+  let k = 0;
+  if (withCount) out[k++] = newlinesEntry(open.eol!);
+  out[k++] = ["closing", tokMeta(close)];
+  for (let i = 0; i < n; i++) out[k++] = rest[i];
+  return out;
+}
+
+/** `[...newlinesPair(open, close), ...tokMeta(at)]`, allocated once. */
+export function closingMetaAt(open: Token, close: Token, at: Token): Meta {
+  const closing: Pair = ["closing", tokMeta(close)];
+  if (open.eol !== null && open.eol > 0) {
+    return [newlinesEntry(open.eol), closing, linePair(at.line), columnPair(at.col)];
+  }
+  return [closing, linePair(at.line), columnPair(at.col)];
+}
+
+/**
  * A block of expressions as Elixir's `build_block` makes it. `wrapUnary`: 1.14 keeps a lone
  * `not x`/`!x` in a block (the `rearrange_uop` clause 1.15 dropped); `unquote_splicing` always.
  */

@@ -68,6 +68,8 @@ const DECODER = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 /** Decodes UTF-8 bytes as Elixir does (the BOM is kept); invalid UTF-8 is a ParseError. */
 function decode(source: string | Uint8Array, file: string | undefined): string {
   if (typeof source === "string") {
+    // isWellFormed is V8's native scan; the JS loop only runs to locate the error.
+    if (source.isWellFormed()) return source;
     const bad = firstLoneSurrogate(source);
     if (bad < source.length) {
       const line = lineAt(source, bad);

@@ -6,6 +6,7 @@
 
 import * as CH from "./chars.js";
 import { fail } from "./errors.js";
+import * as Interned from "./intern.js";
 import * as Operators from "./lex-operators.js";
 import * as StringTokens from "./lex-strings.js";
 import * as Terminators from "./lex-terminators.js";
@@ -69,6 +70,8 @@ const {
 
 const { atomOpName, op } = Operators;
 
+const { internSlot, nameAt } = Interned;
+
 const { unescapeParts } = StringTokens;
 
 const { closeOrOpen } = Terminators;
@@ -99,6 +102,41 @@ const KEYWORDS = new Map<string, number>([
   ["catch", T_BLOCK_IDENTIFIER],
   ["rescue", T_BLOCK_IDENTIFIER],
 ]);
+
+/** What an ASCII character is inside an identifier: {@link NAME_CHAR} values. */
+const NAME_STOP = 0;
+const NAME_CONTINUE = 1;
+const NAME_AT = 2;
+const NAME_PUNCT = 3;
+
+/** Classes of the ASCII characters after an identifier's first: one load instead of four tests. */
+const NAME_CHAR = new Uint8Array(128);
+for (let ch = 0; ch < 128; ch++) {
+  NAME_CHAR[ch] =
+    isLower(ch) || isUpper(ch) || isDigit(ch) || ch === C_UNDERSCORE
+      ? NAME_CONTINUE
+      : ch === C_AT
+        ? NAME_AT
+        : ch === C_BANG || ch === C_QUESTION
+          ? NAME_PUNCT
+          : NAME_STOP;
+}
+
+/**
+ * Keyword kinds by intern slot (0: not a keyword), so that telling a keyword from a name costs
+ * an array load instead of a Map lookup. The keywords are interned when this module loads.
+ */
+const KEYWORD_AT = new Uint8Array(Interned.SLOTS);
+for (const [name, kind] of KEYWORDS) {
+  const slot = internSlot(name, 0, name.length);
+  if (slot >= 0) KEYWORD_AT[slot] = kind;
+}
+
+/** The keyword kind of the identifier just scanned (0 when it is none). */
+function keywordKind(name: string, slot: number): number {
+  if (slot >= 0) return KEYWORD_AT[slot];
+  return KEYWORDS.get(name) ?? 0;
+}
 
 const INVALID_DO =
   'unexpected reserved word: do. In case you wanted to write a "do" expression, you must either use do-blocks or separate the keyword argument with comma. For example, you should either write:\n\n    if some_condition? do\n      :this\n    else\n      :that\n    end\n\nor the equivalent construct:\n\n    if(some_condition?, do: :this, else: :that)\n\nwhere "some_condition?" is the first argument and the second argument is a keyword list.\n\nYou may see this error if you forget a trailing comma before the "do" in a "do" block';
@@ -205,41 +243,47 @@ export function colon(lx: Lexer): boolean {
   }
   // Elixir counts the error column of a bad character in an atom from the colon, not from the
   // name (`:erl😀` fails at column 4), so the name's column passed for errors is the colon's.
-  const id = scanIdentifier(lx, i + 1, lx.col);
-  if (id === null) unexpected(lx, i, lx.col);
-  if (id.name.length > MAX_ATOM) checkAtomChars(id.name, lx.line, lx.col);
-  lx.toks.push(new TokenClass(T_ATOM, lx.line, lx.col, null, id.name));
-  lx.i = id.end;
-  lx.col += 1 + id.length;
+  const name = scanIdentifier(lx, i + 1, lx.col);
+  if (name === null) unexpected(lx, i, lx.col);
+  if (name.length > MAX_ATOM) checkAtomChars(name, lx.line, lx.col);
+  const atomToken = new TokenClass(T_ATOM, lx.line, lx.col, null, name);
+  atomToken.slot = ID.slot;
+  lx.toks.push(atomToken);
+  lx.i = ID.end;
+  lx.col += 1 + ID.length;
   return true;
 }
 
 /**
- * Scans an identifier at `start`: ASCII letters, digits, `_`, `@` (flagged), an optional
- * trailing `?`/`!`, and Unicode identifier characters. Null when no identifier starts there.
- * `col` is the column errors count from (the identifier's, or for atoms the colon's).
+ * What the last {@link scanIdentifier} found besides the name. One shared record instead of an
+ * object per identifier: identifiers are the most common token, and callers read these fields
+ * right after the scan, before any other scan can overwrite them.
  */
-function scanIdentifier(
-  lx: Lexer,
-  start: number,
-  col: number,
-): {
-  name: string;
-  end: number;
-  length: number;
-  alias: boolean;
-  upper: boolean;
-  ascii: boolean;
-  at: boolean;
-  punct: boolean;
-} | null {
+const ID = {
+  end: 0,
+  length: 0,
+  alias: false,
+  upper: false,
+  ascii: true,
+  at: false,
+  punct: false,
+  /** The name's intern slot, or -1 (see intern.ts). */
+  slot: -1,
+};
+
+/**
+ * Scans an identifier at `start`: ASCII letters, digits, `_`, `@` (flagged), an optional
+ * trailing `?`/`!`, and Unicode identifier characters. Returns its name, with the rest in
+ * {@link ID}, or null when no identifier starts there. `col` is the column errors count from
+ * (the identifier's, or for atoms the colon's).
+ */
+function scanIdentifier(lx: Lexer, start: number, col: number): string | null {
   const s = lx.src;
   const c = s.charCodeAt(start);
   let ascii = true;
   let upper = false;
   let alias = false;
   let j = start;
-  let length = 0;
   if (isUpper(c)) {
     alias = true;
     j++;
@@ -255,47 +299,77 @@ function scanIdentifier(
   } else {
     return null;
   }
-  length = 1;
+  let length = 1;
   let at = false;
   let punct = false;
   for (;;) {
     const ch = s.charCodeAt(j);
-    if (isLower(ch) || isUpper(ch) || isDigit(ch) || ch === C_UNDERSCORE) {
-      j++;
-      length++;
-    } else if (ch === C_AT) {
-      at = true;
-      j++;
-      length++;
-    } else if (ch === C_BANG || ch === C_QUESTION) {
-      punct = true;
-      j++;
-      length++;
-      break;
-    } else if (ch >= 128) {
-      const cp = s.codePointAt(j)!;
-      const str = String.fromCodePoint(cp);
-      if (!ID_CONTINUE_RE.test(str) && !ID_START_RE.test(str)) {
-        if (isSpace(cp) || cp === 0xfeff || !/\p{L}|\p{M}|\p{N}/u.test(str)) {
-          if (cp < 0xa0 || cp === 0xfeff || /\p{Z}|\p{C}|\p{P}|\p{S}/u.test(str)) {
-            // Not part of the identifier: Elixir stops only at ASCII; anything else errors.
-            fail(
-              `unexpected token: "${str}" (column ${col + length}, code point U+${erlangHex4(cp)})`,
-              lx.line,
-              col + length,
-            );
-          }
-        }
-        break;
+    // NaN past the end: both tests fail and the loop stops.
+    if (ch < 128) {
+      const k = NAME_CHAR[ch];
+      if (k === NAME_CONTINUE) {
+        j++;
+        length++;
+        continue;
       }
-      ascii = false;
-      j += str.length;
-      length++;
-    } else break;
+      if (k === NAME_AT) {
+        at = true;
+        j++;
+        length++;
+        continue;
+      }
+      if (k === NAME_PUNCT) {
+        punct = true;
+        j++;
+        length++;
+      }
+      break;
+    }
+    if (!(ch >= 128)) break;
+    j = scanUnicodeContinue(lx, j, col + length);
+    if (j < 0) {
+      j = -j;
+      break;
+    }
+    ascii = false;
+    length++;
   }
-  let name = s.slice(start, j);
-  if (!ascii) name = name.normalize("NFC");
-  return { name, end: j, length, alias, upper, ascii, at, punct };
+  ID.end = j;
+  ID.length = length;
+  ID.alias = alias;
+  ID.upper = upper;
+  ID.ascii = ascii;
+  ID.at = at;
+  ID.punct = punct;
+  if (ascii) {
+    const slot = internSlot(s, start, j);
+    ID.slot = slot;
+    return slot >= 0 ? nameAt(slot) : s.slice(start, j);
+  }
+  ID.slot = -1;
+  return s.slice(start, j).normalize("NFC");
+}
+
+/**
+ * One non-ASCII character inside an identifier at `j`: the index after it when it continues the
+ * identifier, minus `j` when the identifier ends before it. Characters that can neither continue
+ * an identifier nor end one are errors at column `col`, as in Elixir.
+ */
+function scanUnicodeContinue(lx: Lexer, j: number, col: number): number {
+  const cp = lx.src.codePointAt(j)!;
+  const str = String.fromCodePoint(cp);
+  if (ID_CONTINUE_RE.test(str) || ID_START_RE.test(str)) return j + str.length;
+  if (isSpace(cp) || cp === 0xfeff || !/\p{L}|\p{M}|\p{N}/u.test(str)) {
+    if (cp < 0xa0 || cp === 0xfeff || /\p{Z}|\p{C}|\p{P}|\p{S}/u.test(str)) {
+      // Not part of the identifier: Elixir stops only at ASCII; anything else errors.
+      fail(
+        `unexpected token: "${str}" (column ${col}, code point U+${erlangHex4(cp)})`,
+        lx.line,
+        col,
+      );
+    }
+  }
+  return -j;
 }
 
 export function identifier(lx: Lexer): void {
@@ -303,42 +377,47 @@ export function identifier(lx: Lexer): void {
   const i = lx.i;
   const line = lx.line;
   const col = lx.col;
-  const id = scanIdentifier(lx, i, col);
-  if (id === null) unexpected(lx, i, col);
+  const name = scanIdentifier(lx, i, col);
+  if (name === null) unexpected(lx, i, col);
   // Elixir checks the atom length before anything else about the identifier.
-  if (id.name.length > MAX_ATOM) checkAtomChars(id.name, line, col);
-  const { name, end } = id;
+  if (name.length > MAX_ATOM) checkAtomChars(name, line, col);
+  const end = ID.end;
+  const length = ID.length;
+  const alias = ID.alias;
+  const { upper, ascii, at, punct, slot } = ID;
   const l = last(lx);
   const afterDot = l !== undefined && l.kind === T_DOT;
   const next = s.charCodeAt(end);
   const next2 = s.charCodeAt(end + 1);
   const maybeKeyword = !afterDot && (next !== C_COLON || next2 === C_COLON);
   if (maybeKeyword) {
-    const kw = KEYWORDS.get(name);
-    if (kw !== undefined) {
-      keyword(lx, kw, name, end, id.length);
+    const kw = keywordKind(name, slot);
+    if (kw !== 0) {
+      keyword(lx, kw, name, end, length);
       return;
     }
   }
   if (next === C_COLON && isSpace(next2)) {
-    lx.toks.push(new TokenClass(T_KW_IDENTIFIER, line, col, null, name));
+    const key = new TokenClass(T_KW_IDENTIFIER, line, col, null, name);
+    key.slot = slot;
+    lx.toks.push(key);
     lx.i = end + 1;
-    lx.col += id.length + 1;
+    lx.col += length + 1;
     return;
   }
   if (next === C_COLON && next2 !== C_COLON && end + 1 < s.length) {
     fail(`keyword argument must be followed by space after: ${name}:`, line, col);
   }
-  if (id.at) {
+  if (at) {
     // The tokenizer names the identifier's kind here, without the alias rule it states elsewhere.
-    const what = id.alias ? "alias" : "identifier";
+    const what = alias ? "alias" : "identifier";
     fail(`invalid character "@" (code point U+0040) in ${what}: ${name}`, line, col);
   }
   if (name === "__aliases__" || name === "__block__") {
     fail(`reserved token: ${name}`, line, col);
   }
-  if (id.alias) {
-    if (!id.ascii || id.punct) {
+  if (alias) {
+    if (!ascii || punct) {
       let bad = 0;
       for (const ch of name) {
         const cp = ch.codePointAt(0)!;
@@ -354,13 +433,14 @@ export function identifier(lx: Lexer): void {
       );
     }
     lx.toks.push(new TokenClass(T_ALIAS, line, col, null, name));
-  } else if (id.upper) {
+  } else if (upper) {
     unexpected(lx, i, col);
   } else {
     callIdentifier(lx, name, end, line, col);
   }
+  lx.toks[lx.toks.length - 1].slot = slot;
   lx.i = end;
-  lx.col += id.length;
+  lx.col += length;
 }
 
 function keyword(lx: Lexer, kind: number, name: string, end: number, length: number): void {

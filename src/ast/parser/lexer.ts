@@ -221,6 +221,11 @@ function run(lx: Lexer, interp: boolean): boolean {
       return false;
     }
     const c = s.charCodeAt(lx.i);
+    // Names are the most common token: take them before the switch's punctuation cases.
+    if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === C_UNDERSCORE) {
+      identifier(lx);
+      continue;
+    }
     switch (c) {
       case C_LF:
         newline(lx, 1);

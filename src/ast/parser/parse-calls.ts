@@ -20,7 +20,7 @@ import { syntaxError } from "./parser.js";
 import type { Token } from "./tokens.js";
 import * as K from "./tokens.js";
 
-const { A_DOT, newlinesPair, pair, quotedAtom, tokMeta } = B;
+const { A_DOT, closingMeta, pair, quotedAtom, tokMeta } = B;
 
 const AtomClass = TM.Atom;
 
@@ -58,7 +58,7 @@ const {
   SH_OTHER,
   START_ARG,
   UNMATCHED,
-  atomOf,
+  tokenAtom,
   isKw,
   metaLine,
 } = PS;
@@ -86,7 +86,7 @@ export function identifier(
   left: Term,
   mode: number,
 ): Term {
-  const name = atomOf(t.text);
+  const name = tokenAtom(t);
   let form: Term = name;
   if (dot !== null) form = new NodeClass(A_DOT, tokMeta(dot), [left, name]);
   // 1.15+: a quoted name after a dot (`a."b"()`) records its quote.
@@ -158,14 +158,11 @@ function zero(form: Term, im: Meta, dotted: boolean): Term {
 
 /** `form(args)` (the `(` is next), optional second `(args)`, optional do-block. */
 export function parenCall(ps: Parser, form: Term, im: Meta): Term {
-  const a1 = parenArgs(ps);
-  let node: Node;
+  const args1 = parenArgs(ps);
+  let node: Node = new NodeClass(form, closingMeta(ps.argsOpen!, ps.argsClose!, im), args1);
   if (peek(ps).kind === T_LPAREN) {
-    const inner = new NodeClass(form, [...a1.meta, ...im], a1.args);
-    const a2 = parenArgs(ps);
-    node = new NodeClass(inner, [...a2.meta, ...inner.meta], a2.args);
-  } else {
-    node = new NodeClass(form, [...a1.meta, ...im], a1.args);
+    const args2 = parenArgs(ps);
+    node = new NodeClass(node, closingMeta(ps.argsOpen!, ps.argsClose!, node.meta), args2);
   }
   if (peek(ps).kind === T_DO && !ps.noDo) {
     const block = doBlock(ps);
@@ -183,8 +180,8 @@ export function parenCall(ps: Parser, form: Term, im: Meta): Term {
   return node;
 }
 
-/** `( args )` of a call with parentheses. */
-function parenArgs(ps: Parser): { meta: Meta; args: Term[] } {
+/** `( args )` of a call with parentheses; leaves its brackets in `ps.argsOpen`/`ps.argsClose`. */
+function parenArgs(ps: Parser): Term[] {
   const open = opening(ps, T_LPAREN);
   const saved = ps.noDo;
   ps.noDo = false;
@@ -210,8 +207,9 @@ function parenArgs(ps: Parser): { meta: Meta; args: Term[] } {
     }
   }
   ps.noDo = saved;
-  const close = closing(ps, T_RPAREN);
-  return { meta: newlinesPair(open, close), args };
+  ps.argsOpen = open;
+  ps.argsClose = closing(ps, T_RPAREN);
+  return args;
 }
 
 export function noParensManyError(ps: Parser, e: Term): never {
@@ -257,7 +255,7 @@ export function noParensArgs(ps: Parser): Term[] {
 export function kwKey(ps: Parser): Term {
   const t = ps.toks[ps.p++];
   skipEol(ps);
-  if (t.kind === T_KW_IDENTIFIER) return atomOf(t.text);
+  if (t.kind === T_KW_IDENTIFIER) return tokenAtom(t);
   const format: Meta = [["format", AtomClass.of("keyword")]];
   // 1.15+ also records the quote (`kw_identifier_meta`); the token carries it as Elixir's does.
   const extra: Meta = ps.features.richMetadata

@@ -23,8 +23,17 @@ import * as K from "./tokens.js";
 
 const { ASSOC_PREC, PIPE_PREC } = PR;
 
-const { A_BITSTRING, A_MAP, A_PIPE, A_STRUCT, A_TUPLE, newlinesPair, pair, tokMeta, withNewlines } =
-  B;
+const {
+  A_BITSTRING,
+  A_MAP,
+  A_PIPE,
+  A_STRUCT,
+  A_TUPLE,
+  closingMetaAt,
+  pair,
+  tokMeta,
+  withNewlines,
+} = B;
 
 const NodeClass = TM.Node;
 
@@ -64,7 +73,7 @@ const { dotAlias } = Postfix;
 
 const { primary } = Primary;
 
-const { MATCHED, NO_PARENS, P_STRUCT, SH_OTHER, atomOf, isKw, metaLine } = PS;
+const { MATCHED, NO_PARENS, P_STRUCT, SH_OTHER, tokenAtom, isKw, metaLine } = PS;
 
 const { atClose, closing, enter, opening, peek, peekAt, skipEol } = Driver;
 
@@ -196,7 +205,7 @@ export function tuple(ps: Parser): Term {
   ps.access = true;
   ps.shape = SH_OTHER;
   if (items.length === 2) return new TupleClass(items);
-  return new NodeClass(A_TUPLE, [...newlinesPair(open, close), ...tokMeta(open)], items);
+  return new NodeClass(A_TUPLE, closingMetaAt(open, close, open), items);
 }
 
 export function bitstring(ps: Parser): Term {
@@ -211,7 +220,7 @@ export function bitstring(ps: Parser): Term {
   ps.cat = MATCHED;
   ps.access = true;
   ps.shape = SH_OTHER;
-  return new NodeClass(A_BITSTRING, [...newlinesPair(open, close), ...tokMeta(open)], items);
+  return new NodeClass(A_BITSTRING, closingMetaAt(open, close, open), items);
 }
 
 export function map(ps: Parser): Term {
@@ -281,7 +290,7 @@ function structName(ps: Parser): Term {
   const t = peek(ps);
   if (t.kind === T_ATOM || t.kind === T_ATOM_QUOTED) {
     ps.p++;
-    return atomOf(t.text);
+    return tokenAtom(t);
   }
   if (
     t.kind !== T_ALIAS &&
@@ -350,7 +359,7 @@ function mapArgs(ps: Parser): Term {
   ps.cat = MATCHED;
   ps.access = true;
   ps.shape = SH_OTHER;
-  return new NodeClass(A_MAP, [...newlinesPair(open, close), ...tokMeta(open)], items);
+  return new NodeClass(A_MAP, closingMetaAt(open, close, open), items);
 }
 
 /** `assoc` entries up to `}` (not consumed), possibly ending with keywords. */
@@ -361,6 +370,9 @@ function assocList(ps: Parser, firstKey?: Term): Term[] {
     if (key === undefined) {
       key = parseExpr(ps, ASSOC_PREC + 1);
       if (ps.cat === NO_PARENS) syntaxError(ps, peek(ps));
+      // A key is any matched expression (`a :: b => c`); one that is not followed by `=>` must
+      // be a `map_base_expr`, which the grammar only finds out at the token after the entry.
+      if (peek(ps).kind !== T_ASSOC_OP) key = binaryRest(ps, key, ps.cat, 0);
     }
     const arrow = peek(ps);
     if (arrow.kind === T_ASSOC_OP) {

@@ -244,9 +244,10 @@ function unary(ps: Parser): Term {
         n.kind === T_UNARY_OP ||
         n.kind === T_DUAL_OP ||
         n.kind === T_TERNARY_OP ||
-        n.kind === T_CAPTURE_OP
+        n.kind === T_CAPTURE_OP ||
+        n.kind === T_ELLIPSIS_OP
       ) {
-        // `at_op_eol matched_expr`: `@-a.b` is `@(-(a.b))`.
+        // `at_op_eol matched_expr`: `@-a.b` is `@(-(a.b))`, `@... x` is `@(...(x))`.
         const inner = unary(ps);
         ps.depth--;
         ps.access = false;

@@ -19,7 +19,7 @@ import * as K from "./tokens.js";
 
 const FROM_BRACKETS: [string, boolean] = ["from_brackets", true];
 
-const { A_ACCESS, A_ALIASES, A_DOT, A_GET, A_TUPLE, newlinesPair, tokMeta } = B;
+const { A_ACCESS, A_ALIASES, A_DOT, A_GET, A_TUPLE, closingMetaAt, newlinesPair, tokMeta } = B;
 
 const AtomClass = TM.Atom;
 
@@ -46,7 +46,7 @@ const { identifier, parenCall } = Calls;
 
 const { containerArgs, containerExpr, kwData } = Containers;
 
-const { MATCHED, P_NORMAL, SH_OTHER, atomOf, isKw } = PS;
+const { MATCHED, P_NORMAL, SH_OTHER, tokenAtom, isKw } = PS;
 
 const { atClose, closing, opening, peek, skipEol } = Driver;
 
@@ -125,7 +125,7 @@ export function dotAlias(dot: Token, left: Term, seg: Token): Term {
       return [k, v];
     });
     if (!found) meta.push(["last", last]);
-    return new NodeClass(A_ALIASES, meta, [...left.args, atomOf(seg.text)]);
+    return new NodeClass(A_ALIASES, meta, [...left.args, tokenAtom(seg)]);
   }
   if (left === null || typeof left === "boolean" || left instanceof AtomClass) {
     fail(
@@ -134,7 +134,7 @@ export function dotAlias(dot: Token, left: Term, seg: Token): Term {
       seg.col,
     );
   }
-  return new NodeClass(A_ALIASES, [["last", last], ...tokMeta(dot)], [left, atomOf(seg.text)]);
+  return new NodeClass(A_ALIASES, [["last", last], ...tokMeta(dot)], [left, tokenAtom(seg)]);
 }
 
 /**
@@ -168,7 +168,7 @@ export function bracketAccess(ps: Parser, left: Term): Term {
   }
   ps.noDo = saved;
   const close = closing(ps, T_RBRACKET);
-  const meta: Meta = [...newlinesPair(open, close), ...tokMeta(open)];
+  const meta: Meta = closingMetaAt(open, close, open);
   // 1.15+: `meta_with_from_brackets`.
   if (ps.features.richMetadata) meta.unshift(FROM_BRACKETS);
   ps.cat = MATCHED;

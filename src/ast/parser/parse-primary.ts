@@ -75,7 +75,7 @@ const { identifier } = Calls;
 
 const { bitstring, list, map, struct, tuple } = Containers;
 
-const { MATCHED, SH_OTHER, atomOf } = PS;
+const { MATCHED, SH_OTHER, atomOf, tokenAtom } = PS;
 
 const { subParser } = Driver;
 
@@ -97,7 +97,7 @@ export function primary(ps: Parser, mode: number): Term {
     case T_ATOM:
     case T_ATOM_QUOTED:
       ps.p++;
-      return atomOf(t.text);
+      return tokenAtom(t);
     case T_ATOM_UNSAFE:
       ps.p++;
       // 1.14 always says `"`; 1.15+ gives the token's own quote.
@@ -138,7 +138,7 @@ export function primary(ps: Parser, mode: number): Term {
       return sigil(ps, t);
     case T_ALIAS:
       ps.p++;
-      return new NodeClass(A_ALIASES, [["last", tokMeta(t)], ...tokMeta(t)], [atomOf(t.text)]);
+      return new NodeClass(A_ALIASES, [["last", tokMeta(t)], ...tokMeta(t)], [tokenAtom(t)]);
     case T_LBRACKET:
       return list(ps);
     case T_LCURLY:
@@ -154,7 +154,10 @@ export function primary(ps: Parser, mode: number): Term {
     case T_FN:
       return fn(ps);
     case T_RANGE_OP:
+      // 1.16+ made nullary `..` a `sub_matched_expr`, no longer an `access_expr`: `.. [1]` is an
+      // error there, `Access.get(.., 1)` before.
       ps.p++;
+      ps.access = !ps.features.ellipsisOp;
       return new NodeClass(A_RANGE, tokMeta(t), []);
     case T_IDENTIFIER:
     case T_PAREN_IDENTIFIER:

@@ -8,8 +8,11 @@
 
 import type { Meta, Term } from "../term.js";
 import * as TM from "../term.js";
+import * as Interned from "./intern.js";
 import type { Token } from "./tokens.js";
 import * as K from "./tokens.js";
+
+const { internSlot, nameAt, ownCopy } = Interned;
 
 const { atom } = TM;
 
@@ -50,7 +53,11 @@ const {
   T_UNARY_OP,
 } = K;
 
-/** Interned atoms by name: cheaper than the global atom table on the hot path. */
+/**
+ * Atoms by intern slot (see intern.ts): an array load per name instead of a Map lookup; the Map
+ * holds the names the full intern table could not take.
+ */
+const ATOM_AT: (Term | undefined)[] = new Array<Term | undefined>(Interned.SLOTS);
 const ATOMS = new Map<string, Term>();
 
 /**
@@ -60,18 +67,36 @@ const ATOMS = new Map<string, Term>();
  * process-wide atom tables would otherwise hold every source that introduced a long atom.
  */
 export function atomOf(name: string): Term {
-  let a = ATOMS.get(name);
+  const slot = name.length > 0 ? internSlot(name, 0, name.length) : -1;
+  return slot >= 0 ? atomAt(slot, nameAt(slot)) : atomAt(-1, ownCopy(name));
+}
+
+/**
+ * The atom of a name-like token (identifier, alias, atom, keyword key): the lexer recorded its
+ * intern slot, so no hashing is needed.
+ */
+export function tokenAtom(t: Token): Term {
+  const slot = t.slot;
+  if (slot < 0) return atomOf(t.text);
+  const a = ATOM_AT[slot];
+  return a !== undefined ? a : atomAt(slot, t.text);
+}
+
+function atomAt(slot: number, own: string): Term {
+  if (slot >= 0) {
+    let a = ATOM_AT[slot];
+    if (a === undefined) {
+      a = atom(own);
+      ATOM_AT[slot] = a;
+    }
+    return a;
+  }
+  let a = ATOMS.get(own);
   if (a === undefined) {
-    const own = name.length < 13 ? name : detach(name);
     a = atom(own);
     ATOMS.set(own, a);
   }
   return a;
-}
-
-/** A copy of `s` that shares no storage with the string it was sliced from. */
-function detach(s: string): string {
-  return JSON.parse(JSON.stringify(s)) as string;
 }
 
 /** Shapes of the expression just parsed, for map entries without `=>` (`assoc_expr`). */

@@ -159,6 +159,9 @@ export class Parser {
   /** `parseExpr` past this depth continues on a fresh stack (or fails past MAX_DEPTH). */
   limit = SEGMENT_DEPTH;
   match: Int32Array | null = null;
+  /** The brackets of the last `( args )` of a call (see parse-calls' parenArgs). */
+  argsOpen: Token | null = null;
+  argsClose: Token | null = null;
 
   constructor(
     readonly toks: Token[],

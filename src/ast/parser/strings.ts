@@ -202,9 +202,16 @@ export function extract(
       continue;
     }
     if (c < 0x80) {
-      i++;
-      col++;
-      prevCp = c;
+      // A run of plain ASCII changes nothing but the column: skip it in one tight loop.
+      let k = i + 1;
+      while (k < n) {
+        const d = s.charCodeAt(k);
+        if (d >= 0x80 || d === term || d === C_LF || d === C_BACKSLASH || d === C_HASH) break;
+        k++;
+      }
+      col += k - i;
+      prevCp = s.charCodeAt(k - 1);
+      i = k;
       continue;
     }
     const cp = s.codePointAt(i)!;

@@ -111,8 +111,19 @@ export interface SigilInfo {
  * which keeps the common token small: a large file holds millions of them until parsing ends.
  */
 export class Token {
+  // Declared, not class fields (see Node in term.ts): a file's tokens are constructed by the
+  // million, and class-field semantics would define each field as undefined first.
+  declare kind: number;
+  declare line: number;
+  declare col: number;
+  declare eol: number | null;
   /** Atom/operator/identifier name; the original text of numbers. */
-  text: string;
+  declare text: string;
+  /**
+   * For names the lexer interned (identifiers, aliases, atoms, keyword keys): the intern slot
+   * of `text` (see intern.ts), so the parser finds the atom without hashing; else -1.
+   */
+  declare slot: number;
   /** Value of int/flt/char tokens ({@link ValueToken} only). */
   declare num: number | bigint;
   /** Parts of string-like tokens ({@link ValueToken} only). */
@@ -122,14 +133,13 @@ export class Token {
   /** Heredoc indentation ({@link ValueToken} only). */
   declare indent: number;
 
-  constructor(
-    public kind: number,
-    public line: number,
-    public col: number,
-    public eol: number | null,
-    text: string,
-  ) {
+  constructor(kind: number, line: number, col: number, eol: number | null, text: string) {
+    this.kind = kind;
+    this.line = line;
+    this.col = col;
+    this.eol = eol;
     this.text = text;
+    this.slot = -1;
   }
 }
 

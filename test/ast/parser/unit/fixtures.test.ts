@@ -22,6 +22,7 @@ import {
 import { oracle } from "./oracle.js";
 
 const ACCEPTED = [
+  "%{x => 1, a :: b => c}",
   // literals and strings
   "1",
   "1_000_000",
@@ -146,6 +147,12 @@ const ACCEPTED = [
 ];
 
 const REJECTED = [
+  // a map key is any matched expression; without `=>` the grammar fails after the entry
+  "%{x => 1, a :: F}",
+  "%{d | x => 1, a :: F}",
+  "%{d | calendar:: F}",
+  "%{d | a when b}",
+  "%{d | a <- b}",
   "[1, 2",
   "foo(",
   '"abc',
@@ -246,7 +253,7 @@ function ours(src: string, elixir: ElixirVersion): FileResultJson {
 /** Snippets that only one version accepts, and the version's verdict. */
 const BY_VERSION: Record<ElixirVersion, { accepted: string[]; rejected: string[] }> = {
   "1.14": {
-    accepted: ["...", "x = ...", "%{a.b c}", "%{a b}", "%{x | a b}"],
+    accepted: ["...", "x = ...", "%{a.b c}", "%{a b}", "%{x | a b}", "x = .. [1]", "{..[1]}"],
     rejected: [
       '~EXLA"x"',
       "~A1[x]",
@@ -287,8 +294,23 @@ const BY_VERSION: Record<ElixirVersion, { accepted: string[]; rejected: string[]
       "%{x | 1}",
       "%{a[1]}",
       "%{\n1,\n a}",
+      // `...` after `@` is the prefix operator
+      "@... x",
+      "@...",
+      "@... + 1",
     ],
-    rejected: ["{a: 1}", "<<a: 1>>", "x[1, 2]", "~Ab[x]", "%{a.b c}", "%{a b}", "%{x | a b}"],
+    rejected: [
+      "{a: 1}",
+      "<<a: 1>>",
+      "x[1, 2]",
+      "~Ab[x]",
+      "%{a.b c}",
+      "%{a b}",
+      "%{x | a b}",
+      // nullary `..` is no longer an `access_expr`
+      "x = .. [1]",
+      "{..[1]}",
+    ],
   },
 };
 
