@@ -51,7 +51,9 @@ const {
   T_INT,
   T_LIST_HEREDOC,
   T_LIST_STRING,
+  T_MAP,
   T_NIL,
+  T_PERCENT,
   T_SIGIL,
   T_TRUE,
   T_ATOM,
@@ -299,9 +301,9 @@ function structExpr(ps: Parser): Term {
 
 function structName(ps: Parser): Term {
   const t = peek(ps);
-  // 1.18's struct name is any `map_base_expr`, so literals too (`%"abc"{}`, `%1{}`); the
+  // 1.18's struct name is any `map_base_expr`, so literals too (`%"abc"{}`, `%%{a: 1}{}`); the
   // tokens that can start a longer expression still take the paths below.
-  if (ps.features.mapBaseExpr && LITERAL_NAME[t.kind] === 1) return primary(ps, P_STRUCT);
+  if (ps.features.mapBaseExpr && BASE_NAME_START[t.kind] === 1) return primary(ps, P_STRUCT);
   if (t.kind === T_ATOM || t.kind === T_ATOM_QUOTED) {
     ps.p++;
     return tokenAtom(t);
@@ -335,8 +337,8 @@ function structName(ps: Parser): Term {
   return left;
 }
 
-/** Token kinds of literals, which 1.18 accepts as struct names. */
-const LITERAL_NAME = new Uint8Array(128);
+/** Token kinds that start a struct name only 1.18 accepts: literals, maps and structs. */
+const BASE_NAME_START = new Uint8Array(128);
 for (const kind of [
   T_BIN_STRING,
   T_LIST_STRING,
@@ -349,8 +351,12 @@ for (const kind of [
   T_TRUE,
   T_FALSE,
   T_NIL,
+  T_MAP,
+  T_PERCENT,
+  T_LBRACKET,
+  T_LCURLY,
 ]) {
-  LITERAL_NAME[kind] = 1;
+  BASE_NAME_START[kind] = 1;
 }
 
 /** `{...}` of a map or struct: pairs, keywords, or an update `%{map | ...}`. */

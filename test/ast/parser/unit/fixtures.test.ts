@@ -238,6 +238,7 @@ const REJECTED = [
   "x do\n %  fun =\n quote do\n 1\n end\nend",
   '%"abc"\nx',
   "%1\ny",
+  "%%{a: 1}\nx",
   "%true\ny",
   "x = % {a: 1}",
   "%\n{}",
@@ -259,6 +260,8 @@ const BY_VERSION: Record<ElixirVersion, { accepted: string[]; rejected: string[]
   "1.14": {
     accepted: ["...", "x = ...", "%{a.b c}", "%{a b}", "%{x | a b}", "x = .. [1]", "{..[1]}"],
     rejected: [
+      "%%{a: 1}{}",
+      "%%Foo{}{}",
       '%"a"{}',
       "%1{}",
       "%true{}",
@@ -307,6 +310,8 @@ const BY_VERSION: Record<ElixirVersion, { accepted: string[]; rejected: string[]
       "%1{}",
       "%true{}",
       "%~s(a){}",
+      "%%{a: 1}{}",
+      "%%Foo{}{}",
       // `...` after `@` is the prefix operator
       "@... x",
       "@...",
