@@ -234,7 +234,7 @@ function decodeMeta(j: TermJson[]): Meta {
 
 function decodeMetaValue(j: TermJson): MetaValue {
   if (Array.isArray(j) && j.length > 0 && isKeywordJson(j)) return decodeMeta(j);
-  const t = termFromJson(j);
+  const t = Array.isArray(j) ? termFromJson(j) : scalarFromJson(j);
   if (
     t === null ||
     typeof t === "number" ||
@@ -247,33 +247,75 @@ function decodeMetaValue(j: TermJson): MetaValue {
   throw new TypeError(`termFromJson: unexpected metadata value ${JSON.stringify(j)}`);
 }
 
-/**
- * Decodes the canonical JSON form. A 3-tuple whose middle item is a keyword list becomes a
- * {@link Node}, which is exactly the shape of every 3-tuple in parser output.
- */
-export function termFromJson(j: TermJson): Term {
+/** A term that holds no other terms; a list or tuple here is a caller's mistake. */
+function scalarFromJson(j: TermJson): Term {
   if (typeof j === "number") return Number.isSafeInteger(j) || !Number.isInteger(j) ? j : BigInt(j);
   if (typeof j === "string") return j;
-  if (Array.isArray(j)) return j.map(termFromJson);
-  if ("atom" in j) return atom(j.atom);
-  if ("int" in j) return BigInt(j.int);
-  if ("float" in j) return new Float(j.float);
-  if ("bin" in j) return new Bin(Uint8Array.from(j.bin));
-  if ("tuple" in j) {
-    const items = j.tuple;
-    if (items.length === 3 && isKeywordJson(items[1])) {
-      const args = items[2];
-      const decodedArgs = Array.isArray(args) ? args.map(termFromJson) : termFromJson(args);
-      if (decodedArgs !== null && !Array.isArray(decodedArgs) && !(decodedArgs instanceof Atom)) {
-        throw new TypeError(
-          `termFromJson: node arguments must be a list or an atom: ${JSON.stringify(args)}`,
-        );
-      }
-      return new Node(termFromJson(items[0]), decodeMeta(items[1] as TermJson[]), decodedArgs);
-    }
-    return new Tuple(items.map(termFromJson));
+  if (isObject(j)) {
+    if ("atom" in j) return atom(j.atom);
+    if ("int" in j) return BigInt(j.int);
+    if ("float" in j) return new Float(j.float);
+    if ("bin" in j) return new Bin(Uint8Array.from(j.bin));
   }
   throw new TypeError(`termFromJson: not a canonical term: ${JSON.stringify(j)}`);
+}
+
+/** A term still being decoded: its encoded children, those decoded so far, how to build it. */
+interface Pending {
+  readonly children: readonly TermJson[];
+  readonly done: Term[];
+  readonly build: (children: Term[]) => Term;
+}
+
+function buildNode(meta: TermJson[], rawArgs: TermJson, [form, args]: Term[]): Term {
+  if (args !== null && !Array.isArray(args) && !(args instanceof Atom)) {
+    throw new TypeError(
+      `termFromJson: node arguments must be a list or an atom: ${JSON.stringify(rawArgs)}`,
+    );
+  }
+  return new Node(form, decodeMeta(meta), args);
+}
+
+/** The pending decoding of a list or tuple, or null for a scalar. */
+function pendingOf(j: TermJson): Pending | null {
+  if (Array.isArray(j)) return { children: j, done: [], build: (xs) => xs };
+  if (!isObject(j) || !("tuple" in j)) return null;
+  const items = j.tuple;
+  if (items.length === 3 && isKeywordJson(items[1])) {
+    const meta = items[1];
+    return {
+      children: [items[0], items[2]],
+      done: [],
+      build: (xs) => buildNode(meta, items[2], xs),
+    };
+  }
+  return { children: items, done: [], build: (xs) => new Tuple(xs) };
+}
+
+/**
+ * Decodes the canonical JSON form. A 3-tuple whose middle item is a keyword list becomes a
+ * {@link Node}, which is exactly the shape of every 3-tuple in parser output. Iterative, so a
+ * term as deep as the parser accepts decodes without exhausting the stack.
+ */
+export function termFromJson(j: TermJson): Term {
+  const root = pendingOf(j);
+  if (root === null) return scalarFromJson(j);
+  const stack: Pending[] = [root];
+  for (;;) {
+    const top = stack[stack.length - 1];
+    const i = top.done.length;
+    if (i < top.children.length) {
+      const child = top.children[i];
+      const inner = pendingOf(child);
+      if (inner === null) top.done.push(scalarFromJson(child));
+      else stack.push(inner);
+      continue;
+    }
+    stack.pop();
+    const value = top.build(top.done);
+    if (stack.length === 0) return value;
+    stack[stack.length - 1].done.push(value);
+  }
 }
 
 /** One line of the oracle's output: a parsed file, or the error that rejected it. */

@@ -10,6 +10,7 @@
 import type { CallInfo } from "../model.js";
 import { DEF_KINDS } from "../syntax/ast-util.js";
 import { Atom, Node, type Term, Tuple } from "../term.js";
+import { NEST_OPS } from "./nesting.js";
 import { abcEnter, abcVariable } from "./visitors/abc.js";
 import { callsEnter, isDot, remoteCallEnter } from "./visitors/calls.js";
 import { cognitiveEnter, LOGICAL } from "./visitors/cognitive.js";
@@ -34,6 +35,11 @@ export interface ClauseWalkResult {
   abcB: number;
   abcC: number;
   cognitive: number;
+  /**
+   * How many `if`/`unless`/`case`/`cond`/`fn`/`for`/`with` calls the walk met (in tuples and
+   * lists too, where Credo's nesting descent does not look): when 0, that descent finds nothing.
+   */
+  nestOps: number;
   calls: CallInfo[];
   dependencies: ClauseDependency[];
 }
@@ -48,20 +54,87 @@ const SKIPPED_AT_MODULE_LEVEL = new Set([
   "quote",
 ]);
 
+/*
+ * The walk runs on an explicit stack, so that a clause as deep as the parser accepts (5,000
+ * levels, several AST nodes each) cannot exhaust the call stack. One array per field, shared by
+ * every walk and emptied as it goes, so a node costs no allocation. Entries are popped in
+ * source order (children are pushed last to first), and two kinds of marker, told apart by a
+ * negative mode, run where the recursive walk did something after a subtree.
+ */
+const stackTerm: Term[] = [];
+const stackMode: number[] = [];
+const stackNest: number[] = [];
+const stackOp: (string | null)[] = [];
+/** Marker: restore `inQuote` to the value in the nest slot (end of a `quote`/`unquote`). */
+const RESTORE_QUOTE = -1;
+/** Marker: the left side of a `|>` is done; its right side (the term slot) is the piped call. */
+const SET_PIPED = -2;
+
+function push(t: Term, mode: number, nest: number, op: string | null): void {
+  // Numbers, strings, booleans, nil and atoms hold nothing any visitor counts: not pushed.
+  if (typeof t !== "object" || t === null || t instanceof Atom) return;
+  stackTerm.push(t);
+  stackMode.push(mode);
+  stackNest.push(nest);
+  stackOp.push(op);
+}
+
+function pushMarker(t: Term, marker: number, value: number): void {
+  stackTerm.push(t);
+  stackMode.push(marker);
+  stackNest.push(value);
+  stackOp.push(null);
+}
+
+/** Visits `t` and everything below it, in source order. */
 function visit(s: WalkState, t: Term, mode: number, nest: number, parentOp: string | null): void {
-  const m = t === s.abcHidden ? mode & ~ABC : mode;
-  if (Array.isArray(t)) {
-    for (let i = 0; i < t.length; i++) visit(s, t[i], m, nest, null);
-  } else if (t instanceof Tuple) {
-    for (let i = 0; i < t.items.length; i++) visit(s, t.items[i], m, nest, null);
-  } else if (t instanceof Node) {
-    if (t.form instanceof Atom) visitNamed(s, t, t.form.name, m, nest, parentOp);
-    else visitFormCall(s, t, m, nest);
+  const base = stackTerm.length;
+  push(t, mode, nest, parentOp);
+  try {
+    drain(s, base);
+  } finally {
+    // Only a visitor that threw leaves entries behind; they must not outlive this walk.
+    truncate(base);
   }
 }
 
-/** A node whose form is an atom: a variable, or a call such as `if`, `+`, `foo(x)`. */
-function visitNamed(
+function truncate(base: number): void {
+  if (stackTerm.length === base) return;
+  stackTerm.length = base;
+  stackMode.length = base;
+  stackNest.length = base;
+  stackOp.length = base;
+}
+
+/** Pops and visits entries until the stack is back to `base`. */
+function drain(s: WalkState, base: number): void {
+  while (stackTerm.length > base) {
+    const x = stackTerm.pop() as Term;
+    const mode = stackMode.pop() as number;
+    const nest = stackNest.pop() as number;
+    const op = stackOp.pop() as string | null;
+    if (mode < 0) {
+      if (mode === RESTORE_QUOTE) s.inQuote = nest;
+      else s.piped = x as Node;
+      continue;
+    }
+    const m = x === s.abcHidden ? mode & ~ABC : mode;
+    if (Array.isArray(x)) {
+      for (let i = x.length - 1; i >= 0; i--) push(x[i], m, nest, null);
+    } else if (x instanceof Tuple) {
+      for (let i = x.items.length - 1; i >= 0; i--) push(x.items[i], m, nest, null);
+    } else if (x instanceof Node) {
+      if (x.form instanceof Atom) enterNamed(s, x, x.form.name, m, nest, op);
+      else enterFormCall(s, x, m, nest);
+    }
+  }
+}
+
+/**
+ * A node whose form is an atom: a variable, or a call such as `if`, `+`, `foo(x)`. Runs the
+ * visitors and pushes what is below.
+ */
+function enterNamed(
   s: WalkState,
   n: Node,
   name: string,
@@ -75,6 +148,7 @@ function visitNamed(
     return;
   }
   if (s.ctx.skipDefinitions === true && SKIPPED_AT_MODULE_LEVEL.has(name)) return;
+  if (NEST_OPS.has(name)) s.nestOps++;
   complexityEnter(s, name, args);
   const childMode = mode & ABC ? abcEnter(s, n, name, args, mode) : mode;
   const blockNest = mode & COG ? cognitiveEnter(s, name, args, nest, parentOp) : nest;
@@ -83,27 +157,27 @@ function visitNamed(
   const savedQuote = s.inQuote;
   if (name === "quote") s.inQuote++;
   else if ((name === "unquote" || name === "unquote_splicing") && s.inQuote > 0) s.inQuote = 0;
+  if (s.inQuote !== savedQuote) pushMarker(null, RESTORE_QUOTE, savedQuote);
   if (name === "|>" && args.length === 2) {
-    visit(s, args[0], childMode, nest, null);
     const rhs = args[1];
-    if (rhs instanceof Node && Array.isArray(rhs.args)) s.piped = rhs;
-    visit(s, rhs, childMode, nest, null);
+    push(rhs, childMode, nest, null);
+    if (rhs instanceof Node && Array.isArray(rhs.args)) pushMarker(rhs, SET_PIPED, 0);
+    push(args[0], childMode, nest, null);
   } else if (blockNest !== nest) {
-    visitBlocks(s, name, args, childMode, nest, blockNest);
+    pushBlocks(name, args, childMode, nest, blockNest);
   } else {
     const logical = LOGICAL.has(name) ? name : null;
-    for (let i = 0; i < args.length; i++) visit(s, args[i], childMode, nest, logical);
+    for (let i = args.length - 1; i >= 0; i--) push(args[i], childMode, nest, logical);
   }
-  s.inQuote = savedQuote;
 }
 
 /** A node whose form is itself a node: `Mod.fun(args)`, `fun.(args)`, or a call on a call. */
-function visitFormCall(s: WalkState, n: Node, mode: number, nest: number): void {
+function enterFormCall(s: WalkState, n: Node, mode: number, nest: number): void {
   const form = n.form as Node;
   const args = Array.isArray(n.args) ? n.args : [];
   if (s.inQuote === 0 && mode & CALLS && isDot(form)) remoteCallEnter(s, n, form, args);
-  visit(s, form, mode, nest, null);
-  for (let i = 0; i < args.length; i++) visit(s, args[i], mode, nest, null);
+  for (let i = args.length - 1; i >= 0; i--) push(args[i], mode, nest, null);
+  push(form, mode, nest, null);
 }
 
 function isKeywordBlocks(arg: Term): arg is Tuple[] {
@@ -114,25 +188,20 @@ function isKeywordBlocks(arg: Term): arg is Tuple[] {
   );
 }
 
-/** Visits a branching construct's arguments, its keyword blocks one nesting level deeper. */
-function visitBlocks(
-  s: WalkState,
-  name: string,
-  args: Term[],
-  mode: number,
-  nest: number,
-  inner: number,
-): void {
-  for (const arg of args) {
+/** Pushes a branching construct's arguments, its keyword blocks one nesting level deeper. */
+function pushBlocks(name: string, args: Term[], mode: number, nest: number, inner: number): void {
+  for (let a = args.length - 1; a >= 0; a--) {
+    const arg = args[a];
     if (!isKeywordBlocks(arg)) {
-      visit(s, arg, mode, name === "fn" ? inner : nest, null);
+      push(arg, mode, name === "fn" ? inner : nest, null);
       continue;
     }
-    for (const p of arg) {
+    for (let i = arg.length - 1; i >= 0; i--) {
+      const p = arg[i];
       const key = (p.items[0] as Atom).name;
       // A try's own body and after block are not nested; its rescue/catch/else are.
       const level = name === "try" && (key === "do" || key === "after") ? nest : inner;
-      visit(s, p.items[1], mode, level, null);
+      push(p.items[1], mode, level, null);
     }
   }
 }
@@ -173,6 +242,7 @@ export function walkClause(
     abcB: s.b,
     abcC: s.c,
     cognitive: s.cognitive,
+    nestOps: s.nestOps,
     // A copy of exactly its length: the first push gives an array room for 17, and the calls
     // of every clause stay in memory for the whole run (a third of a 5,000-module project's
     // extractions, measured).

@@ -8,7 +8,16 @@
 import { blockFor } from "../syntax/ast-util.js";
 import { Atom, metaInt, Node, type Term } from "../term.js";
 
-const NEST_OPS = new Set(["if", "unless", "case", "cond", "fn", "for", "with"]);
+/** The calls that nest. */
+export const NEST_OPS: ReadonlySet<string> = new Set([
+  "if",
+  "unless",
+  "case",
+  "cond",
+  "fn",
+  "for",
+  "with",
+]);
 
 const BLOCK_KEYS = ["do", "else", "rescue", "after"];
 
@@ -36,40 +45,72 @@ function rankOf(trigger: string): number {
   return TRIGGER_RANK[trigger] ?? 2;
 }
 
+/*
+ * The descent runs on an explicit stack (one array per field, reused between calls, so it
+ * allocates nothing per node): definitions as deep as the parser accepts must not exhaust the
+ * call stack. The answer is a maximum over the leaves reached, so the visiting order is free.
+ */
+const stackTerm: Term[] = [];
+const stackDepth: number[] = [];
+const stackLine: number[] = [];
+const stackRank: number[] = [];
+
+function push(x: Term, d: number, l: number, r: number): void {
+  stackTerm.push(x);
+  stackDepth.push(d);
+  stackLine.push(l);
+  stackRank.push(r);
+}
+
 /** Deepest point below `t`, `depth` nest ops above it; -1 stands for Credo's nil. */
 function findDepth(t: Term, depth: number, line: number, rank: number): number {
-  if (Array.isArray(t)) {
-    let best = -1;
-    for (const key of BLOCK_KEYS) {
-      const block = blockFor(t, key);
-      // A nil block is List.wrap(nil) = []; a literal nil value is the same in Elixir.
-      if (block === undefined || block === null) continue;
-      if (Array.isArray(block)) {
-        for (const item of block) best = Math.max(best, findDepth(item, depth, line, rank));
-      } else {
-        best = Math.max(best, findDepth(block, depth, line, rank));
+  const base = stackTerm.length;
+  push(t, depth, line, rank);
+  try {
+    return deepest(base);
+  } finally {
+    // Only a throw leaves entries behind; they must not outlive this call.
+    stackTerm.length = base;
+    stackDepth.length = base;
+    stackLine.length = base;
+    stackRank.length = base;
+  }
+}
+
+/** Pops entries until the stack is back to `base`; the largest packed leaf, or -1. */
+function deepest(base: number): number {
+  let best = -1;
+  while (stackTerm.length > base) {
+    const x = stackTerm.pop() as Term;
+    const d = stackDepth.pop() as number;
+    const l = stackLine.pop() as number;
+    const r = stackRank.pop() as number;
+    if (Array.isArray(x)) {
+      for (const key of BLOCK_KEYS) {
+        const block = blockFor(x, key);
+        // A nil block is List.wrap(nil) = []; a literal nil value is the same in Elixir.
+        if (block === undefined || block === null) continue;
+        if (Array.isArray(block)) for (const item of block) push(item, d, l, r);
+        else push(block, d, l, r);
       }
+    } else if (
+      x instanceof Node &&
+      Array.isArray(x.args) &&
+      (x.form instanceof Atom || x.form instanceof Node)
+    ) {
+      if (x.form instanceof Atom && NEST_OPS.has(x.form.name)) {
+        const nl = metaInt(x.meta, "line") ?? 0;
+        const nr = rankOf(x.form.name);
+        for (const a of x.args) push(a, d + 1, nl, nr);
+      } else {
+        for (const a of x.args) push(a, d, l, r);
+      }
+    } else {
+      const packed = d * DEPTH_SCALE + l * LINE_SCALE + r;
+      if (packed > best) best = packed;
     }
-    return best;
   }
-  if (
-    t instanceof Node &&
-    Array.isArray(t.args) &&
-    (t.form instanceof Atom || t.form instanceof Node)
-  ) {
-    let d = depth;
-    let l = line;
-    let r = rank;
-    if (t.form instanceof Atom && NEST_OPS.has(t.form.name)) {
-      d = depth + 1;
-      l = metaInt(t.meta, "line") ?? 0;
-      r = rankOf(t.form.name);
-    }
-    let best = -1;
-    for (const a of t.args) best = Math.max(best, findDepth(a, d, l, r));
-    return best;
-  }
-  return depth * DEPTH_SCALE + line * LINE_SCALE + rank;
+  return best;
 }
 
 /** Credo's nesting of a definition and the line where it is reached. */

@@ -44,36 +44,76 @@ export function findDefinitions(
   return finder.out;
 }
 
-function visit(t: Term, f: Finder, where: Where, quoted: boolean, nested: boolean): void {
-  if (Array.isArray(t)) {
-    for (let i = 0; i < t.length; i++) visit(t[i], f, where, quoted, nested);
-    return;
+/** Where an entry of the walk is, packed in one number: {@link Where} plus two bits. */
+const QUOTED = 4;
+const NESTED = 8;
+
+/**
+ * Visits every node of `root` in source order, on an explicit stack (terms and packed places in
+ * two arrays): a file as deep as the parser accepts must not exhaust the call stack.
+ */
+function visit(root: Term, f: Finder, where: Where, quoted: boolean, nested: boolean): void {
+  if (!mayHoldDefinitions(root)) return;
+  const terms: Term[] = [root];
+  const places: number[] = [where | (quoted ? QUOTED : 0) | (nested ? NESTED : 0)];
+  while (terms.length > 0) {
+    const t = terms.pop() as Term;
+    const place = places.pop() as number;
+    if (Array.isArray(t)) {
+      for (let i = t.length - 1; i >= 0; i--) {
+        if (mayHoldDefinitions(t[i])) {
+          terms.push(t[i]);
+          places.push(place);
+        }
+      }
+    } else if (t instanceof Tuple) {
+      for (let i = t.items.length - 1; i >= 0; i--) {
+        if (mayHoldDefinitions(t.items[i])) {
+          terms.push(t.items[i]);
+          places.push(place);
+        }
+      }
+    } else {
+      const n = t as Node & { args: Term[] };
+      const inner = enter(n, f, place);
+      for (let i = n.args.length - 1; i >= 0; i--) {
+        if (mayHoldDefinitions(n.args[i])) {
+          terms.push(n.args[i]);
+          places.push(inner);
+        }
+      }
+      if (n.form instanceof Node && mayHoldDefinitions(n.form)) {
+        terms.push(n.form);
+        places.push(place);
+      }
+    }
   }
-  if (t instanceof Tuple) {
-    for (let i = 0; i < t.items.length; i++) visit(t.items[i], f, where, quoted, nested);
-    return;
-  }
-  if (!(t instanceof Node) || !Array.isArray(t.args)) return;
-  const args = t.args;
-  const name = t.form instanceof Atom ? t.form.name : null;
+}
+
+/** Lists, tuples and calls: what the walk enters (scalars and variables hold nothing). */
+function mayHoldDefinitions(t: Term): boolean {
+  return Array.isArray(t) || t instanceof Tuple || (t instanceof Node && Array.isArray(t.args));
+}
+
+/** Records `n` if it is a definition nobody took; the place of its arguments. */
+function enter(n: Node & { args: Term[] }, f: Finder, place: number): number {
+  const where = (place & 3) as Where;
+  const quoted = (place & QUOTED) !== 0;
+  const nested = (place & NESTED) !== 0;
+  const args = n.args;
+  const name = n.form instanceof Atom ? n.form.name : null;
   let inner = where;
   let innerQuoted = quoted;
   let innerNested = nested || f.taken.has(args);
   if (name !== null && DEF_KINDS.has(name) && args.length > 0) {
-    if (!f.taken.has(args))
-      record(t as Node & { args: Term[] }, name as FunctionKind, f, {
-        where,
-        quoted,
-        nested,
-      });
+    if (!f.taken.has(args)) record(n, name as FunctionKind, f, { where, quoted, nested });
     innerNested = true;
   } else if (name === "quote") {
     innerQuoted = true;
   } else if (name !== null && MODULE_DEFINERS.has(name) && !quoted && where !== Where.Computed) {
     inner = literalName(args[0]) ? Where.Named : Where.Computed;
   }
-  if (t.form instanceof Node) visit(t.form, f, where, quoted, nested);
-  for (let i = 0; i < args.length; i++) visit(args[i], f, inner, innerQuoted, innerNested);
+  return inner | (innerQuoted ? QUOTED : 0) | (innerNested ? NESTED : 0);
 }
 
 /** True for `Foo.Bar`, `:foo` or `__MODULE__.Foo`: a name known without running code. */

@@ -32,7 +32,10 @@ export function measureClauseWithCalls(
   endLine: number,
 ): MeasuredClause {
   const r = walkClause(ctx, shape.params, shape.guards, shape.blocks, abcParameters(defArgs[0]));
-  const nesting = credoNesting(defArgs, line, kind);
+  // Credo's descent enters only the blocks of `defArgs[1]`, which the walk saw whole: without
+  // a nesting call there, it finds depth 0 at the definition's line.
+  const plain = r.nestOps === 0 && defArgs.length <= 2 && !Array.isArray(defArgs[0]);
+  const nesting = plain ? { depth: 0, line } : credoNesting(defArgs, line, kind);
   const metrics: ClauseMetrics = {
     cyclomatic: r.cyclomatic,
     perceived: r.perceived,

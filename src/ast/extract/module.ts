@@ -100,6 +100,12 @@ interface BodyState {
   pendingImpl: string | null;
   optional: Set<string>;
   depKeys: Set<string>;
+  /**
+   * How many enclosing statements are already walked for their calls as a whole (a `describe`
+   * around `test`s): statements inside them are read for definitions, but walking them again
+   * would count each of their calls once more per level.
+   */
+  covered: number;
 }
 
 /** Everything the first phase found in a file. */
@@ -126,34 +132,58 @@ const SKIP_ATTRIBUTES = new Set([
   "optional_callbacks",
 ]);
 
-/** Reads every module of a file (`ast` is the whole file). */
-export function collectModules(ast: Term): FileCollection {
-  const out: FileCollection = { modules: [], ectoQuery: false, dynamicModules: [] };
-  walkTopLevel(ast, { aliases: {}, module: null }, out);
-  return out;
+/**
+ * The collection while it is read, with the work still to do. Reading nests as deeply as the
+ * file does (modules in modules, definitions in `if`s), so it runs on an explicit stack of
+ * jobs rather than the call stack: a job that would have recursed pushes jobs instead, in
+ * reverse, so they run next and in source order, before what its caller pushed earlier.
+ */
+interface Reader extends FileCollection {
+  readonly jobs: (() => void)[];
 }
 
-function walkTopLevel(t: Term, scope: Scope, out: FileCollection): void {
-  for (const stmt of statements(t)) {
-    if (!(stmt instanceof Node) || !Array.isArray(stmt.args)) continue;
-    const name = stmt.form instanceof Atom ? stmt.form.name : "";
-    if (name === "defmodule" || name === "defprotocol") {
-      defineModule(
-        stmt as Node & { args: Term[] },
-        name === "defprotocol" ? "protocol" : "module",
-        scope,
-        out,
-      );
-    } else if (name === "defimpl") {
-      defineImpls(stmt as Node & { args: Term[] }, scope, out);
-    } else if (name === "alias") {
-      for (const b of aliasBindings(stmt.args, scope.aliases, scope.module)) {
-        scope = { ...scope, aliases: withAlias(scope.aliases, b.short, b.full) };
-      }
-    } else if (name !== "quote" && name !== "") {
-      // Modules inside `if`, `for`... at top level are still defined when that code runs.
-      for (const block of doBlocks(stmt.args)) walkTopLevel(block, scope, out);
+/** Runs `job` on each item in order, once the jobs already running have finished. */
+function later<T>(r: Reader, items: readonly T[], job: (item: T) => void): void {
+  for (let i = items.length - 1; i >= 0; i--) {
+    const item = items[i];
+    r.jobs.push(() => job(item));
+  }
+}
+
+/** Reads every module of a file (`ast` is the whole file). */
+export function collectModules(ast: Term): FileCollection {
+  const r: Reader = { modules: [], ectoQuery: false, dynamicModules: [], jobs: [] };
+  walkTopLevel(ast, { aliases: {}, module: null }, r);
+  for (let job = r.jobs.pop(); job !== undefined; job = r.jobs.pop()) job();
+  return { modules: r.modules, ectoQuery: r.ectoQuery, dynamicModules: r.dynamicModules };
+}
+
+function walkTopLevel(t: Term, scope: Scope, r: Reader): void {
+  // An alias applies to the statements after it: they share this holder.
+  const at = { scope };
+  later(r, statements(t), (stmt) => topLevelStatement(stmt, at, r));
+}
+
+function topLevelStatement(stmt: Term, at: { scope: Scope }, r: Reader): void {
+  if (!(stmt instanceof Node) || !Array.isArray(stmt.args)) return;
+  const name = stmt.form instanceof Atom ? stmt.form.name : "";
+  if (name === "defmodule" || name === "defprotocol") {
+    defineModule(
+      stmt as Node & { args: Term[] },
+      name === "defprotocol" ? "protocol" : "module",
+      at.scope,
+      r,
+    );
+  } else if (name === "defimpl") {
+    defineImpls(stmt as Node & { args: Term[] }, at.scope, r);
+  } else if (name === "alias") {
+    for (const b of aliasBindings(stmt.args, at.scope.aliases, at.scope.module)) {
+      at.scope = { ...at.scope, aliases: withAlias(at.scope.aliases, b.short, b.full) };
     }
+  } else if (name !== "quote" && name !== "") {
+    // Modules inside `if`, `for`... at top level are still defined when that code runs.
+    const scope = at.scope;
+    later(r, doBlocks(stmt.args), (block) => walkTopLevel(block, scope, r));
   }
 }
 
@@ -222,11 +252,12 @@ function definedName(
   return name === null ? null : { name, alias: null };
 }
 
+/** Starts a module: its draft now, its body and what follows it as jobs. */
 function defineModule(
   node: Node & { args: Term[] },
   kind: ModuleKind,
   scope: Scope,
-  out: FileCollection,
+  out: Reader,
 ): Scope {
   const named = definedName(node.args[0], scope);
   if (named === null) {
@@ -243,11 +274,17 @@ function defineModule(
     named.alias === null
       ? scope
       : { ...scope, aliases: withAlias(scope.aliases, named.alias[0], named.alias[1]) };
+  // After the body (pushed first, so it runs last): what the body's `@derive` generates.
+  out.jobs.push(() => deriveInspect(node, draft, scope, out));
   readBody(kwGet(node.args[1], "do"), draft, { aliases: outer.aliases, module: named.name }, out);
+  return outer;
+}
+
+function deriveInspect(node: Node, draft: ModuleDraft, scope: Scope, out: FileCollection): void {
   if (draft.structFields !== null && draft.derives.includes("Inspect")) {
     // Inspect's __deriving__ (Elixir 1.14) defines Inspect.<Module> with inspect/2.
-    const derived = newDraft(`Inspect.${named.name}`, "impl", node, scope.module);
-    derived.impl = { protocol: "Inspect", for: named.name };
+    const derived = newDraft(`Inspect.${draft.name}`, "impl", node, scope.module);
+    derived.impl = { protocol: "Inspect", for: draft.name };
     derived.behaviours.push("Inspect");
     derived.generated.push(...implFunctions(), {
       name: "inspect",
@@ -257,10 +294,9 @@ function defineModule(
     derived.generatedLines.defimpl = derived.line;
     out.modules.push(derived);
   }
-  return outer;
 }
 
-function defineImpls(node: Node & { args: Term[] }, scope: Scope, out: FileCollection): void {
+function defineImpls(node: Node & { args: Term[] }, scope: Scope, out: Reader): void {
   const protocol = moduleNameOf(node.args[0], scope.aliases, scope.module);
   if (protocol === null) {
     out.dynamicModules.push(lineOf(node));
@@ -284,7 +320,7 @@ function defineImpls(node: Node & { args: Term[] }, scope: Scope, out: FileColle
     }
   }
   if (targets.length === 0) out.dynamicModules.push(lineOf(node));
-  for (const target of targets) {
+  later(out, targets, (target) => {
     const name = `${protocol}.${target.startsWith(":") ? target.slice(1) : target}`;
     const draft = newDraft(name, "impl", node, scope.module);
     draft.impl = { protocol, for: target };
@@ -294,7 +330,7 @@ function defineImpls(node: Node & { args: Term[] }, scope: Scope, out: FileColle
     addDep(draft, new Set(), protocol, "behaviour", draft.line);
     out.modules.push(draft);
     readBody(body, draft, { aliases: scope.aliases, module: name }, out);
-  }
+  });
 }
 
 function addDep(
@@ -311,12 +347,7 @@ function addDep(
   draft.dependencies.push({ target, kind, line });
 }
 
-function readBody(
-  body: Term | undefined,
-  draft: ModuleDraft,
-  scope: Scope,
-  out: FileCollection,
-): void {
+function readBody(body: Term | undefined, draft: ModuleDraft, scope: Scope, out: Reader): void {
   const st: BodyState = {
     draft,
     aliases: scope.aliases,
@@ -324,26 +355,32 @@ function readBody(
     pendingDoc: null,
     pendingImpl: null,
     optional: new Set(),
+    covered: 0,
     depKeys: new Set(draft.dependencies.map((d) => `${d.kind} ${d.target}`)),
   };
+  // After the whole body (pushed first, so it runs last).
+  out.jobs.push(() => {
+    for (const cb of draft.callbacks)
+      if (st.optional.has(`${cb.name}/${cb.arity}`)) cb.optional = true;
+  });
   readStatements(body, st, out);
-  for (const cb of draft.callbacks)
-    if (st.optional.has(`${cb.name}/${cb.arity}`)) cb.optional = true;
 }
 
-function readStatements(body: Term | undefined, st: BodyState, out: FileCollection): void {
+function readStatements(body: Term | undefined, st: BodyState, out: Reader): void {
   if (Array.isArray(body)) {
     // The clauses of a `case`/`cond` at module level: read each clause's body.
-    for (const item of body) if (isCall(item, "->")) readStatements(item.args[1], st, out);
+    later(out, body, (item) => {
+      if (isCall(item, "->")) readStatements(item.args[1], st, out);
+    });
     return;
   }
-  for (const stmt of statements(body)) {
+  later(out, statements(body), (stmt) => {
     if (stmt instanceof Node && Array.isArray(stmt.args))
       readStatement(stmt as Node & { args: Term[] }, st, out);
-  }
+  });
 }
 
-function readStatement(n: Node & { args: Term[] }, st: BodyState, out: FileCollection): void {
+function readStatement(n: Node & { args: Term[] }, st: BodyState, out: Reader): void {
   const d = st.draft;
   const name = n.form instanceof Atom ? n.form.name : "";
   const line = lineOf(n);
@@ -408,9 +445,17 @@ function readStatement(n: Node & { args: Term[] }, st: BodyState, out: FileColle
     return;
   }
   // Definitions inside `if`, `unless`, `for`, `case`... at module level are still definitions;
-  // the rest of such code (ExUnit's `test` blocks...) is walked later for its calls.
-  d.bodyExprs.push({ expr: n, aliases: st.aliases, importedOnly: st.importedOnly });
-  for (const block of doBlocks(n.args)) readStatements(block, st, out);
+  // the rest of such code (ExUnit's `test` blocks...) is walked later for its calls, once.
+  if (st.covered === 0)
+    d.bodyExprs.push({ expr: n, aliases: st.aliases, importedOnly: st.importedOnly });
+  const blocks = doBlocks(n.args);
+  if (blocks.length === 0) return;
+  // The blocks' jobs run next, so the count covers exactly them; it drops after the last.
+  st.covered++;
+  out.jobs.push(() => {
+    st.covered--;
+  });
+  later(out, blocks, (block) => readStatements(block, st, out));
 }
 
 /** The definition macro of a `Kernel.def(...)`-style call, else null. */
@@ -567,7 +612,8 @@ function readAttribute(n: Node & { args: Term[] }, st: BodyState, line: number):
   }
   if (!SKIP_ATTRIBUTES.has(attr)) {
     d.attributes.push({ name: attr, line });
-    d.bodyExprs.push({ expr: value, aliases: st.aliases, importedOnly: st.importedOnly });
+    if (st.covered === 0)
+      d.bodyExprs.push({ expr: value, aliases: st.aliases, importedOnly: st.importedOnly });
   }
 }
 

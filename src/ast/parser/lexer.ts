@@ -127,6 +127,9 @@ const CHAR_NAMES: Record<number, string> = {
 export const MAX_INTERPOLATION_DEPTH = 100;
 
 /** Scans one source into tokens and comments. */
+const SPACE_AFTER_PERCENT =
+  "unexpected space between % and {\n\nIf you want to define a map, write %{...}, with no spaces.\nIf you want to define a struct, write %StructName{...}.\n\nSyntax error before: {";
+
 export class Lexer {
   i = 0;
   line = 1;
@@ -265,6 +268,10 @@ function run(lx: Lexer, interp: boolean): boolean {
         continue;
       case C_LCURLY:
         if (kwOp(lx, "{}")) continue;
+        if (lx.features.newMessages && last(lx)?.kind === T_PERCENT) {
+          // 1.15+: `% {` (a space, so not the `%{` token) is a tokenizer error.
+          error(lx, SPACE_AFTER_PERCENT);
+        }
         opener(lx, T_LCURLY, "{", 1);
         continue;
       case C_RPAREN:

@@ -43,6 +43,19 @@ const TupleClass = TM.Tuple;
 const {
   T_ALIAS,
   T_ASSOC_OP,
+  T_BIN_HEREDOC,
+  T_BIN_STRING,
+  T_CHAR,
+  T_FALSE,
+  T_FLT,
+  T_INT,
+  T_LIST_HEREDOC,
+  T_LIST_STRING,
+  T_MAP,
+  T_NIL,
+  T_PERCENT,
+  T_SIGIL,
+  T_TRUE,
   T_ATOM,
   T_ATOM_QUOTED,
   T_AT_OP,
@@ -288,6 +301,9 @@ function structExpr(ps: Parser): Term {
 
 function structName(ps: Parser): Term {
   const t = peek(ps);
+  // 1.18's struct name is any `map_base_expr`, so literals too (`%"abc"{}`, `%%{a: 1}{}`); the
+  // tokens that can start a longer expression still take the paths below.
+  if (ps.features.mapBaseExpr && BASE_NAME_START[t.kind] === 1) return primary(ps, P_STRUCT);
   if (t.kind === T_ATOM || t.kind === T_ATOM_QUOTED) {
     ps.p++;
     return tokenAtom(t);
@@ -319,6 +335,28 @@ function structName(ps: Parser): Term {
     } else syntaxError(ps, n);
   }
   return left;
+}
+
+/** Token kinds that start a struct name only 1.18 accepts: literals, maps and structs. */
+const BASE_NAME_START = new Uint8Array(128);
+for (const kind of [
+  T_BIN_STRING,
+  T_LIST_STRING,
+  T_BIN_HEREDOC,
+  T_LIST_HEREDOC,
+  T_SIGIL,
+  T_INT,
+  T_FLT,
+  T_CHAR,
+  T_TRUE,
+  T_FALSE,
+  T_NIL,
+  T_MAP,
+  T_PERCENT,
+  T_LBRACKET,
+  T_LCURLY,
+]) {
+  BASE_NAME_START[kind] = 1;
 }
 
 /** `{...}` of a map or struct: pairs, keywords, or an update `%{map | ...}`. */

@@ -12,8 +12,12 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { VERSION } from "../../version.js";
 
-/** Folders of src/ast whose code does not shape a file's extraction. */
-const NOT_EXTRACTION = new Set(["repository", "population"]);
+/**
+ * Folders of src/ast whose code does not shape a file's extraction (structural search, queries
+ * and `check`'s rules only read extractions): hashing them cost start-up time, and changing them
+ * would throw away every cached row for nothing.
+ */
+const NOT_EXTRACTION = new Set(["repository", "population", "search", "query", "rules"]);
 /** The files of population/ that do. */
 const POPULATION_FILES = /^(process|protocol)\.(ts|js)$/;
 

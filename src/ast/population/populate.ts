@@ -484,7 +484,14 @@ function record(run: Run, o: FileOutcome): CacheEntry | null {
     };
   }
   const extraction = extractionOf(o);
-  run.repository.setFile({ path: o.path, hash: rec.hash, extraction, error: null });
+  // Indexed when a lookup first needs the indexes: a report reads files one by one and the
+  // project analysis works from the extractions, so a CLI run never builds them.
+  run.repository.setDeferredFile({
+    path: o.path,
+    hash: rec.hash,
+    counts: countsOf(extraction),
+    load: () => extraction,
+  });
   if (run.cache === null) return null;
   return {
     path: o.path,

@@ -51,7 +51,7 @@ export function processSource(
     };
   }
   try {
-    const extraction = extractFile(parsed.ast, parsed.comments, path);
+    const extraction = extractFile(parsed.ast, parsed.comments, path, source);
     if (!asJson) {
       return { path, ok: true, extraction, parseMs: t1 - t0, extractMs: performance.now() - t1 };
     }

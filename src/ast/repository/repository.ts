@@ -170,6 +170,12 @@ class EdgeIndex {
 export class AstRepository {
   readonly #files = new Map<string, FileEntry>();
   readonly #deferred = new Map<string, DeferredFile>();
+  /**
+   * Deferred files that a per-file lookup has loaded, kept until the indexes are built: reading
+   * a file's modules (the report does, file by file) needs no index, and a run whose lookups are
+   * all per file never builds them.
+   */
+  readonly #read = new Map<string, FileEntry>();
   readonly #modules = new OrderedMultiMap<string, ModuleInfo>();
   readonly #byKey = new OrderedMultiMap<string, FunctionRef>();
   readonly #byName = new OrderedMultiMap<string, FunctionRef>();
@@ -207,15 +213,25 @@ export class AstRepository {
     if (this.#deferred.size === 0) return;
     const all = [...this.#deferred.values()];
     this.#deferred.clear();
-    for (const d of all)
-      this.#index({ path: d.path, hash: d.hash, extraction: d.load(), error: null });
+    for (const d of all) {
+      const read = this.#read.get(d.path);
+      this.#index(read ?? { path: d.path, hash: d.hash, extraction: d.load(), error: null });
+    }
+    this.#read.clear();
   }
 
-  #materializeOne(path: string): void {
+  /** A file's entry, loading (not indexing) a deferred file; undefined when unknown. */
+  #entry(path: string): FileEntry | undefined {
+    const e = this.#files.get(path);
+    if (e !== undefined) return e;
     const d = this.#deferred.get(path);
-    if (d === undefined) return;
-    this.#deferred.delete(path);
-    this.#index({ path, hash: d.hash, extraction: d.load(), error: null });
+    if (d === undefined) return undefined;
+    let read = this.#read.get(path);
+    if (read === undefined) {
+      read = { path, hash: d.hash, extraction: d.load(), error: null };
+      this.#read.set(path, read);
+    }
+    return read;
   }
 
   #index(entry: FileEntry): void {
@@ -254,7 +270,10 @@ export class AstRepository {
 
   /** Withdraws everything `path` contributed; false when the file was not there. */
   removeFile(path: string): boolean {
-    if (this.#deferred.delete(path)) return true;
+    if (this.#deferred.delete(path)) {
+      this.#read.delete(path);
+      return true;
+    }
     const entry = this.#files.get(path);
     if (entry === undefined) return false;
     this.#files.delete(path);
@@ -299,6 +318,7 @@ export class AstRepository {
     this.#callers.clear();
     this.#callees.clear();
     this.#deferred.clear();
+    this.#read.clear();
     this.#functionCount = 0;
     this.#clauseCount = 0;
     this.#failed = 0;
@@ -314,8 +334,7 @@ export class AstRepository {
 
   /** The file's entry (loading it if deferred), or undefined. */
   file(path: string): FileEntry | undefined {
-    this.#materializeOne(path);
-    return this.#files.get(path);
+    return this.#entry(path);
   }
 
   /** Every file entry (loading deferred files), in insertion order. */
@@ -351,8 +370,7 @@ export class AstRepository {
 
   /** Modules defined in `path` (empty for an unknown or failed file). */
   modulesInFile(path: string): readonly ModuleInfo[] {
-    this.#materializeOne(path);
-    return this.#files.get(path)?.extraction?.modules ?? EMPTY;
+    return this.#entry(path)?.extraction?.modules ?? EMPTY;
   }
 
   /** Definitions of the module `name` (usually one; more when several files define it). */

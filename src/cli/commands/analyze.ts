@@ -151,8 +151,30 @@ export const installAnalyze: CommandInstaller = (program, ctx) => {
           `elixirscope: warning: cannot read ${escapeControls(u.path)}/ (${u.message}): not analyzed\n`,
         );
       }
-      if (flags.json) writeAnalyzeJson(run, ctx.stdout);
+      if (flags.json) writeBatched((write) => writeAnalyzeJson(run, write), ctx.stdout);
       else ctx.stdout(renderReport(run, { top: settings.top ?? 10 }));
       ctx.setExitCode(EXIT.ok);
     });
 };
+
+/** Bytes of output gathered before one write: a write per module cost a system call each. */
+const OUTPUT_BATCH = 1 << 20;
+
+/** Runs `produce` with a writer that passes its chunks on to `out` about a megabyte at a time. */
+function writeBatched(
+  produce: (write: (chunk: string) => void) => void,
+  out: (s: string) => void,
+): void {
+  let parts: string[] = [];
+  let size = 0;
+  produce((chunk) => {
+    parts.push(chunk);
+    size += chunk.length;
+    if (size >= OUTPUT_BATCH) {
+      out(parts.join(""));
+      parts = [];
+      size = 0;
+    }
+  });
+  if (parts.length > 0) out(parts.join(""));
+}

@@ -66,3 +66,33 @@ describe("definitions outside named modules", () => {
     expect(definitions(src)).toEqual([]);
   });
 });
+
+describe("module-body calls", () => {
+  it("counts each call of nested module-level blocks once (tests in describes)", () => {
+    const src = [
+      "defmodule ATest do",
+      "  use ExUnit.Case",
+      '  describe "outer" do',
+      "    @tag :slow",
+      '    test "a" do',
+      "      assert Enum.sum([1]) == 1",
+      "    end",
+      "    if true do",
+      "      def helper(x), do: List.first(x)",
+      "      IO.puts(:hi)",
+      "    end",
+      "  end",
+      '  @limit String.length("ab")',
+      "end",
+    ].join("\n");
+    const { ast, comments } = parse(src);
+    const m = extractFile(ast, comments, "test/a_test.exs").modules[0];
+    const seen = (m.bodyCalls ?? []).map((c) => `${c.module ?? ""}.${c.name}/${c.arity}@${c.line}`);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen).toEqual(
+      expect.arrayContaining(["Enum.sum/1@6", "IO.puts/1@10", "String.length/1@13"]),
+    );
+    // The definition inside the module-level `if` is still the module's function.
+    expect(m.functions.map((f) => `${f.name}/${f.arity}`)).toContain("helper/1");
+  });
+});

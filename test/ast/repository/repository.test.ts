@@ -171,6 +171,10 @@ describe("AstRepository deferred files", () => {
     expect(loads).toEqual([]);
     expect(repo.modulesInFile("lib/d1.ex").map((m) => m.name)).toEqual(["D1"]);
     expect(loads).toEqual(["lib/d1.ex"]);
+    // A per-file lookup reads the file without building the indexes, and reads it once.
+    expect(repo.file("lib/d1.ex")?.extraction?.modules[0].name).toBe("D1");
+    expect(repo.deferredCount).toBe(2);
+    expect(loads).toEqual(["lib/d1.ex"]);
     expect(
       repo
         .callers("Enum.map/2")

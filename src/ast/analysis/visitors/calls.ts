@@ -98,13 +98,66 @@ function addCall(
     s.deps.push({ target: module, kind: "call", line });
 }
 
+/**
+ * Whether a call name can be a function's (an identifier, not a special form): asked of every
+ * call node, so the answer is kept per name (names are few; a regular expression per node cost
+ * 3% of extraction).
+ */
+const CALL_NAMES = new Map<string, boolean>();
+
+function isCallName(name: string): boolean {
+  let yes = CALL_NAMES.get(name);
+  if (yes === undefined) {
+    yes = IDENT.test(name) && !NOT_CALLS.has(name);
+    // Bounded: names come from source, and a generated file could hold any number of them.
+    if (CALL_NAMES.size < 100_000) CALL_NAMES.set(name, yes);
+  }
+  return yes;
+}
+
+/**
+ * The arities of each local function name, as a bit mask, for a module's `name/arity` set:
+ * looking a call up by name and bit avoids building a `name/arity` string per call. Built once
+ * per set (every clause of a module shares it).
+ */
+const ARITY_MASKS = new WeakMap<ReadonlySet<string>, Map<string, number>>();
+/** Arities at or above this are looked up by their `name/arity` key. */
+const MASK_ARITIES = 30;
+
+function arityMasks(locals: ReadonlySet<string>): Map<string, number> {
+  let masks = ARITY_MASKS.get(locals);
+  if (masks === undefined) {
+    masks = new Map();
+    for (const key of locals) {
+      const slash = key.lastIndexOf("/");
+      const arity = Number(key.slice(slash + 1));
+      const name = key.slice(0, slash);
+      const bit = arity < MASK_ARITIES ? 1 << arity : 1 << MASK_ARITIES;
+      masks.set(name, (masks.get(name) ?? 0) | bit);
+    }
+    ARITY_MASKS.set(locals, masks);
+  }
+  return masks;
+}
+
+function isLocal(locals: ReadonlySet<string>, name: string, arity: number): boolean {
+  const mask = arityMasks(locals).get(name);
+  if (mask === undefined) return false;
+  if (arity < MASK_ARITIES) return (mask & (1 << arity)) !== 0;
+  return locals.has(`${name}/${arity}`);
+}
+
+function importedFrom(s: WalkState, name: string, arity: number): string | null {
+  for (const _ in s.ctx.importedOnly) return s.ctx.importedOnly[`${name}/${arity}`] ?? null;
+  return null;
+}
+
 function localCall(s: WalkState, name: string, arity: number, n: Node, capture: boolean): void {
-  const key = `${name}/${arity}`;
-  if (s.ctx.locals.has(key)) {
+  if (isLocal(s.ctx.locals, name, arity)) {
     addCall(s, "local", s.ctx.module, name, arity, n, capture);
     if (name === s.ctx.name && arity === s.ctx.arity) s.cognitive += 1; // direct recursion
   } else {
-    addCall(s, "imported", s.ctx.importedOnly[key] ?? null, name, arity, n, capture);
+    addCall(s, "imported", importedFrom(s, name, arity), name, arity, n, capture);
   }
 }
 
@@ -161,7 +214,7 @@ export function callsEnter(s: WalkState, n: Node, name: string, args: Term[]): v
     // `{:via, Registry, {R, key}}`: the process is named through that module's functions.
     const target = moduleNameOf(args[1], s.aliases, s.ctx.module);
     if (target !== null) s.deps.push({ target, kind: "via", line });
-  } else if (n !== s.suppressed && IDENT.test(name) && !NOT_CALLS.has(name)) {
+  } else if (n !== s.suppressed && isCallName(name)) {
     const arity = args.length + (n === s.piped ? 1 : 0);
     localCall(s, name, arity, n, n === s.capture);
   }

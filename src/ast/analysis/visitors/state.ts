@@ -51,6 +51,8 @@ export class WalkState {
   b = 0;
   c = 0;
   cognitive = 0;
+  /** `if`/`unless`/`case`/`cond`/`fn`/`for`/`with` calls met: Credo's nesting is 0 without one. */
+  nestOps = 0;
   readonly calls: CallInfo[] = [];
   readonly deps: ClauseDependency[] = [];
   /** Variables ABC treats as known (not branches). */
