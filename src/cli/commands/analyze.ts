@@ -20,6 +20,7 @@ import { escapeControls } from "../report/escape.js";
 import { writeAnalyzeJson } from "../report/json.js";
 import { ProgressBar } from "../report/progress.js";
 import { renderReport } from "../report/text.js";
+import { tuneForColdRun } from "../v8-tuning.js";
 
 /** The bundled example application (three levels up from src/cli/commands and dist/cli/commands). */
 export const DEFAULT_PROJECT = fileURLToPath(
@@ -112,6 +113,7 @@ export const installAnalyze: CommandInstaller = (program, ctx) => {
       positiveArg,
     )
     .action(async (path: string | undefined, flags: AnalyzeFlags) => {
+      tuneForColdRun();
       const progress =
         !flags.json && process.stdout.isTTY === true ? new ProgressBar(ctx.stderr) : null;
       // The run goes through the Foundation: settings come from its ConfigServer's `analysis`

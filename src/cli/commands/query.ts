@@ -13,6 +13,7 @@ import {
 import type { AnalyzeRootOptions } from "../../ast/population/run.js";
 import { openQueryEngine, parseQuery, QuerySyntaxError, type Row } from "../../ast/query/index.js";
 import { type CommandContext, type CommandInstaller, EXIT, UsageError } from "../context.js";
+import { tuneForColdRun } from "../v8-tuning.js";
 
 interface QueryFlags {
   json?: boolean;
@@ -51,6 +52,7 @@ export function renderTable(columns: readonly string[], rows: readonly Row[]): s
 }
 
 async function run(text: string, path: string | undefined, flags: QueryFlags, ctx: CommandContext) {
+  tuneForColdRun();
   let spec: ReturnType<typeof parseQuery>;
   try {
     spec = parseQuery(text);
