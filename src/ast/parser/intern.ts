@@ -1,29 +1,29 @@
 /**
  * Interned names: the one string object the parser uses for each identifier, alias and atom
- * name. The lexer finds a name seen before by hashing a few of its characters and comparing
- * them all in place, so the common case allocates nothing, and every map keyed by names
- * downstream (keywords, atoms) receives the same object, whose hash V8 caches and whose equality
- * is a pointer test.
+ * name, and its slot. The lexer finds a name seen before by hashing a few of its characters and
+ * comparing them all in place, so the common case allocates nothing; per-name data (keyword
+ * kinds, atoms) lives in arrays indexed by slot instead of Maps keyed by name.
  *
  * Stored names share no storage with the source they were read from (see {@link detach}). The
- * table is process-wide and stops growing at three quarters full (49,152 names); past that, names
- * are returned as plain slices, which is correct, only slower.
+ * table is process-wide and stops growing at three quarters full (49,152 names); past that,
+ * {@link internSlot} answers -1 and callers fall back to slices and Maps, which is correct, only
+ * slower.
  * @packageDocumentation
  */
 
 const BITS = 16;
 const MASK = (1 << BITS) - 1;
 const LIMIT = (3 << BITS) >> 2;
-const TABLE: (string | undefined)[] = new Array<string | undefined>(1 << BITS);
-let count = 0;
 
 /** Size of the slot space: per-name arrays indexed by slots have this length. */
 export const SLOTS = 1 << BITS;
 
+const TABLE: (string | undefined)[] = new Array<string | undefined>(SLOTS);
+let count = 0;
+
 /**
  * The slot of the name `s.slice(start, end)` (non-empty) in the intern table, inserting the name
- * if it is new; -1 when the table is full and the
- * name is not in it. A slot is the same for every occurrence of a name, so callers keep per-name
+ * if it is new; -1 when the table is full and the name is not in it. A slot is the same for every occurrence of a name, so callers keep per-name
  * data (keyword kinds, atoms) in arrays indexed by it, which is cheaper than a Map lookup.
  * Allocates only for a name not seen before.
  */
