@@ -151,16 +151,29 @@ export function prefilterOf(ast: Term): Prefilter {
 }
 
 /** False when `source` lacks something every match needs, so the file need not be parsed. */
+/**
+ * Words that the AST of an interpolation (`"#{x}"` is `Kernel.to_string(x)::binary`, `'#{x}'`
+ * is `List.to_charlist([...])`) holds without the source spelling them: a file with `#{` may
+ * match a pattern needing them.
+ */
+const INTERPOLATION_WORDS = new Set(["::", "binary", "Kernel", "to_string", "List", "to_charlist"]);
+
+function lacks(has: (w: string) => boolean, w: string): boolean {
+  return !has(w) && !(INTERPOLATION_WORDS.has(w) && has("#{"));
+}
+
 export function passes(filter: Prefilter, source: string | Uint8Array): boolean {
   if (typeof source === "string") {
-    for (const w of filter.words) if (!source.includes(w)) return false;
+    const has = (w: string) => source.includes(w);
+    for (const w of filter.words) if (lacks(has, w)) return false;
     for (const r of filter.sequences) if (!r.test(source)) return false;
     return true;
   }
   const buf = Buffer.isBuffer(source)
     ? source
     : Buffer.from(source.buffer, source.byteOffset, source.length);
-  for (const w of filter.words) if (!buf.includes(w)) return false;
+  const has = (w: string) => buf.includes(w);
+  for (const w of filter.words) if (lacks(has, w)) return false;
   if (filter.sequences.length === 0) return true;
   // Every requirement is ASCII, and Latin-1 maps each byte to one character, so a requirement
   // is in the bytes exactly when it is in this text (other bytes only widen `\s`).
