@@ -10,6 +10,7 @@ import type { Comment, Term } from "../term.js";
 import { ParseError, SyntaxFailure } from "./errors.js";
 import { Lexer } from "./lexer.js";
 import { MAX_DEPTH, parseSegmented } from "./parser.js";
+import { beginTokens, endTokens } from "./tokens.js";
 import {
   DEFAULT_ELIXIR_VERSION,
   ELIXIR_VERSIONS,
@@ -144,6 +145,7 @@ export function parse(source: string | Uint8Array, options?: ParseOptions): Pars
   const [file, elixir] = checkOptions(options);
   const text = decode(source, file);
   const features = featuresOf(elixir);
+  beginTokens();
   try {
     const lexer = new Lexer(text, features);
     const tokens = lexer.tokenize();
@@ -157,6 +159,8 @@ export function parse(source: string | Uint8Array, options?: ParseOptions): Pars
     }
     const msg = e instanceof Error ? e.message : String(e);
     throw new ParseError(`internal parser error: ${msg}`, 1, null, file);
+  } finally {
+    endTokens();
   }
 }
 

@@ -45,9 +45,9 @@ const {
   T_WHEN_OP,
 } = TK;
 
-const TokenClass = TK.Token;
+const newToken = TK.newToken;
 
-const ValueTokenClass = TK.ValueToken;
+const newValueToken = TK.newValueToken;
 
 // Module-local bindings: hot paths read these without cross-module lookups.
 const {
@@ -189,7 +189,7 @@ export function callIdentifier(
   const kind =
     d === C_LPAREN ? T_PAREN_IDENTIFIER : d === C_LBRACKET ? T_BRACKET_IDENTIFIER : T_IDENTIFIER;
   // A quoted name (`a."b"`) keeps its quote where Elixir's token does: the location's third element.
-  lx.toks.push(new TokenClass(kind, line, col, quote, name));
+  lx.toks.push(newToken(kind, line, col, quote, name));
 }
 
 /** Everything starting with `:` except `::`. False when the type operator applies. */
@@ -199,7 +199,7 @@ export function colon(lx: Lexer): boolean {
   const c1 = s.charCodeAt(i + 1);
   for (const special of SPECIAL_ATOMS) {
     if (s.startsWith(special, i + 1)) {
-      lx.toks.push(new TokenClass(T_ATOM, lx.line, lx.col, null, special));
+      lx.toks.push(newToken(T_ATOM, lx.line, lx.col, null, special));
       lx.i += special.length + 1;
       lx.col += special.length + 1;
       return true;
@@ -207,7 +207,7 @@ export function colon(lx: Lexer): boolean {
   }
   if (c1 === C_COLON) {
     if (s.charCodeAt(i + 2) === C_COLON) {
-      lx.toks.push(new TokenClass(T_ATOM, lx.line, lx.col, null, "::"));
+      lx.toks.push(newToken(T_ATOM, lx.line, lx.col, null, "::"));
       lx.i += 3;
       lx.col += 3;
       return true;
@@ -217,7 +217,7 @@ export function colon(lx: Lexer): boolean {
   }
   const opName = atomOpName(s, i + 1);
   if (opName !== null) {
-    lx.toks.push(new TokenClass(T_ATOM, lx.line, lx.col, null, opName));
+    lx.toks.push(newToken(T_ATOM, lx.line, lx.col, null, opName));
     lx.i += opName.length + 1;
     lx.col += opName.length + 1;
     return true;
@@ -233,9 +233,9 @@ export function colon(lx: Lexer): boolean {
       // Built from a binary: the limit counts UTF-8 bytes.
       if (parts[0].length > MAX_ATOM / 3) checkAtomBytes(parts[0], line, col);
       // The location's third element is the delimiter, as in Elixir's token (1.18 metadata).
-      lx.toks.push(new TokenClass(T_ATOM_QUOTED, line, col, c1, parts[0]));
+      lx.toks.push(newToken(T_ATOM_QUOTED, line, col, c1, parts[0]));
     } else {
-      const t = new ValueTokenClass(T_ATOM_UNSAFE, line, col, c1, "");
+      const t = newValueToken(T_ATOM_UNSAFE, line, col, c1, "");
       t.parts = parts;
       lx.toks.push(t);
     }
@@ -246,7 +246,7 @@ export function colon(lx: Lexer): boolean {
   const name = scanIdentifier(lx, i + 1, lx.col);
   if (name === null) unexpected(lx, i, lx.col);
   if (name.length > MAX_ATOM) checkAtomChars(name, lx.line, lx.col);
-  const atomToken = new TokenClass(T_ATOM, lx.line, lx.col, null, name);
+  const atomToken = newToken(T_ATOM, lx.line, lx.col, null, name);
   atomToken.slot = ID.slot;
   lx.toks.push(atomToken);
   lx.i = ID.end;
@@ -398,7 +398,7 @@ export function identifier(lx: Lexer): void {
     }
   }
   if (next === C_COLON && isSpace(next2)) {
-    const key = new TokenClass(T_KW_IDENTIFIER, line, col, null, name);
+    const key = newToken(T_KW_IDENTIFIER, line, col, null, name);
     key.slot = slot;
     lx.toks.push(key);
     lx.i = end + 1;
@@ -432,7 +432,7 @@ export function identifier(lx: Lexer): void {
         col,
       );
     }
-    lx.toks.push(new TokenClass(T_ALIAS, line, col, null, name));
+    lx.toks.push(newToken(T_ALIAS, line, col, null, name));
   } else if (upper) {
     unexpected(lx, i, col);
   } else {
@@ -453,7 +453,7 @@ function keyword(lx: Lexer, kind: number, name: string, end: number, length: num
     case T_FN:
     case T_END:
       closeOrOpen(lx, name, line, col);
-      lx.toks.push(new TokenClass(kind, line, col, null, name));
+      lx.toks.push(newToken(kind, line, col, null, name));
       return;
     case T_DO: {
       const l = last(lx);
@@ -469,32 +469,32 @@ function keyword(lx: Lexer, kind: number, name: string, end: number, length: num
         fail(INVALID_DO, line, col);
       }
       closeOrOpen(lx, name, line, col);
-      pushDropEol(lx, new TokenClass(T_DO, line, col, null, "do"));
+      pushDropEol(lx, newToken(T_DO, line, col, null, "do"));
       return;
     }
     case T_TRUE:
     case T_FALSE:
     case T_NIL:
-      lx.toks.push(new TokenClass(kind, line, col, null, name));
+      lx.toks.push(newToken(kind, line, col, null, name));
       return;
     case T_BLOCK_IDENTIFIER:
-      lx.toks.push(new TokenClass(kind, line, col, null, name));
+      lx.toks.push(newToken(kind, line, col, null, name));
       return;
   }
   // Word operators: not, and, or, when, in.
   let k = end;
   while (isHorizontalSpace(s.charCodeAt(k))) k++;
   if (s.charCodeAt(k) === C_SLASH) {
-    lx.toks.push(new TokenClass(T_IDENTIFIER, line, col, null, name));
+    lx.toks.push(newToken(T_IDENTIFIER, line, col, null, name));
     return;
   }
   const l = last(lx);
   if (kind === T_IN_OP && l !== undefined && l.kind === T_UNARY_OP && l.text === "not") {
     lx.toks.pop();
-    pushDropEol(lx, new TokenClass(T_IN_OP, l.line, l.col, l.eol, "not in"));
+    pushDropEol(lx, newToken(T_IN_OP, l.line, l.col, l.eol, "not in"));
     return;
   }
-  const t = new TokenClass(kind, line, col, prevEol(lx), name);
+  const t = newToken(kind, line, col, prevEol(lx), name);
   if (kind === T_UNARY_OP) lx.toks.push(t);
   else pushDropEol(lx, t);
 }

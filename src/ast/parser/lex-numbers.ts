@@ -13,7 +13,7 @@ import * as TK from "./tokens.js";
 // Module-local bindings: hot paths read these without cross-module lookups.
 const { T_CHAR, T_FLT, T_INT } = TK;
 
-const ValueTokenClass = TK.ValueToken;
+const newValueToken = TK.newValueToken;
 
 // Module-local bindings: hot paths read these without cross-module lookups.
 const {
@@ -56,7 +56,7 @@ export function scanNumber(lx: Lexer, c: number): void {
         else break;
       }
       const digits = s.slice(start + 2, j).replaceAll("_", "");
-      const t = new ValueTokenClass(T_INT, lx.line, lx.col, null, s.slice(start, j));
+      const t = newValueToken(T_INT, lx.line, lx.col, null, s.slice(start, j));
       t.num = toInt(digits, radix);
       lx.toks.push(t);
       lx.col += j - start;
@@ -94,10 +94,10 @@ export function scanNumber(lx: Lexer, c: number): void {
   if (float) {
     const v = Number(clean);
     if (!Number.isFinite(v)) fail(`invalid float number ${text}`, lx.line, lx.col);
-    t = new ValueTokenClass(T_FLT, lx.line, lx.col, null, text);
+    t = newValueToken(T_FLT, lx.line, lx.col, null, text);
     t.num = v;
   } else {
-    t = new ValueTokenClass(T_INT, lx.line, lx.col, null, text);
+    t = newValueToken(T_INT, lx.line, lx.col, null, text);
     t.num = toInt(clean, 10);
   }
   lx.toks.push(t);
@@ -109,7 +109,7 @@ export function char(lx: Lexer): void {
   const s = lx.src;
   const i = lx.i;
   let cp = s.codePointAt(i + 1)!;
-  const t = new ValueTokenClass(T_CHAR, lx.line, lx.col, null, "?");
+  const t = newValueToken(T_CHAR, lx.line, lx.col, null, "?");
   if (cp === C_BACKSLASH && i + 2 < s.length) {
     const h = s.codePointAt(i + 2)!;
     cp = unescapeChar(h);

@@ -48,7 +48,7 @@ const {
   T_XOR_OP,
 } = TK;
 
-const TokenClass = TK.Token;
+const newToken = TK.newToken;
 
 // Module-local bindings: hot paths read these without cross-module lookups.
 const {
@@ -167,7 +167,7 @@ export function kwOp(lx: Lexer, text: string): boolean {
   if (!s.startsWith(text, lx.i)) return false;
   const j = lx.i + text.length;
   if (s.charCodeAt(j) !== C_COLON || !isSpace(s.charCodeAt(j + 1))) return false;
-  lx.toks.push(new TokenClass(T_KW_IDENTIFIER, lx.line, lx.col, null, text));
+  lx.toks.push(newToken(T_KW_IDENTIFIER, lx.line, lx.col, null, text));
   lx.i = j + 1;
   lx.col += text.length + 1;
   return true;
@@ -177,7 +177,7 @@ export function kwOp(lx: Lexer, text: string): boolean {
 function operatorKeyword(lx: Lexer, text: string, len: number): boolean {
   const j = lx.i + len;
   if (lx.src.charCodeAt(j) !== C_COLON || !isSpace(lx.src.charCodeAt(j + 1))) return false;
-  lx.toks.push(new TokenClass(T_KW_IDENTIFIER, lx.line, lx.col, null, text));
+  lx.toks.push(newToken(T_KW_IDENTIFIER, lx.line, lx.col, null, text));
   lx.i = j + 1;
   lx.col += len + 1;
   return true;
@@ -191,9 +191,9 @@ export function op(lx: Lexer, kind: number, text: string, len: number): void {
   let k = j;
   while (isHorizontalSpace(s.charCodeAt(k))) k++;
   if (s.charCodeAt(k) === C_SLASH) {
-    lx.toks.push(new TokenClass(T_IDENTIFIER, lx.line, lx.col, null, text));
+    lx.toks.push(newToken(T_IDENTIFIER, lx.line, lx.col, null, text));
   } else {
-    pushDropEol(lx, new TokenClass(kind, lx.line, lx.col, prevEol(lx), text));
+    pushDropEol(lx, newToken(kind, lx.line, lx.col, prevEol(lx), text));
   }
   lx.i = k;
   lx.col += len + (k - j);
@@ -207,7 +207,7 @@ function unaryOp(lx: Lexer, kind: number, text: string, len: number): void {
   let k = j;
   while (isHorizontalSpace(s.charCodeAt(k))) k++;
   const kk = s.charCodeAt(k) === C_SLASH ? T_IDENTIFIER : kind;
-  lx.toks.push(new TokenClass(kk, lx.line, lx.col, null, text));
+  lx.toks.push(newToken(kk, lx.line, lx.col, null, text));
   lx.i = k;
   lx.col += len + (k - j);
 }
@@ -221,7 +221,7 @@ export function operator(lx: Lexer, c: number): boolean {
   switch (c) {
     case C_EQ:
       if (c1 === C_GT) {
-        pushDropEol(lx, new TokenClass(T_ASSOC_OP, lx.line, lx.col, prevEol(lx), "=>"));
+        pushDropEol(lx, newToken(T_ASSOC_OP, lx.line, lx.col, prevEol(lx), "=>"));
         lx.i += 2;
         lx.col += 2;
         return true;
@@ -250,7 +250,7 @@ export function operator(lx: Lexer, c: number): boolean {
           while (isHorizontalSpace(s.charCodeAt(m))) m++;
           if (s.charCodeAt(m) !== C_SLASH) kind = T_IDENTIFIER;
         }
-        lx.toks.push(new TokenClass(kind, lx.line, lx.col, null, "&"));
+        lx.toks.push(newToken(kind, lx.line, lx.col, null, "&"));
         lx.i++;
         lx.col++;
       }
@@ -288,7 +288,7 @@ export function operator(lx: Lexer, c: number): boolean {
       return true;
     case C_SLASH:
       if (c1 === C_SLASH) {
-        pushDropEol(lx, new TokenClass(T_TERNARY_OP, lx.line, lx.col, prevEol(lx), "//"));
+        pushDropEol(lx, newToken(T_TERNARY_OP, lx.line, lx.col, prevEol(lx), "//"));
         lx.i += 2;
         lx.col += 2;
       } else op(lx, T_MULT_OP, "/", 1);
@@ -330,7 +330,7 @@ export function dot(lx: Lexer): void {
       let j = lx.i + 3;
       while (s.charCodeAt(j) === 0x20 || s.charCodeAt(j) === 0x09) j++;
       const op = s.charCodeAt(j) !== 0x2f;
-      lx.toks.push(new TokenClass(op ? T_ELLIPSIS_OP : T_IDENTIFIER, lx.line, lx.col, null, "..."));
+      lx.toks.push(newToken(op ? T_ELLIPSIS_OP : T_IDENTIFIER, lx.line, lx.col, null, "..."));
       lx.col += j - lx.i;
       lx.i = j;
       return;
@@ -344,7 +344,7 @@ export function dot(lx: Lexer): void {
     let k = lx.i + 4;
     while (isHorizontalSpace(s.charCodeAt(k))) k++;
     if (s.charCodeAt(k) === C_SLASH) {
-      lx.toks.push(new TokenClass(T_IDENTIFIER, lx.line, lx.col, null, "..//"));
+      lx.toks.push(newToken(T_IDENTIFIER, lx.line, lx.col, null, "..//"));
       lx.col += k - lx.i;
       lx.i = k;
       return;
@@ -390,14 +390,14 @@ function dotOperator(lx: Lexer): void {
   // Operators after a dot are call names: `Kernel.+(1, 2)`.
   const op = dotOpName(s, i);
   if (op !== null) {
-    pushDropEol(lx, new TokenClass(T_DOT, dotLine, dotCol, null, "."));
+    pushDropEol(lx, newToken(T_DOT, dotLine, dotCol, null, "."));
     callIdentifier(lx, op, i + op.length, lx.line, lx.col);
     lx.i += op.length;
     lx.col += op.length;
     return;
   }
   if (c === C_LPAREN) {
-    pushDropEol(lx, new TokenClass(T_DOT_CALL_OP, dotLine, dotCol, null, "."));
+    pushDropEol(lx, newToken(T_DOT_CALL_OP, dotLine, dotCol, null, "."));
     return;
   }
   if (c === C_DQUOTE || c === C_SQUOTE) {
@@ -413,12 +413,12 @@ function dotOperator(lx: Lexer): void {
         col,
       );
     }
-    pushDropEol(lx, new TokenClass(T_DOT, dotLine, dotCol, null, "."));
+    pushDropEol(lx, newToken(T_DOT, dotLine, dotCol, null, "."));
     const name = parts[0] as string;
     // Elixir builds this atom from a charlist: the limit counts code points.
     if (name.length > MAX_ATOM) checkAtomChars(name, line, col);
     callIdentifier(lx, name, lx.i, line, col, c);
     return;
   }
-  pushDropEol(lx, new TokenClass(T_DOT, dotLine, dotCol, null, "."));
+  pushDropEol(lx, newToken(T_DOT, dotLine, dotCol, null, "."));
 }

@@ -13,7 +13,7 @@ import * as TK from "./tokens.js";
 // Module-local bindings: hot paths read these without cross-module lookups.
 const { T_COMMA, T_DUAL_OP, T_EOL, T_IDENTIFIER, T_OP_IDENTIFIER, T_SEMI } = TK;
 
-const TokenClass = TK.Token;
+const newToken = TK.newToken;
 
 // Module-local bindings: hot paths read these without cross-module lookups.
 const {
@@ -43,7 +43,7 @@ export function newline(lx: Lexer, len: number): void {
   if (l !== undefined && (l.kind === T_EOL || l.kind === T_COMMA || l.kind === T_SEMI)) {
     l.eol = l.eol! + 1;
   } else {
-    lx.toks.push(new TokenClass(T_EOL, lx.line, lx.col, 1, "eol"));
+    lx.toks.push(newToken(T_EOL, lx.line, lx.col, 1, "eol"));
   }
   lx.i += len;
   afterNewline(lx);
@@ -87,7 +87,7 @@ export function space(lx: Lexer): void {
       d !== C_COLON
     ) {
       l.kind = T_OP_IDENTIFIER;
-      lx.toks.push(new TokenClass(T_DUAL_OP, lx.line, lx.col, null, c === C_PLUS ? "+" : "-"));
+      lx.toks.push(newToken(T_DUAL_OP, lx.line, lx.col, null, c === C_PLUS ? "+" : "-"));
       lx.i++;
       lx.col++;
     }

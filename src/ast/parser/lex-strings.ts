@@ -26,9 +26,9 @@ const {
   T_SIGIL,
 } = TK;
 
-const TokenClass = TK.Token;
+const newToken = TK.newToken;
 
-const ValueTokenClass = TK.ValueToken;
+const newValueToken = TK.newValueToken;
 
 // Module-local bindings: hot paths read these without cross-module lookups.
 const {
@@ -95,9 +95,9 @@ export function scanString(lx: Lexer, q: number): void {
       // then crashes on this tokenizer error; we report it at the quote.)
       if (parts[0].length > MAX_ATOM / 3) checkAtomBytes(parts[0], line, col);
       // The location's third element is the delimiter, as in Elixir's token (1.18 metadata).
-      lx.toks.push(new TokenClass(T_KW_IDENTIFIER, line, col, q, parts[0]));
+      lx.toks.push(newToken(T_KW_IDENTIFIER, line, col, q, parts[0]));
     } else {
-      const t = new ValueTokenClass(T_KW_IDENTIFIER_UNSAFE, line, col, q, "");
+      const t = newValueToken(T_KW_IDENTIFIER_UNSAFE, line, col, q, "");
       t.parts = parts;
       lx.toks.push(t);
     }
@@ -105,7 +105,7 @@ export function scanString(lx: Lexer, q: number): void {
     lx.col++;
     return;
   }
-  const t = new ValueTokenClass(q === C_DQUOTE ? T_BIN_STRING : T_LIST_STRING, line, col, null, "");
+  const t = newValueToken(q === C_DQUOTE ? T_BIN_STRING : T_LIST_STRING, line, col, null, "");
   t.parts = unescapeParts(raw, line, col + 1);
   lx.toks.push(t);
 }
@@ -142,7 +142,7 @@ export function heredoc(lx: Lexer, q: number): void {
   heredocHeader(lx, q, line, col);
   const raw = extract(lx, true, q, true, "heredoc", line);
   const indent = lx.col - 4;
-  const t = new ValueTokenClass(
+  const t = newValueToken(
     q === C_DQUOTE ? T_BIN_HEREDOC : T_LIST_HEREDOC,
     line,
     col,
@@ -229,7 +229,7 @@ export function sigilOrTilde(lx: Lexer): boolean {
       lx.col++;
     } else break;
   }
-  const t = new ValueTokenClass(T_SIGIL, line, col, null, "");
+  const t = newValueToken(T_SIGIL, line, col, null, "");
   t.parts = raw;
   t.sigil = { letter: name, modifiers, indentation, delimiter };
   lx.toks.push(t);

@@ -12,7 +12,7 @@ import * as TK from "./tokens.js";
 // Module-local bindings: hot paths read these without cross-module lookups.
 const { T_ALIAS, T_LPAREN } = TK;
 
-const TokenClass = TK.Token;
+const newToken = TK.newToken;
 
 const { last, prevEol } = Driver;
 
@@ -117,13 +117,13 @@ export function opener(lx: Lexer, kind: number, text: string, len: number): void
     }
   }
   openTerm(lx, text, lx.line, lx.col);
-  lx.toks.push(new TokenClass(kind, lx.line, lx.col, null, text));
+  lx.toks.push(newToken(kind, lx.line, lx.col, null, text));
   lx.i += len;
   lx.col += len;
 }
 
 export function closer(lx: Lexer, kind: number, text: string, len: number): void {
-  const t = new TokenClass(kind, lx.line, lx.col, prevEol(lx), text);
+  const t = newToken(kind, lx.line, lx.col, prevEol(lx), text);
   closeTerm(lx, text, lx.line, lx.col);
   lx.toks.push(t);
   lx.i += len;

@@ -52,7 +52,7 @@ const {
   T_SEMI,
 } = TK;
 
-const TokenClass = TK.Token;
+const newToken = TK.newToken;
 
 // Module-local bindings: hot paths read these without cross-module lookups.
 const {
@@ -154,8 +154,8 @@ export class Lexer {
     const last = this.toks[this.toks.length - 1];
     this.toks.push(
       last === undefined
-        ? new TokenClass(T_EOF, this.line, this.col, null, "")
-        : new TokenClass(T_EOF, last.line, last.col, null, ""),
+        ? newToken(T_EOF, this.line, this.col, null, "")
+        : newToken(T_EOF, last.line, last.col, null, ""),
     );
     return this.toks;
   }
@@ -179,7 +179,7 @@ export class Lexer {
     try {
       const closed = run(this, true);
       if (!closed) return null;
-      this.toks.push(new TokenClass(T_EOF, this.line, this.col, null, ""));
+      this.toks.push(newToken(T_EOF, this.line, this.col, null, ""));
       return this.toks;
     } finally {
       this.toks = savedToks;
@@ -247,7 +247,7 @@ function run(lx: Lexer, interp: boolean): boolean {
         comment(lx, lx.i, lx.col);
         continue;
       case C_COMMA:
-        lx.toks.push(new TokenClass(T_COMMA, lx.line, lx.col, 0, ","));
+        lx.toks.push(newToken(T_COMMA, lx.line, lx.col, 0, ","));
         lx.i++;
         lx.col++;
         continue;
@@ -255,7 +255,7 @@ function run(lx: Lexer, interp: boolean): boolean {
         const l = last(lx);
         // Elixir has no rule for `;` right after `;` (even across spaces and newlines).
         if (l !== undefined && l.kind === T_SEMI) unexpected(lx, lx.i, lx.col);
-        lx.toks.push(new TokenClass(T_SEMI, lx.line, lx.col, 0, ";"));
+        lx.toks.push(newToken(T_SEMI, lx.line, lx.col, 0, ";"));
         lx.i++;
         lx.col++;
         continue;
@@ -337,7 +337,7 @@ function run(lx: Lexer, interp: boolean): boolean {
         }
         if (d === C_LCURLY) {
           const col = lx.col;
-          lx.toks.push(new TokenClass(T_MAP, lx.line, col, null, "%{}"));
+          lx.toks.push(newToken(T_MAP, lx.line, col, null, "%{}"));
           if (lx.features.richMetadata) {
             // 1.15+ puts the `{` of `%{` at the `%`, so the map's position is the `%`.
             lx.i++;
@@ -348,7 +348,7 @@ function run(lx: Lexer, interp: boolean): boolean {
             continue;
           }
         } else {
-          lx.toks.push(new TokenClass(T_PERCENT, lx.line, lx.col, null, "%"));
+          lx.toks.push(newToken(T_PERCENT, lx.line, lx.col, null, "%"));
         }
         lx.i++;
         lx.col++;

@@ -69,7 +69,7 @@ const {
   T_SIGIL,
 } = K;
 
-const TokenClass = K.Token;
+const newToken = K.newToken;
 
 const { expr } = Operators;
 
@@ -279,7 +279,7 @@ export function opening(ps: Parser, kind: number): Token {
   const t = expect(ps, kind);
   const e = skipEol(ps);
   if (e !== null) {
-    const copy = new TokenClass(t.kind, t.line, t.col, e.eol, t.text);
+    const copy = newToken(t.kind, t.line, t.col, e.eol, t.text);
     return copy;
   }
   return t;
