@@ -142,13 +142,7 @@ export function heredoc(lx: Lexer, q: number): void {
   heredocHeader(lx, q, line, col);
   const raw = extract(lx, true, q, true, "heredoc", line);
   const indent = lx.col - 4;
-  const t = newValueToken(
-    q === C_DQUOTE ? T_BIN_HEREDOC : T_LIST_HEREDOC,
-    line,
-    col,
-    null,
-    "",
-  );
+  const t = newValueToken(q === C_DQUOTE ? T_BIN_HEREDOC : T_LIST_HEREDOC, line, col, null, "");
   t.indent = indent;
   t.parts = unescapeParts(stripHeredoc(raw, indent), line, col);
   lx.toks.push(t);
