@@ -155,7 +155,9 @@ export interface ClauseInfo {
   guards: string[];
   /**
    * True for a head without body (`def f(a, b \\ 1)`, a protocol function, `defdelegate`), which
-   * only declares defaults or a signature; Credo measures it too (arity; complexity 1).
+   * only declares defaults or a signature; Credo measures it too (arity; complexity 1). A
+   * `defdelegate` is a clause only of a function no `def` also writes (then `delegateTo` alone
+   * records it).
    */
   head: boolean;
   metrics: ClauseMetrics;

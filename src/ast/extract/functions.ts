@@ -110,17 +110,23 @@ function clauseOf(f: Finishing, c: ClauseDraft, cid: string): ClauseInfo {
 }
 
 /** A written function from its clauses (bodiless heads included). */
-function writtenFunction(f: Finishing, key: string, g: ClauseDraft[]): FunctionInfo {
+function writtenFunction(f: Finishing, key: string, all: ClauseDraft[]): FunctionInfo {
+  // `def f` in one branch of a module-level `if` and `defdelegate f` in the other define one
+  // function. The delegation has no body and is not a head Credo measures, so next to written
+  // clauses it contributes only `delegateTo`.
+  const g = all.some((c) => c.kind !== "defdelegate")
+    ? all.filter((c) => c.kind !== "defdelegate")
+    : all;
   const first = g[0];
   const fid = `${f.id}.${key}`;
   const clauses = g.map((c, i) => clauseOf(f, c, `${fid}:${i}`));
   const doc: DocState =
     g.find((c) => c.doc !== null)?.doc ?? (g.some((c) => c.impl !== null) ? "false" : "none");
-  const delegate = g.find((c) => c.delegateTo !== null)?.delegateTo ?? null;
+  const delegate = all.find((c) => c.delegateTo !== null)?.delegateTo ?? null;
   if (delegate !== null)
     addDependency(f, { target: delegate.module, kind: "call", line: first.line });
   let endLine = first.endLine;
-  for (const c of g) if (c.endLine > endLine) endLine = c.endLine;
+  for (const c of all) if (c.endLine > endLine) endLine = c.endLine;
   return {
     id: fid,
     name: first.name,

@@ -96,3 +96,29 @@ describe("module-body calls", () => {
     expect(m.functions.map((f) => `${f.name}/${f.arity}`)).toContain("helper/1");
   });
 });
+
+describe("a function defined by def in one branch and defdelegate in the other", () => {
+  it("keeps the written clauses and the delegation target, without a head for the delegation", () => {
+    const src = [
+      "defmodule UI do",
+      "  if Mix.env() == :test do",
+      "    def puts(_), do: nil",
+      "  else",
+      "    defdelegate puts(v), to: Shell",
+      "  end",
+      "  defdelegate warn(v), to: Shell",
+      "end",
+    ].join("\n");
+    const { ast, comments } = parse(src);
+    const fns = extractFile(ast, comments, "lib/ui.ex").modules[0].functions;
+    const puts = fns.find((f) => f.name === "puts")!;
+    expect(puts.kind).toBe("def");
+    expect(puts.clauses.map((c) => [c.line, c.head])).toEqual([[3, false]]);
+    expect(puts.delegateTo).toEqual({ module: "Shell", name: "puts" });
+    expect(puts.endLine).toBe(5);
+    // A function that only delegates keeps its one bodiless clause.
+    const warn = fns.find((f) => f.name === "warn")!;
+    expect(warn.kind).toBe("defdelegate");
+    expect(warn.clauses.map((c) => [c.line, c.head])).toEqual([[7, true]]);
+  });
+});
